@@ -1,0 +1,55 @@
+package dev.qabridge.aws;
+
+import dev.qabridge.core.Env;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * Builds the AWS SDK clients once per container: region from {@code AWS_REGION}, the light
+ * url-connection HTTP client, and {@code AWS_ENDPOINT_URL} (moto, LocalStack) when set.
+ */
+public final class AwsClients {
+    private final Region region;
+    private final Optional<URI> endpoint;
+    private final AwsCredentialsProvider credentials;
+    private final SdkHttpClient http = UrlConnectionHttpClient.builder().build();
+
+    public AwsClients(Env env) {
+        this.region = Region.of(env.get("AWS_REGION", "us-east-1"));
+        this.endpoint = env.find("AWS_ENDPOINT_URL").map(URI::create);
+        // Local endpoints accept any key; in Lambda the role's credentials come from the environment.
+        this.credentials = endpoint.isPresent() && env.find("AWS_ACCESS_KEY_ID").isEmpty()
+                ? StaticCredentialsProvider.create(AwsBasicCredentials.create("qa-bridge-local", "qa-bridge-local"))
+                : DefaultCredentialsProvider.builder().build();
+    }
+
+    public DynamoDbClient dynamo() {
+        return configure(DynamoDbClient.builder()).httpClient(http).build();
+    }
+
+    public SfnClient stepFunctions() {
+        return configure(SfnClient.builder()).httpClient(http).build();
+    }
+
+    public SecretsManagerClient secrets() {
+        return configure(SecretsManagerClient.builder()).httpClient(http).build();
+    }
+
+    private <B extends AwsClientBuilder<B, ?>> B configure(B builder) {
+        builder.region(region).credentialsProvider(credentials);
+        endpoint.ifPresent(builder::endpointOverride);
+        return builder;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.qabridge.aws;
+
+import dev.qabridge.core.RunRecord;
+import dev.qabridge.core.RunStore;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The run table: one partition key {@code pk}, items expire through the {@code expiresAt} TTL.
+ * {@code delivery#<platform>#<id>} items deduplicate webhook deliveries (kept 7 days: GitHub lets
+ * people redeliver for about that long); {@code run#<runId>} items record runs (kept 90 days).
+ */
+public final class DynamoRunStore implements RunStore {
+    private static final Duration DELIVERY_TTL = Duration.ofDays(7);
+    private static final Duration RUN_TTL = Duration.ofDays(90);
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Clock clock;
+
+    public DynamoRunStore(DynamoDbClient dynamo, String table, Clock clock) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean claimDelivery(String platform, String deliveryId) {
+        try {
+            dynamo.putItem(r -> r.tableName(table)
+                    .item(Map.of("pk", s("delivery#" + platform + "#" + deliveryId), "expiresAt", n(expiry(DELIVERY_TTL))))
+                    .conditionExpression("attribute_not_exists(pk)"));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void saveRun(RunRecord run) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("pk", s("run#" + run.runId()));
+        item.put("runId", s(run.runId()));
+        item.put("platform", s(run.platform()));
+        item.put("repo", s(run.repo()));
+        item.put("number", n(run.number()));
+        item.put("commandCommentId", s(run.commandCommentId()));
+        item.put("statusCommentId", s(run.statusCommentId()));
+        item.put("chatId", s(run.chatId()));
+        item.put("chatUrl", s(run.chatUrl()));
+        item.put("previewUrl", s(run.previewUrl()));
+        item.put("requester", s(run.requester()));
+        item.put("instructions", s(run.instructions()));
+        item.put("deliveryId", s(run.deliveryId()));
+        item.put("createdAt", n(run.createdAtEpochSeconds()));
+        item.put("replied", AttributeValue.fromBool(run.replied()));
+        item.put("expiresAt", n(expiry(RUN_TTL)));
+        dynamo.putItem(r -> r.tableName(table).item(item));
+    }
+
+    @Override
+    public Optional<RunRecord> findRun(String runId) {
+        var item = dynamo.getItem(r -> r.tableName(table).key(Map.of("pk", s("run#" + runId))).consistentRead(true)).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new RunRecord(
+                str(item, "runId"), str(item, "platform"), str(item, "repo"), Long.parseLong(item.get("number").n()),
+                str(item, "commandCommentId"), str(item, "statusCommentId"), str(item, "chatId"), str(item, "chatUrl"),
+                str(item, "previewUrl"), str(item, "requester"), str(item, "instructions"), str(item, "deliveryId"),
+                Long.parseLong(item.get("createdAt").n()), Boolean.TRUE.equals(item.get("replied").bool())));
+    }
+
+    @Override
+    public boolean markReplied(String runId) {
+        try {
+            dynamo.updateItem(r -> r.tableName(table)
+                    .key(Map.of("pk", s("run#" + runId)))
+                    .updateExpression("SET replied = :t, repliedAt = :now")
+                    .conditionExpression("attribute_exists(pk) AND replied = :f")
+                    .expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true), ":f", AttributeValue.fromBool(false),
+                            ":now", n(clock.instant().getEpochSecond()))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    private long expiry(Duration ttl) {
+        return clock.instant().plus(ttl).getEpochSecond();
+    }
+
+    private static AttributeValue s(String v) {
+        return AttributeValue.fromS(v == null ? "" : v);
+    }
+
+    private static AttributeValue n(long v) {
+        return AttributeValue.fromN(Long.toString(v));
+    }
+
+    private static String str(Map<String, AttributeValue> item, String key) {
+        AttributeValue v = item.get(key);
+        return v == null || v.s() == null ? "" : v.s();
+    }
+}

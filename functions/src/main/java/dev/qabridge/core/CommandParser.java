@@ -1,0 +1,69 @@
+package dev.qabridge.core;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds the command in a comment. Only the first line counts, and it must start with the command
+ * word followed by a space or its end: with {@code /qa}, {@code /qatech} is not a command.
+ */
+public final class CommandParser {
+    private static final Pattern URL_FLAG = Pattern.compile("(?:^|\\s)--url(?:=|\\s+)(\\S+)");
+
+    private final String word;
+
+    public CommandParser(String word) {
+        this.word = word;
+    }
+
+    public Optional<Command> parse(String comment) {
+        if (comment == null) {
+            return Optional.empty();
+        }
+        String text = comment.strip();
+        int eol = text.indexOf('\n');
+        String first = (eol < 0 ? text : text.substring(0, eol)).strip();
+        String rest = eol < 0 ? "" : text.substring(eol + 1).strip();
+        if (!first.startsWith(word)) {
+            return Optional.empty();
+        }
+        String after = first.substring(word.length());
+        if (!after.isEmpty() && !Character.isWhitespace(after.charAt(0))) {
+            return Optional.empty();
+        }
+        String args = (after.strip() + (rest.isEmpty() ? "" : "\n" + rest)).strip();
+        if (args.isEmpty() || args.toLowerCase(Locale.ROOT).equals("help")) {
+            return Optional.of(new Command.Help());
+        }
+        Optional<String> url = Optional.empty();
+        Matcher m = URL_FLAG.matcher(args);
+        if (m.find()) {
+            String candidate = m.group(1);
+            if (!isHttpUrl(candidate)) {
+                return Optional.of(new Command.Invalid("`--url " + candidate + "` is not an http(s) URL"));
+            }
+            url = Optional.of(candidate);
+            args = (args.substring(0, m.start()) + " " + args.substring(m.end())).strip();
+        }
+        return Optional.of(new Command.Run(args, url));
+    }
+
+    /** True for absolute http and https URLs with a host: nothing else may become the agent's target. */
+    public static boolean isHttpUrl(String candidate) {
+        if (candidate == null) {
+            return false;
+        }
+        try {
+            URI uri = new URI(candidate);
+            String scheme = uri.getScheme();
+            return scheme != null
+                    && (scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                    && uri.getHost() != null && !uri.getHost().isBlank();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.qabridge.core;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.PrintStream;
+import java.time.Instant;
+
+/**
+ * One structured JSON line per step, carrying the delivery id and the conversation id, so that one
+ * delivery or one run can be followed through CloudWatch (or the local stack's output). Never give
+ * it bodies, tokens or secrets.
+ */
+public final class Log {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static volatile PrintStream out = System.out;
+
+    private Log() {}
+
+    /** The local stack may send these lines elsewhere (e.g. to stderr, keeping stdout for people). */
+    public static void redirect(PrintStream stream) {
+        out = stream;
+    }
+
+    public static void info(String step, String delivery, String conversation, Object... fields) {
+        write("INFO", step, delivery, conversation, fields);
+    }
+
+    public static void warn(String step, String delivery, String conversation, Object... fields) {
+        write("WARN", step, delivery, conversation, fields);
+    }
+
+    private static void write(String level, String step, String delivery, String conversation, Object... fields) {
+        ObjectNode line = JSON.createObjectNode();
+        line.put("time", Instant.now().toString());
+        line.put("level", level);
+        line.put("step", step);
+        if (delivery != null) {
+            line.put("delivery", delivery);
+        }
+        if (conversation != null) {
+            line.put("conversation", conversation);
+        }
+        for (int i = 0; i + 1 < fields.length; i += 2) {
+            line.put(String.valueOf(fields[i]), String.valueOf(fields[i + 1]));
+        }
+        out.println(line);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.qabridge.core;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Every non-secret setting, read once per container from the environment. The names are the same
+ * in Lambda (template parameters), in {@code ./qa-bridge local} and in {@code events/env.json}.
+ */
+public record Settings(
+        String qatechApiUrl,
+        Optional<String> qatechProjectId,
+        Optional<String> qatechApplicationId,
+        String githubApiUrl,
+        Optional<String> githubBotLogin,
+        String gitlabApiUrl,
+        Optional<String> previewUrlTemplate,
+        String command,
+        Set<String> allowedAssociations,
+        int gitlabMinAccessLevel,
+        int pollSeconds,
+        int pollMaxSeconds,
+        Duration timeout,
+        Optional<String> tableName,
+        Optional<String> stateMachineArn) {
+
+    private static final Pattern PROJECT_ID = Pattern.compile("^proj(-.+_.+|_.+)$");
+    private static final Pattern APPLICATION_ID = Pattern.compile("^app(-.+_.+|_.+)$");
+    private static final Pattern COMMAND = Pattern.compile("^\\S+$");
+
+    public static Settings from(Env env) {
+        Settings s = new Settings(
+                stripSlash(env.get("QATECH_API_URL", "https://api.qa.tech")),
+                env.find("QATECH_PROJECT_ID"),
+                env.find("QATECH_APPLICATION_ID"),
+                stripSlash(env.get("GITHUB_API_URL", "https://api.github.com")),
+                env.find("GITHUB_BOT_LOGIN"),
+                stripSlash(env.get("GITLAB_API_URL", "https://gitlab.com/api/v4")),
+                env.find("PREVIEW_URL_TEMPLATE"),
+                env.get("QA_COMMAND", "/qa"),
+                Arrays.stream(env.get("QA_ALLOWED_ASSOCIATIONS", "OWNER,MEMBER,COLLABORATOR").split(","))
+                        .map(a -> a.trim().toUpperCase(Locale.ROOT)).filter(a -> !a.isEmpty())
+                        .collect(Collectors.toUnmodifiableSet()),
+                env.integer("QA_GITLAB_MIN_ACCESS_LEVEL", 30),
+                env.integer("QA_POLL_SECONDS", 5),
+                env.integer("QA_POLL_MAX_SECONDS", 30),
+                Duration.ofMillis(Math.round(env.decimal("QA_TIMEOUT_MINUTES", 60) * 60_000)),
+                env.find("TABLE_NAME"),
+                env.find("STATE_MACHINE_ARN"));
+        s.validate();
+        return s;
+    }
+
+    private void validate() {
+        qatechProjectId.filter(id -> !PROJECT_ID.matcher(id).matches()).ifPresent(id -> {
+            throw new IllegalStateException("QATECH_PROJECT_ID '" + id + "' is not a QA.tech project short id (proj_… or proj-slug_…)");
+        });
+        qatechApplicationId.filter(id -> !APPLICATION_ID.matcher(id).matches()).ifPresent(id -> {
+            throw new IllegalStateException("QATECH_APPLICATION_ID '" + id + "' is not a QA.tech application short id (app_… or app-slug_…)");
+        });
+        if (!COMMAND.matcher(command).matches()) {
+            throw new IllegalStateException("QA_COMMAND must be one word without spaces, got '" + command + "'");
+        }
+        if (pollSeconds < 1 || pollMaxSeconds < pollSeconds) {
+            throw new IllegalStateException("QA_POLL_SECONDS must be ≥ 1 and QA_POLL_MAX_SECONDS ≥ QA_POLL_SECONDS");
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalStateException("QA_TIMEOUT_MINUTES must be positive");
+        }
+    }
+
+    public String applicationIdOrThrow() {
+        return qatechApplicationId.orElseThrow(() -> new Env.MissingSettingException("QATECH_APPLICATION_ID"));
+    }
+
+    public String tableNameOrThrow() {
+        return tableName.orElseThrow(() -> new Env.MissingSettingException("TABLE_NAME"));
+    }
+
+    public String stateMachineArnOrThrow() {
+        return stateMachineArn.orElseThrow(() -> new Env.MissingSettingException("STATE_MACHINE_ARN"));
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.qabridge.core;
+
+import java.util.Optional;
+
+/** Every text the bridge writes on a pull request or merge request, in Markdown. */
+public final class Texts {
+
+    /** Starts every comment the bridge writes, so it recognises (and ignores) its own comments. */
+    public static final String MARKER = "<!-- qa-bridge -->";
+
+    private Texts() {}
+
+    public static String help(Settings s, String platform) {
+        String w = s.command();
+        String who = platform.equals("gitlab")
+                ? "members with access level ≥ " + s.gitlabMinAccessLevel()
+                : String.join(", ", s.allowedAssociations().stream().sorted().toList());
+        return MARKER + "\n"
+                + "### 🤖 qa-bridge: QA.tech's agent on this " + (platform.equals("gitlab") ? "merge request" : "pull request") + "\n\n"
+                + "| command | what it does |\n|---|---|\n"
+                + "| `" + w + " <what to test>` | runs QA.tech's agent against this PR's preview deployment |\n"
+                + "| `" + w + " <what to test> --url https://…` | tests that URL instead |\n"
+                + "| `" + w + " help` | shows this message |\n\n"
+                + "Example: `" + w + " check that the cart total updates when an item is removed`\n\n"
+                + "**Settings in force**\n"
+                + "- who may run it: " + who + "\n"
+                + "- preview URL: `--url`, else the newest successful deployment of the head commit"
+                + s.previewUrlTemplate().map(t -> ", else `" + t + "`").orElse("") + "\n"
+                + "- polls every " + s.pollSeconds() + "–" + s.pollMaxSeconds() + " s, gives up after "
+                + minutes(s) + " min\n";
+    }
+
+    public static String noPreview(Settings s, PullRequest pr) {
+        return MARKER + "\n"
+                + "### 🤖 qa-bridge: no preview to test\n\n"
+                + "I could not find a preview deployment for `" + shortSha(pr.headSha()) + "`. Give me one of:\n"
+                + "1. a URL in the command: `" + s.command() + " <what to test> --url https://your-preview.example.com`;\n"
+                + "2. a successful deployment of the head commit with an environment URL (Vercel, Netlify and most CI "
+                + "deploy actions report one);\n"
+                + "3. a `PREVIEW_URL_TEMPLATE` setting on the bridge, e.g. `https://pr-{number}.preview.example.com` "
+                + "(placeholders `{number}` `{branch}` `{sha}` `{repo}`).\n\n"
+                + "No QA.tech conversation was started.\n";
+    }
+
+    public static String invalid(String problem, Settings s) {
+        return MARKER + "\n### 🤖 qa-bridge: I did not understand that\n\n" + problem
+                + ". Try `" + s.command() + " help`.\n";
+    }
+
+    public static String started(String instructions, Preview preview, String chatUrl, String requester) {
+        return MARKER + "\n"
+                + "### ⏳ QA.tech is testing this preview\n\n"
+                + quote(instructions) + "\n\n"
+                + "- preview: " + preview.url() + " (" + preview.source().words() + ")\n"
+                + "- conversation: " + chatUrl + "\n"
+                + "- asked by @" + requester + "\n\n"
+                + "This comment will be updated with the agent's answer.\n";
+    }
+
+    public static String notStarted(String instructions, Preview preview, String requester, String why) {
+        return MARKER + "\n"
+                + "### ⚠️ QA.tech could not start\n\n"
+                + quote(instructions) + "\n\n"
+                + why + "\n\n"
+                + "- preview: " + preview.url() + "\n"
+                + "- asked by @" + requester + "\n";
+    }
+
+    /**
+     * The final reply. The agent's text is the only part that may be shortened: the conversation link,
+     * the preview URL and who asked always survive, so the whole answer stays one click away.
+     */
+    public static String reply(Outcome outcome, RunRecord run, Optional<String> agentText, Optional<String> problem, int limit) {
+        String head = MARKER + "\n### " + outcome.icon() + " " + outcome.headline() + "\n\n" + quote(run.instructions()) + "\n\n";
+        String footer = "\n\n---\n"
+                + "🔗 Conversation: " + run.chatUrl() + "\n"
+                + "🌐 Preview: " + run.previewUrl() + "\n"
+                + "🙋 Asked by @" + run.requester() + "\n";
+        StringBuilder body = new StringBuilder();
+        problem.ifPresent(p -> body.append(p).append("\n\n"));
+        agentText.filter(t -> !t.isBlank()).ifPresent(body::append);
+        if (outcome == Outcome.TIMED_OUT && problem.isEmpty()) {
+            body.append("The agent had not finished within the bridge's timeout. It may still be working: follow the conversation link.");
+        }
+        String text = body.toString().strip();
+        if (text.isEmpty()) {
+            text = "_The agent sent no text._";
+        }
+        return head + fit(text, limit - head.length() - footer.length(), run.chatUrl()) + footer;
+    }
+
+    public static String superseded(String why) {
+        return MARKER + "\n### ⏹️ Superseded\n\n" + why + "\n";
+    }
+
+    /** Shortens {@code text} to at most {@code room} UTF-16 units without splitting a character. */
+    static String fit(String text, int room, String link) {
+        if (text.length() <= room) {
+            return text;
+        }
+        String note = "\n\n… _(shortened: the full answer is in the conversation: " + link + ")_";
+        int keep = Math.max(0, room - note.length());
+        if (keep > 0 && Character.isHighSurrogate(text.charAt(keep - 1))) {
+            keep--;
+        }
+        return text.substring(0, keep) + note;
+    }
+
+    static String quote(String instructions) {
+        String s = instructions == null || instructions.isBlank() ? "(no instructions)" : instructions.strip();
+        if (s.length() > 500) {
+            s = s.substring(0, Character.isHighSurrogate(s.charAt(499)) ? 499 : 500) + "…";
+        }
+        return "> " + s.replace("\n", "\n> ");
+    }
+
+    private static String minutes(Settings s) {
+        double m = s.timeout().toMillis() / 60_000.0;
+        return m == Math.rint(m) ? String.valueOf((long) m) : String.valueOf(m);
+    }
+
+    private static String shortSha(String sha) {
+        return sha == null ? "?" : sha.substring(0, Math.min(7, sha.length()));
+    }
+}

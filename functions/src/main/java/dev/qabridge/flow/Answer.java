@@ -1,0 +1,28 @@
+package dev.qabridge.flow;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** What the webhook answers the platform: a status code and a small JSON body saying what happened. */
+public record Answer(int status, ObjectNode body) {
+
+    public static Answer of(int status, String key, String value) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put(key, value);
+        return new Answer(status, body);
+    }
+
+    /** An event we do not act on: still 2xx (GitLab disables hooks that fail), with the reason. */
+    public static Answer ignored(String reason) {
+        return of(200, "ignored", reason);
+    }
+
+    public static Answer unauthorized(String hint) {
+        return of(401, "error", hint);
+    }
+
+    public Answer with(String key, String value) {
+        body.put(key, value);
+        return this;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.qabridge.github;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.qabridge.core.ApiException;
+import dev.qabridge.core.Log;
+import dev.qabridge.core.PullRequest;
+import dev.qabridge.core.ReviewThread;
+import dev.qabridge.core.TransientApiError;
+import dev.qabridge.http.JsonHttp;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** The GitHub REST calls the bridge makes (github.com or Enterprise Server through {@code GITHUB_API_URL}). */
+public final class GitHubClient {
+    /** GitHub refuses longer comment bodies with 422 "Body is too long". */
+    public static final int MAX_COMMENT = 65_536;
+
+    private final JsonHttp http = new JsonHttp("GitHub", Duration.ofSeconds(5));
+    private final String apiUrl;
+    private final Map<String, String> headers;
+
+    public GitHubClient(String apiUrl, String token) {
+        this.apiUrl = apiUrl;
+        this.headers = Map.of(
+                "Authorization", "Bearer " + token,
+                "Accept", "application/vnd.github+json",
+                "X-GitHub-Api-Version", "2022-11-28",
+                "User-Agent", "qa-bridge");
+    }
+
+    public PullRequest pull(String repo, long number) {
+        JsonNode pr = call("GET", "/repos/" + repo + "/pulls/" + number, null);
+        return new PullRequest(repo, number, pr.path("title").asText(""), pr.path("head").path("sha").asText(""),
+                pr.path("head").path("ref").asText(""), pr.path("html_url").asText(""));
+    }
+
+    /**
+     * The URL of the newest successful deployment of {@code sha}: deployments newest first, and in each
+     * the newest {@code success} status ({@code environment_url}, else {@code target_url}).
+     */
+    public Optional<String> deployedUrl(String repo, String sha) {
+        JsonNode deployments = call("GET", "/repos/" + repo + "/deployments?sha=" + sha + "&per_page=5", null);
+        for (JsonNode d : deployments) {
+            JsonNode statuses = call("GET", "/repos/" + repo + "/deployments/" + d.path("id").asLong() + "/statuses?per_page=20", null);
+            for (JsonNode s : statuses) {
+                if ("success".equals(s.path("state").asText())) {
+                    String url = s.path("environment_url").asText("");
+                    return Optional.of(url.isBlank() ? s.path("target_url").asText("") : url).filter(u -> !u.isBlank());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    public ReviewThread thread(String repo, long number) {
+        return new Thread(repo, number);
+    }
+
+    private JsonNode call(String method, String path, Object body) {
+        try {
+            return http.call(method, apiUrl + path, headers, body);
+        } catch (ApiException e) {
+            throw e.isTransient() || e.status() == 403 && e.detail().toLowerCase().contains("rate limit")
+                    ? new TransientApiError(e.getMessage(), e) : e;
+        }
+    }
+
+    private final class Thread implements ReviewThread {
+        private final String repo;
+        private final long number;
+
+        Thread(String repo, long number) {
+            this.repo = repo;
+            this.number = number;
+        }
+
+        @Override
+        public String post(String markdown) {
+            return call("POST", "/repos/" + repo + "/issues/" + number + "/comments", Map.of("body", markdown)).path("id").asText();
+        }
+
+        @Override
+        public boolean edit(String commentId, String markdown) {
+            try {
+                call("PATCH", "/repos/" + repo + "/issues/comments/" + commentId, Map.of("body", markdown));
+                return true;
+            } catch (ApiException e) {
+                Log.warn("github.edit_failed", null, null, "status", e.status(), "comment", commentId);
+                return false;
+            }
+        }
+
+        @Override
+        public void react(String commentId, Reaction reaction) {
+            try {
+                call("POST", "/repos/" + repo + "/issues/comments/" + commentId + "/reactions",
+                        Map.of("content", reaction.name().toLowerCase(java.util.Locale.ROOT)));
+            } catch (RuntimeException e) {
+                Log.warn("github.reaction_failed", null, null, "reaction", reaction, "error", e.getMessage());
+            }
+        }
+
+        @Override
+        public int maxCommentLength() {
+            return MAX_COMMENT;
+        }
+    }
+}

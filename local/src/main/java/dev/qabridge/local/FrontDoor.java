@@ -1,0 +1,113 @@
+package dev.qabridge.local;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.qabridge.webhook.WebhookHandler;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * What API Gateway's HTTP API is in AWS: turns {@code POST /webhooks/*} into payload-2.0 events for
+ * the webhook handler (body base64-encoded when it is not UTF-8 text), and answers {@code /healthz}.
+ */
+final class FrontDoor implements AutoCloseable {
+    private static final DateTimeFormatter API_GW_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    private final HttpServer server;
+    private final ExecutorService pool = Executors.newFixedThreadPool(8, r -> {
+        Thread t = new Thread(r, "front-door");
+        t.setDaemon(true);
+        return t;
+    });
+    private final WebhookHandler webhook;
+
+    FrontDoor(int port, WebhookHandler webhook) throws IOException {
+        this.webhook = webhook;
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        server.setExecutor(pool);
+        server.createContext("/", this::serve);
+        server.start();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void serve(HttpExchange x) throws IOException {
+        try (x) {
+            String path = x.getRequestURI().getPath();
+            byte[] body = x.getRequestBody().readAllBytes();
+            x.getResponseHeaders().add("Content-Type", "application/json");
+            if (path.equals("/healthz") && x.getRequestMethod().equals("GET")) {
+                send(x, 200, "{\"status\":\"ok\"}");
+            } else if (path.startsWith("/webhooks/") && x.getRequestMethod().equals("POST")) {
+                APIGatewayV2HTTPResponse r = webhook.handleRequest(event(x, path, body), new LocalContext("WebhookFunction"));
+                send(x, r.getStatusCode(), r.getBody());
+            } else {
+                send(x, 404, "{\"error\":\"not found: POST /webhooks/github, POST /webhooks/gitlab or GET /healthz\"}");
+            }
+        }
+    }
+
+    private static APIGatewayV2HTTPEvent event(HttpExchange x, String path, byte[] body) {
+        Map<String, String> headers = new HashMap<>();
+        x.getRequestHeaders().forEach((k, vs) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", vs)));
+        String text = utf8(body);
+        Instant now = Instant.now();
+        return APIGatewayV2HTTPEvent.builder()
+                .withVersion("2.0")
+                .withRouteKey("POST " + path)
+                .withRawPath(path)
+                .withRawQueryString(x.getRequestURI().getRawQuery() == null ? "" : x.getRequestURI().getRawQuery())
+                .withHeaders(headers)
+                .withBody(text != null ? text : java.util.Base64.getEncoder().encodeToString(body))
+                .withIsBase64Encoded(text == null)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withRequestId(UUID.randomUUID().toString())
+                        .withRouteKey("POST " + path)
+                        .withStage("$default")
+                        .withTime(API_GW_TIME.format(now))
+                        .withTimeEpoch(now.toEpochMilli())
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                                .withMethod("POST").withPath(path).withProtocol("HTTP/1.1").withSourceIp("127.0.0.1").build())
+                        .build())
+                .build();
+    }
+
+    private static String utf8(byte[] body) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static void send(HttpExchange x, int status, String body) throws IOException {
+        byte[] bytes = (body == null ? "" : body).getBytes(StandardCharsets.UTF_8);
+        x.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        x.getResponseBody().write(bytes);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        pool.shutdownNow();
+    }
+}

@@ -1,0 +1,161 @@
+package dev.qabridge.local;
+
+import dev.qabridge.aws.AwsClients;
+import dev.qabridge.core.Env;
+import dev.qabridge.flow.Bridge;
+import dev.qabridge.poller.PollerHandler;
+import dev.qabridge.reply.ReplyHandler;
+import dev.qabridge.webhook.WebhookHandler;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.StateMachineType;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The whole bridge on one machine: moto server (DynamoDB + Step Functions executing the real
+ * {@code statemachine/} file), a Lambda Invoke router running the real handlers in-process, and an
+ * HTTP front door standing in for API Gateway. Used by {@code ./qa-bridge local} and every *IT.
+ */
+public final class LocalStack implements AutoCloseable {
+    public static final String TABLE = "qa-bridge-runs";
+    static final String ACCOUNT = "123456789012";
+    static final String REGION = "us-east-1";
+
+    private final LambdaRouter router;
+    private final MotoServer moto;
+    private final FrontDoor frontDoor;
+    private final String stateMachineArn;
+    private final AwsClients aws;
+
+    private LocalStack(LambdaRouter router, MotoServer moto, FrontDoor frontDoor, String stateMachineArn, AwsClients aws) {
+        this.router = router;
+        this.moto = moto;
+        this.frontDoor = frontDoor;
+        this.stateMachineArn = stateMachineArn;
+        this.aws = aws;
+    }
+
+    public static String functionArn(String function) {
+        return "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + function;
+    }
+
+    /**
+     * Starts everything. {@code settings} are the same variables the deployed functions read; the
+     * AWS ones (endpoint, table, state machine) are filled in here. {@code port} 0 picks a free one.
+     */
+    public static LocalStack start(Map<String, String> settings, int port, Path root) throws IOException, InterruptedException {
+        LambdaRouter router = new LambdaRouter(0);
+        MotoServer moto = null;
+        try {
+            Path log = Files.createTempFile("qa-bridge-moto-", ".log");
+            moto = MotoServer.start(freePort(), router.port(), log);
+            router.forwardTo(moto.endpoint());
+
+            Map<String, String> env = new HashMap<>(settings);
+            env.remove("QA_BRIDGE_SECRET_ARN");
+            env.put("AWS_ENDPOINT_URL", moto.endpoint());
+            env.put("AWS_REGION", REGION);
+            env.put("TABLE_NAME", TABLE);
+            AwsClients aws = new AwsClients(new Env(env));
+            createTable(aws);
+            String arn = createStateMachine(aws, root);
+            env.put("STATE_MACHINE_ARN", arn);
+
+            Bridge bridge = new Bridge(new Env(env));
+            WebhookHandler webhook = new WebhookHandler(bridge);
+            router.register("PollerFunction", new PollerHandler(bridge));
+            router.register("ReplyFunction", new ReplyHandler(bridge));
+            FrontDoor door = new FrontDoor(port, webhook);
+            return new LocalStack(router, moto, door, arn, aws);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            router.close();
+            if (moto != null) {
+                moto.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Where the project lives (for {@code statemachine/}): {@code -Dqabridge.root}, else the working directory. */
+    public static Path root() {
+        return Path.of(Optional.ofNullable(System.getProperty("qabridge.root")).orElse(".")).toAbsolutePath().normalize();
+    }
+
+    public int port() {
+        return frontDoor.port();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    public String stateMachineArn() {
+        return stateMachineArn;
+    }
+
+    public long motoPid() {
+        return moto.pid();
+    }
+
+    public long invocations(String function) {
+        return router.invocations(function);
+    }
+
+    public SfnClient stepFunctions() {
+        return aws.stepFunctions();
+    }
+
+    public DynamoDbClient dynamo() {
+        return aws.dynamo();
+    }
+
+    private static void createTable(AwsClients aws) {
+        try (DynamoDbClient dynamo = aws.dynamo()) {
+            dynamo.createTable(r -> r.tableName(TABLE)
+                    .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S))
+                    .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH))
+                    .billingMode(BillingMode.PAY_PER_REQUEST));
+            dynamo.updateTimeToLive(r -> r.tableName(TABLE).timeToLiveSpecification(t -> t.attributeName("expiresAt").enabled(true)));
+        } catch (ResourceInUseException alreadyThere) {
+            // an endpoint that outlives us already has it
+        }
+    }
+
+    /** Substitutes the template's {@code DefinitionSubstitutions} the way CloudFormation does, then creates it. */
+    private static String createStateMachine(AwsClients aws, Path root) throws IOException {
+        String definition = Files.readString(root.resolve("statemachine").resolve("qa-bridge.asl.json"))
+                .replace("${PollerFunctionArn}", functionArn("PollerFunction"))
+                .replace("${ReplyFunctionArn}", functionArn("ReplyFunction"));
+        try (SfnClient sfn = aws.stepFunctions()) {
+            return sfn.createStateMachine(r -> r.name("qa-bridge-" + UUID.randomUUID().toString().substring(0, 8))
+                    .definition(definition)
+                    .roleArn("arn:aws:iam::" + ACCOUNT + ":role/qa-bridge-local")
+                    .type(StateMachineType.STANDARD)).stateMachineArn();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        frontDoor.close();
+        router.close();
+        moto.close();
+    }
+}

@@ -1,0 +1,34 @@
+package dev.qabridge.local;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
+/** Loopback fakes of QA.tech and GitHub (WireMock), each on its own free port. */
+final class Fakes implements AutoCloseable {
+    final WireMockServer qatech = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+    final WireMockServer github = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+
+    Fakes() {
+        qatech.start();
+        github.start();
+    }
+
+    String qatechUrl() {
+        return "http://127.0.0.1:" + qatech.port();
+    }
+
+    String githubUrl() {
+        return "http://127.0.0.1:" + github.port();
+    }
+
+    void reset() {
+        qatech.resetAll();
+        github.resetAll();
+    }
+
+    @Override
+    public void close() {
+        qatech.stop();
+        github.stop();
+    }
+}

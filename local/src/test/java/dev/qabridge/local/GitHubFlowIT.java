@@ -1,0 +1,323 @@
+package dev.qabridge.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.qabridge.http.JsonHttp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** `/qa` on a GitHub PR, end to end through the real state machine on the local stack. */
+class GitHubFlowIT {
+    private static final String PREVIEW = "https://shop-git-feature-cart-totals-acme.vercel.app";
+    private static final String REPO = GitHubPayloads.REPO;
+    private static final String COMMENTS = "/repos/" + REPO + "/issues/" + GitHubPayloads.PR + "/comments";
+    private static final String STATUS_COMMENT = "/repos/" + REPO + "/issues/comments/" + Stubs.STATUS_COMMENT_ID;
+    private static final String REACTIONS = "/repos/" + REPO + "/issues/comments/" + GitHubPayloads.COMMENT_ID + "/reactions";
+
+    private static StackFixture fx;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fx = new StackFixture(Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        fx.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        fx.fakes.reset();
+        Stubs.github(fx.fakes.github, PREVIEW);
+    }
+
+    @Test
+    void runsTheAgentOnThePreviewAndEditsTheStatusCommentWithItsAnswer() throws Exception {
+        String chat = "chat_happy1";
+        Stubs.chatStarted(fx.fakes.qatech, chat);
+        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.onlyUserMessage(chat), Stubs.running(chat),
+                Stubs.finished(chat, "COMPLETED", "The cart total updated from $20 to $35 after adding a second item. ✅"));
+        String delivery = GitHubPayloads.newDelivery();
+
+        HttpResponse<String> answer = GitHubPayloads.deliver(fx.url(), "issue_comment", delivery,
+                GitHubPayloads.command("/qa check that the cart total updates"));
+
+        assertThat(answer.statusCode()).isEqualTo(202);
+        assertThat(json(answer.body()).path("conversation").asText()).isEqualTo(chat);
+        DescribeExecutionResponse end = fx.awaitEnd("github-" + delivery);
+        assertThat(end.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(json(end.output()).path("outcome").asText()).isEqualTo("COMPLETED");
+
+        // QA.tech got one conversation, aimed at the deployment's URL, with the PR as context.
+        List<LoggedRequest> starts = fx.fakes.qatech.findAll(postRequestedFor(urlPathEqualTo("/v1/chat")));
+        assertThat(starts).hasSize(1);
+        assertThat(starts.get(0).getHeader("Authorization")).isEqualTo("Bearer it-qatech-key");
+        JsonNode chatRequest = json(starts.get(0).getBodyAsString());
+        assertThat(chatRequest.path("message").asText()).startsWith("check that the cart total updates")
+                .contains("pull request #7", "acme/shop", GitHubPayloads.SHA, "Cart: recompute totals");
+        assertThat(chatRequest.path("projectShortId").asText()).isEqualTo("proj_demo");
+        JsonNode override = chatRequest.path("applicationOverrides").get(0);
+        assertThat(override.path("applicationShortId").asText()).isEqualTo("app_shop");
+        assertThat(override.path("environment").path("url").asText()).isEqualTo(PREVIEW);
+        // three polls, then the reply reads the answer once
+        assertThat(json(end.output()).path("polls").asInt()).isEqualTo(3);
+        fx.fakes.qatech.verify(4, getRequestedFor(urlPathEqualTo("/v1/chat/" + chat)).withQueryParam("limit", equalTo("20")));
+
+        // GitHub: eyes, one status comment, edited once with the answer, then a rocket.
+        List<LoggedRequest> posted = fx.fakes.github.findAll(postRequestedFor(urlPathEqualTo(COMMENTS)));
+        assertThat(posted).hasSize(1);
+        assertThat(json(posted.get(0).getBodyAsString()).path("body").asText())
+                .contains("QA.tech is testing this preview", PREVIEW, "https://app.qa.tech/p/proj_demo/chat/" + chat, "@octocat");
+        List<LoggedRequest> edits = fx.fakes.github.findAll(patchRequestedFor(urlPathEqualTo(STATUS_COMMENT)));
+        assertThat(edits).hasSize(1);
+        String reply = json(edits.get(0).getBodyAsString()).path("body").asText();
+        assertThat(reply).contains("QA.tech finished", "The cart total updated from $20 to $35", PREVIEW,
+                "https://app.qa.tech/p/proj_demo/chat/" + chat, "@octocat", "check that the cart total updates");
+        assertThat(reactions()).containsExactly("eyes", "rocket");
+        for (LoggedRequest r : fx.fakes.github.getAllServeEvents().stream().map(e -> e.getRequest()).toList()) {
+            assertThat(r.getHeader("Authorization")).isEqualTo("Bearer it-github-token");
+            assertThat(r.getHeader("User-Agent")).isNotBlank();
+        }
+    }
+
+    @Test
+    void postsOneFailureReplyWhenTheConversationFails() throws Exception {
+        String chat = "chat_failed1";
+        Stubs.chatStarted(fx.fakes.qatech, chat);
+        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.running(chat), Stubs.finished(chat, "FAILED", "I could not log in: the login form returned 500."));
+        String delivery = GitHubPayloads.newDelivery();
+
+        GitHubPayloads.deliver(fx.url(), "issue_comment", delivery, GitHubPayloads.command("/qa log in and buy a hat --url https://pr-7.example.dev"));
+        DescribeExecutionResponse end = fx.awaitEnd("github-" + delivery);
+
+        assertThat(end.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(json(fx.fakes.qatech.findAll(postRequestedFor(urlPathEqualTo("/v1/chat"))).get(0).getBodyAsString())
+                .path("applicationOverrides").get(0).path("environment").path("url").asText()).isEqualTo("https://pr-7.example.dev");
+        fx.fakes.github.verify(1, postRequestedFor(urlPathEqualTo(COMMENTS)));
+        List<LoggedRequest> edits = fx.fakes.github.findAll(patchRequestedFor(urlPathEqualTo(STATUS_COMMENT)));
+        assertThat(edits).hasSize(1);
+        assertThat(json(edits.get(0).getBodyAsString()).path("body").asText())
+                .contains("QA.tech's agent failed", "I could not log in", "https://pr-7.example.dev");
+        assertThat(reactions()).containsExactly("eyes", "confused");
+    }
+
+    @Test
+    void keepsPollingThroughQaTech503sAndStillReplies() throws Exception {
+        String chat = "chat_flaky1";
+        Stubs.chatStarted(fx.fakes.qatech, chat);
+        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.error(503), Stubs.error(503), Stubs.running(chat),
+                Stubs.finished(chat, "COMPLETED", "All good."));
+        String delivery = GitHubPayloads.newDelivery();
+
+        GitHubPayloads.deliver(fx.url(), "issue_comment", delivery, GitHubPayloads.command("/qa smoke test"));
+        DescribeExecutionResponse end = fx.awaitEnd("github-" + delivery);
+
+        assertThat(end.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        // two 503s retried by the state machine, two good polls, one read by the reply
+        assertThat(json(end.output()).path("polls").asInt()).isEqualTo(2);
+        fx.fakes.qatech.verify(5, getRequestedFor(urlPathEqualTo("/v1/chat/" + chat)));
+        List<LoggedRequest> edits = fx.fakes.github.findAll(patchRequestedFor(urlPathEqualTo(STATUS_COMMENT)));
+        assertThat(edits).hasSize(1);
+        assertThat(json(edits.get(0).getBodyAsString()).path("body").asText()).contains("QA.tech finished", "All good.");
+    }
+
+    @Test
+    void fourConcurrentCopiesOfOneDeliveryStartExactlyOneConversation() throws Exception {
+        String chat = "chat_once1";
+        Stubs.chatStarted(fx.fakes.qatech, chat);
+        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.finished(chat, "COMPLETED", "Done once."));
+        String delivery = GitHubPayloads.newDelivery();
+        byte[] body = GitHubPayloads.command("/qa check checkout").toString().getBytes(StandardCharsets.UTF_8);
+        String signature = dev.qabridge.github.GitHubSignature.sign(GitHubPayloads.SECRET, body);
+
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Callable<HttpResponse<String>>> copies = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            copies.add(() -> GitHubPayloads.send(fx.url(), "issue_comment", delivery, body, signature));
+        }
+        List<Integer> statuses = new ArrayList<>();
+        List<String> bodies = new ArrayList<>();
+        for (Future<HttpResponse<String>> f : pool.invokeAll(copies)) {
+            statuses.add(f.get().statusCode());
+            bodies.add(f.get().body());
+        }
+        pool.shutdown();
+        fx.awaitEnd("github-" + delivery);
+
+        assertThat(statuses).containsExactlyInAnyOrder(202, 200, 200, 200);
+        assertThat(bodies.stream().filter(b -> b.contains("already handled")).count()).isEqualTo(3);
+        fx.fakes.qatech.verify(1, postRequestedFor(urlPathEqualTo("/v1/chat")));
+        fx.fakes.github.verify(1, postRequestedFor(urlPathEqualTo(COMMENTS)));
+        fx.fakes.github.verify(1, patchRequestedFor(urlPathEqualTo(STATUS_COMMENT)));
+    }
+
+    @Test
+    void fitsA70000CharacterUnicodeAnswerIntoOneGitHubCommentKeepingTheLink() throws Exception {
+        String chat = "chat_long1";
+        String longText = "Résumé 🚀 — ".repeat(6_000) + "END";   // 12 UTF-16 units per repeat, emoji are surrogate pairs
+        assertThat(longText.length()).isGreaterThan(70_000);
+        Stubs.chatStarted(fx.fakes.qatech, chat);
+        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.finished(chat, "COMPLETED", longText));
+        String delivery = GitHubPayloads.newDelivery();
+
+        GitHubPayloads.deliver(fx.url(), "issue_comment", delivery, GitHubPayloads.command("/qa describe everything"));
+        fx.awaitEnd("github-" + delivery);
+
+        List<LoggedRequest> edits = fx.fakes.github.findAll(patchRequestedFor(urlPathEqualTo(STATUS_COMMENT)));
+        assertThat(edits).hasSize(1);
+        String reply = json(edits.get(0).getBodyAsString()).path("body").asText();
+        assertThat(reply.length()).isLessThanOrEqualTo(65_536).isGreaterThan(60_000);
+        assertThat(reply).contains("Résumé 🚀", "shortened", "https://app.qa.tech/p/proj_demo/chat/" + chat, PREVIEW, "@octocat")
+                .doesNotContain("END");
+        assertThat(reply.codePoints().noneMatch(c -> Character.isSurrogate((char) c) && c <= 0xFFFF)).isTrue();
+    }
+
+    @Test
+    void tellsThePrInWordsWhenQaTechRejectsTheKey() throws Exception {
+        fx.fakes.qatech.stubFor(post(urlPathEqualTo("/v1/chat")).willReturn(aResponse().withStatus(401)
+                .withHeader("Content-Type", "application/json").withBody("{\"message\": \"Invalid API key\"}")));
+        String delivery = GitHubPayloads.newDelivery();
+
+        HttpResponse<String> answer = GitHubPayloads.deliver(fx.url(), "issue_comment", delivery, GitHubPayloads.command("/qa check login"));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        fx.fakes.qatech.verify(1, postRequestedFor(urlPathEqualTo("/v1/chat")));
+        List<LoggedRequest> posted = fx.fakes.github.findAll(postRequestedFor(urlPathEqualTo(COMMENTS)));
+        assertThat(posted).hasSize(1);
+        assertThat(json(posted.get(0).getBodyAsString()).path("body").asText())
+                .contains("QA.tech rejected the API key (401)", "Invalid API key", "QATECH_API_KEY")
+                .doesNotContain("it-qatech-key");
+        assertThat(fx.sfn.listExecutions(r -> r.stateMachineArn(fx.stack.stateMachineArn())).executions())
+                .noneMatch(e -> e.name().equals("github-" + delivery));
+    }
+
+    @Test
+    void retriesQaTech503OnStartThenReportsIt() throws Exception {
+        fx.fakes.qatech.stubFor(post(urlPathEqualTo("/v1/chat")).willReturn(aResponse().withStatus(503)
+                .withHeader("Content-Type", "application/json").withBody("{\"message\": \"maintenance\"}")));
+        String delivery = GitHubPayloads.newDelivery();
+
+        HttpResponse<String> answer = GitHubPayloads.deliver(fx.url(), "issue_comment", delivery, GitHubPayloads.command("/qa check login"));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        fx.fakes.qatech.verify(3, postRequestedFor(urlPathEqualTo("/v1/chat")));
+        assertThat(json(fx.fakes.github.findAll(postRequestedFor(urlPathEqualTo(COMMENTS))).get(0).getBodyAsString())
+                .path("body").asText()).contains("QA.tech is having trouble (503)");
+    }
+
+    @Test
+    void answersHelpWithTheSyntaxAndTheSettingsInForce() throws Exception {
+        HttpResponse<String> answer = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(),
+                GitHubPayloads.command("/qa help"));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        String help = json(fx.fakes.github.findAll(postRequestedFor(urlPathEqualTo(COMMENTS))).get(0).getBodyAsString()).path("body").asText();
+        assertThat(help).contains("/qa <what to test>", "--url", "COLLABORATOR, MEMBER, OWNER", "gives up after 5 min");
+        fx.fakes.qatech.verify(0, postRequestedFor(urlPathEqualTo("/v1/chat")));
+    }
+
+    @Test
+    void explainsTheThreeWaysToGiveAPreviewWhenNoneIsFound() throws Exception {
+        fx.fakes.reset();
+        Stubs.github(fx.fakes.github, null);
+
+        HttpResponse<String> answer = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(),
+                GitHubPayloads.command("/qa check the cart"));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        String text = json(fx.fakes.github.findAll(postRequestedFor(urlPathEqualTo(COMMENTS))).get(0).getBodyAsString()).path("body").asText();
+        assertThat(text).contains("--url", "deployment", "PREVIEW_URL_TEMPLATE", "No QA.tech conversation was started");
+        fx.fakes.qatech.verify(0, postRequestedFor(urlPathEqualTo("/v1/chat")));
+    }
+
+    @Test
+    void reactsConfusedToAnUntrustedCommenterAndRunsNothing() throws Exception {
+        HttpResponse<String> answer = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(),
+                GitHubPayloads.comment("created", "/qa check the cart", "CONTRIBUTOR", true, "User"));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(json(answer.body()).path("ignored").asText()).contains("CONTRIBUTOR");
+        assertThat(reactions()).containsExactly("confused");
+        fx.fakes.github.verify(0, postRequestedFor(urlPathEqualTo(COMMENTS)));
+        fx.fakes.qatech.verify(0, postRequestedFor(urlPathEqualTo("/v1/chat")));
+    }
+
+    @Test
+    void ignoresEditedBotAndPlainIssueCommentsWithoutTouchingAnything() throws Exception {
+        var edited = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(),
+                GitHubPayloads.comment("edited", "/qa check the cart", "OWNER", true, "User"));
+        var bot = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(),
+                GitHubPayloads.comment("created", "/qa check the cart", "NONE", true, "Bot"));
+        var issue = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(),
+                GitHubPayloads.comment("created", "/qa check the cart", "OWNER", false, "User"));
+        var notCommand = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(),
+                GitHubPayloads.command("/qatech check the cart"));
+        var otherEvent = GitHubPayloads.deliver(fx.url(), "push", GitHubPayloads.newDelivery(), JsonHttp.JSON.createObjectNode());
+        var ping = GitHubPayloads.deliver(fx.url(), "ping", GitHubPayloads.newDelivery(), JsonHttp.JSON.createObjectNode().put("zen", "Keep it simple."));
+
+        for (var r : List.of(edited, bot, issue, notCommand, otherEvent)) {
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(json(r.body()).path("ignored").asText()).isNotBlank();
+        }
+        assertThat(json(edited.body()).path("ignored").asText()).contains("edited");
+        assertThat(json(bot.body()).path("ignored").asText()).contains("bot");
+        assertThat(json(issue.body()).path("ignored").asText()).contains("issue");
+        assertThat(ping.statusCode()).isEqualTo(200);
+        assertThat(fx.fakes.github.getAllServeEvents()).isEmpty();
+        assertThat(fx.fakes.qatech.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void refusesWrongAndMissingSignaturesWithAHint() throws Exception {
+        byte[] body = GitHubPayloads.command("/qa check the cart").toString().getBytes(StandardCharsets.UTF_8);
+        var wrong = GitHubPayloads.send(fx.url(), "issue_comment", GitHubPayloads.newDelivery(), body,
+                dev.qabridge.github.GitHubSignature.sign("not-the-secret", body));
+        var missing = GitHubPayloads.send(fx.url(), "issue_comment", GitHubPayloads.newDelivery(), body, null);
+
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(json(wrong.body()).path("error").asText()).contains("GITHUB_WEBHOOK_SECRET");
+        assertThat(missing.statusCode()).isEqualTo(401);
+        assertThat(json(missing.body()).path("error").asText()).contains("X-Hub-Signature-256");
+        assertThat(fx.fakes.github.getAllServeEvents()).isEmpty();
+        assertThat(fx.fakes.qatech.getAllServeEvents()).isEmpty();
+    }
+
+    private static List<String> reactions() {
+        return fx.fakes.github.findAll(postRequestedFor(urlPathMatching(REACTIONS))).stream()
+                .sorted(java.util.Comparator.comparing(LoggedRequest::getLoggedDate))
+                .map(r -> json(r.getBodyAsString()).path("content").asText()).toList();
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JsonHttp.JSON.readTree(text);
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.qabridge.local;
+
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
+
+/** One local stack (moto + handlers + front door) wired to fresh QA.tech and GitHub fakes. */
+final class StackFixture implements AutoCloseable {
+    final Fakes fakes = new Fakes();
+    final LocalStack stack;
+    final SfnClient sfn;
+
+    StackFixture(Map<String, String> overrides) throws Exception {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("QATECH_API_URL", fakes.qatechUrl());
+        settings.put("QATECH_API_KEY", "it-qatech-key");
+        settings.put("QATECH_APPLICATION_ID", "app_shop");
+        settings.put("QATECH_PROJECT_ID", "proj_demo");
+        settings.put("GITHUB_API_URL", fakes.githubUrl());
+        settings.put("GITHUB_TOKEN", "it-github-token");
+        settings.put("GITHUB_WEBHOOK_SECRET", GitHubPayloads.SECRET);
+        settings.put("QA_POLL_SECONDS", "1");
+        settings.put("QA_POLL_MAX_SECONDS", "1");
+        settings.put("QA_TIMEOUT_MINUTES", "5");
+        settings.putAll(overrides);
+        try {
+            stack = LocalStack.start(settings, 0, LocalStack.root());
+        } catch (Exception e) {
+            fakes.close();
+            throw e;
+        }
+        sfn = stack.stepFunctions();
+    }
+
+    String url() {
+        return stack.url();
+    }
+
+    String executionArn(String runId) {
+        return stack.stateMachineArn().replace(":stateMachine:", ":execution:") + ":" + runId;
+    }
+
+    /** Waits (polling, with a deadline) until the run's execution has ended, and returns how it ended. */
+    DescribeExecutionResponse awaitEnd(String runId) {
+        String arn = executionArn(runId);
+        return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .until(() -> sfn.describeExecution(r -> r.executionArn(arn)), d -> d.status() != ExecutionStatus.RUNNING);
+    }
+
+    @Override
+    public void close() {
+        sfn.close();
+        stack.close();
+        fakes.close();
+    }
+}

@@ -1,0 +1,95 @@
+package dev.qabridge.local;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+
+/** The answers the QA.tech and GitHub fakes give, in the shapes their documentation shows. */
+final class Stubs {
+    static final long STATUS_COMMENT_ID = 9001;
+
+    private Stubs() {}
+
+    static void github(WireMockServer gh, String previewUrl) {
+        String repo = GitHubPayloads.REPO;
+        gh.stubFor(get(urlPathEqualTo("/repos/" + repo + "/pulls/" + GitHubPayloads.PR)).willReturn(okJson("""
+                {"number": %d, "title": "Cart: recompute totals", "html_url": "https://github.com/%s/pull/%d",
+                 "head": {"sha": "%s", "ref": "feature/cart-totals"}, "base": {"ref": "main"}}
+                """.formatted(GitHubPayloads.PR, repo, GitHubPayloads.PR, GitHubPayloads.SHA))));
+        if (previewUrl == null) {
+            gh.stubFor(get(urlPathEqualTo("/repos/" + repo + "/deployments")).willReturn(okJson("[]")));
+        } else {
+            gh.stubFor(get(urlPathEqualTo("/repos/" + repo + "/deployments")).willReturn(okJson("""
+                    [{"id": 42, "sha": "%s", "environment": "Preview"}]""".formatted(GitHubPayloads.SHA))));
+            gh.stubFor(get(urlPathEqualTo("/repos/" + repo + "/deployments/42/statuses")).willReturn(okJson("""
+                    [{"id": 2, "state": "success", "environment_url": "%s", "target_url": "https://vercel.com/acme/shop/x"},
+                     {"id": 1, "state": "pending", "environment_url": ""}]""".formatted(previewUrl))));
+        }
+        gh.stubFor(post(urlPathEqualTo("/repos/" + repo + "/issues/" + GitHubPayloads.PR + "/comments"))
+                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+                        .withBody("{\"id\": " + STATUS_COMMENT_ID + "}")));
+        gh.stubFor(patch(urlPathMatching("/repos/" + repo + "/issues/comments/\\d+"))
+                .willReturn(okJson("{\"id\": " + STATUS_COMMENT_ID + "}")));
+        gh.stubFor(post(urlPathMatching("/repos/" + repo + "/issues/comments/\\d+/reactions"))
+                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json").withBody("{\"id\": 1}")));
+    }
+
+    static void chatStarted(WireMockServer qa, String chatId) {
+        qa.stubFor(post(urlPathEqualTo("/v1/chat")).willReturn(aResponse().withStatus(202)
+                .withHeader("Content-Type", "application/json").withBody(conversation(chatId, ""))));
+    }
+
+    /** Successive answers of {@code GET /v1/chat/{id}}: each body in turn, the last one repeated. */
+    static void chatPolls(WireMockServer qa, String chatId, Answer... answers) {
+        String state = Scenario.STARTED;
+        for (int i = 0; i < answers.length; i++) {
+            String next = i + 1 < answers.length ? "poll-" + (i + 1) : state;
+            qa.stubFor(get(urlPathEqualTo("/v1/chat/" + chatId)).inScenario("polls-" + chatId)
+                    .whenScenarioStateIs(state)
+                    .willReturn(aResponse().withStatus(answers[i].status()).withHeader("Content-Type", "application/json")
+                            .withBody(answers[i].body()))
+                    .willSetStateTo(next));
+            state = next;
+        }
+    }
+
+    record Answer(int status, String body) {}
+
+    static Answer running(String chatId) {
+        return new Answer(200, conversation(chatId, """
+                {"id": "m2", "role": "assistant", "createdAt": "2026-11-26T10:00:05Z", "text": "Opening the preview…", "status": "PARTIAL", "isStreaming": true},
+                """ + userMessage()));
+    }
+
+    static Answer onlyUserMessage(String chatId) {
+        return new Answer(200, conversation(chatId, userMessage()));
+    }
+
+    static Answer finished(String chatId, String status, String text) {
+        return new Answer(200, conversation(chatId, """
+                {"id": "m2", "role": "assistant", "createdAt": "2026-11-26T10:01:00Z", "text": %s, "status": "%s", "isStreaming": false},
+                """.formatted(dev.qabridge.http.JsonHttp.JSON.valueToTree(text).toString(), status) + userMessage()));
+    }
+
+    static Answer error(int status) {
+        return new Answer(status, "{\"message\": \"upstream unavailable\"}");
+    }
+
+    private static String userMessage() {
+        return """
+                {"id": "m1", "role": "user", "createdAt": "2026-11-26T10:00:00Z", "text": "check the cart", "status": "COMPLETED", "isStreaming": false}""";
+    }
+
+    static String conversation(String chatId, String messages) {
+        return """
+                {"shortId": "%s", "url": "https://app.qa.tech/p/proj_demo/chat/%s", "title": null, "createdAt": "2026-11-26T10:00:00Z",
+                 "updatedAt": "2026-11-26T10:00:00Z", "source": "api", "messages": [%s]}""".formatted(chatId, chatId, messages);
+    }
+}

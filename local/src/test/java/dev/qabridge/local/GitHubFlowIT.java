@@ -147,6 +147,26 @@ class GitHubFlowIT {
     }
 
     @Test
+    void endsInOneErrorReplyWhenPollingFailsForGood() throws Exception {
+        String chat = "chat_gone1";
+        Stubs.chatStarted(fx.fakes.qatech, chat);
+        Stubs.chatPolls(fx.fakes.qatech, chat, new Stubs.Answer(404, "{\"message\": \"Conversation not found\"}"));
+        String delivery = GitHubPayloads.newDelivery();
+
+        GitHubPayloads.deliver(fx.url(), "issue_comment", delivery, GitHubPayloads.command("/qa check the cart"));
+        DescribeExecutionResponse end = fx.awaitEnd("github-" + delivery);
+
+        assertThat(end.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(json(end.output()).path("outcome").asText()).isEqualTo("ERROR");
+        fx.fakes.qatech.verify(1, getRequestedFor(urlPathEqualTo("/v1/chat/" + chat)));   // a 404 is not retried
+        List<LoggedRequest> edits = fx.fakes.github.findAll(patchRequestedFor(urlPathEqualTo(STATUS_COMMENT)));
+        assertThat(edits).hasSize(1);
+        assertThat(json(edits.get(0).getBodyAsString()).path("body").asText())
+                .contains("stopped following the conversation", "Conversation not found", "https://app.qa.tech/p/proj_demo/chat/" + chat);
+        assertThat(reactions()).containsExactly("eyes", "confused");
+    }
+
+    @Test
     void fourConcurrentCopiesOfOneDeliveryStartExactlyOneConversation() throws Exception {
         String chat = "chat_once1";
         Stubs.chatStarted(fx.fakes.qatech, chat);

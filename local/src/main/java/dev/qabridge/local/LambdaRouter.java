@@ -64,6 +64,10 @@ final class LambdaRouter implements AutoCloseable {
         invocations.put(function, new AtomicLong());
     }
 
+    RequestStreamHandler function(String name) {
+        return functions.get(name);
+    }
+
     long invocations(String function) {
         return invocations.getOrDefault(function, new AtomicLong()).get();
     }

@@ -38,13 +38,16 @@ public final class LocalStack implements AutoCloseable {
     private final FrontDoor frontDoor;
     private final String stateMachineArn;
     private final AwsClients aws;
+    private final WebhookHandler webhook;
 
-    private LocalStack(LambdaRouter router, MotoServer moto, FrontDoor frontDoor, String stateMachineArn, AwsClients aws) {
+    private LocalStack(LambdaRouter router, MotoServer moto, FrontDoor frontDoor, String stateMachineArn, AwsClients aws,
+                       WebhookHandler webhook) {
         this.router = router;
         this.moto = moto;
         this.frontDoor = frontDoor;
         this.stateMachineArn = stateMachineArn;
         this.aws = aws;
+        this.webhook = webhook;
     }
 
     public static String functionArn(String function) {
@@ -78,7 +81,7 @@ public final class LocalStack implements AutoCloseable {
             router.register("PollerFunction", new PollerHandler(bridge));
             router.register("ReplyFunction", new ReplyHandler(bridge));
             FrontDoor door = new FrontDoor(port, webhook);
-            return new LocalStack(router, moto, door, arn, aws);
+            return new LocalStack(router, moto, door, arn, aws, webhook);
         } catch (IOException | InterruptedException | RuntimeException e) {
             router.close();
             if (moto != null) {
@@ -107,6 +110,16 @@ public final class LocalStack implements AutoCloseable {
 
     public long motoPid() {
         return moto.pid();
+    }
+
+    /** The webhook handler behind the front door, for feeding it events directly (as {@code sam local invoke} does). */
+    public WebhookHandler webhook() {
+        return webhook;
+    }
+
+    /** A state machine task's handler by function name ({@code PollerFunction}, {@code ReplyFunction}). */
+    public com.amazonaws.services.lambda.runtime.RequestStreamHandler function(String name) {
+        return router.function(name);
     }
 
     public long invocations(String function) {

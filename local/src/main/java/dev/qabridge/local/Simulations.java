@@ -1,0 +1,174 @@
+package dev.qabridge.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.qabridge.http.JsonHttp;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Loopback stand-ins for QA.tech and GitHub, for {@code ./qa-bridge demo} and the benchmark only.
+ * They are simulations, announced as such: they speak the documented request and answer shapes,
+ * remember the comments written on the one pull request they know, and let the agent "work" for a
+ * set number of polls. The product never uses them; tests use WireMock.
+ */
+final class Simulations implements AutoCloseable {
+    static final String REPO = "acme/shop";
+    static final long PR = 7;
+    static final String SHA = "6dcb09b5b57875f334f61aebed695e2e4193db5e";
+    static final String PREVIEW = "https://shop-git-feature-cart-totals-acme.vercel.app";
+
+    private final HttpServer server;
+    private final ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "simulations");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Consumer<String> narrator;
+    private final int pollsUntilDone;
+    private final AtomicInteger chats = new AtomicInteger();
+    private final AtomicInteger commentIds = new AtomicInteger(9000);
+    private final Map<String, AtomicInteger> polls = new ConcurrentHashMap<>();
+    private final Map<String, String> comments = new ConcurrentHashMap<>();
+    private final Map<String, Integer> edits = new ConcurrentHashMap<>();
+
+    /** {@code pollsUntilDone}: how many reads of a conversation show the agent still working. */
+    Simulations(int pollsUntilDone, Consumer<String> narrator) throws IOException {
+        this.pollsUntilDone = pollsUntilDone;
+        this.narrator = narrator;
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        server.setExecutor(pool);
+        server.createContext("/qatech/", this::qatech);
+        server.createContext("/github/", this::github);
+        server.start();
+    }
+
+    String qatechUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/qatech";
+    }
+
+    String githubUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/github";
+    }
+
+    /** The text of a comment on the pull request, as it stands now. */
+    String comment(String id) {
+        return comments.get(id);
+    }
+
+    int edits(String id) {
+        return edits.getOrDefault(id, 0);
+    }
+
+    private void qatech(HttpExchange x) throws IOException {
+        try (x) {
+            String path = x.getRequestURI().getPath().substring("/qatech".length());
+            if (x.getRequestMethod().equals("POST") && path.equals("/v1/chat")) {
+                JsonNode request = JsonHttp.JSON.readTree(x.getRequestBody());
+                String id = "chat_demo" + chats.incrementAndGet();
+                polls.put(id, new AtomicInteger());
+                narrator.accept("QA.tech (simulated) ← POST /v1/chat: conversation " + id + " on "
+                        + request.path("applicationOverrides").path(0).path("environment").path("url").asText());
+                send(x, 202, conversation(id, JsonHttp.JSON.createArrayNode()));
+            } else if (x.getRequestMethod().equals("GET") && path.startsWith("/v1/chat/")) {
+                String id = path.substring("/v1/chat/".length());
+                AtomicInteger seen = polls.computeIfAbsent(id, k -> new AtomicInteger());
+                int n = seen.incrementAndGet();
+                boolean done = n > pollsUntilDone;
+                ArrayNode messages = JsonHttp.JSON.createArrayNode();
+                ObjectNode answer = messages.addObject();
+                answer.put("id", id + "-2").put("role", "assistant").put("createdAt", Instant.now().toString())
+                        .put("text", done ? AGENT_ANSWER : "Opening the preview and adding items to the cart…")
+                        .put("status", done ? "COMPLETED" : "PARTIAL").put("isStreaming", !done);
+                messages.addObject().put("id", id + "-1").put("role", "user").put("createdAt", "2026-11-26T10:00:00Z")
+                        .put("text", "(the instructions)").put("status", "COMPLETED").put("isStreaming", false);
+                narrator.accept("QA.tech (simulated) ← GET /v1/chat/" + id + ": " + (done ? "agent finished" : "agent still working"));
+                send(x, 200, conversation(id, messages));
+            } else {
+                send(x, 404, JsonHttp.JSON.createObjectNode().put("message", "not simulated: " + path));
+            }
+        }
+    }
+
+    private void github(HttpExchange x) throws IOException {
+        try (x) {
+            String path = x.getRequestURI().getPath().substring("/github".length());
+            String method = x.getRequestMethod();
+            String repo = "/repos/" + REPO;
+            JsonNode body = method.equals("GET") ? null : JsonHttp.JSON.readTree(x.getRequestBody());
+            if (method.equals("GET") && path.equals(repo + "/pulls/" + PR)) {
+                ObjectNode pr = JsonHttp.JSON.createObjectNode().put("number", PR).put("title", "Cart: recompute totals")
+                        .put("html_url", "https://github.com/" + REPO + "/pull/" + PR);
+                pr.putObject("head").put("sha", SHA).put("ref", "feature/cart-totals");
+                send(x, 200, pr);
+            } else if (method.equals("GET") && path.equals(repo + "/deployments")) {
+                ArrayNode list = JsonHttp.JSON.createArrayNode();
+                list.addObject().put("id", 42).put("sha", SHA).put("environment", "Preview");
+                send(x, 200, list);
+            } else if (method.equals("GET") && path.equals(repo + "/deployments/42/statuses")) {
+                ArrayNode list = JsonHttp.JSON.createArrayNode();
+                list.addObject().put("id", 1).put("state", "success").put("environment_url", PREVIEW);
+                narrator.accept("GitHub (simulated) ← deployment lookup: Preview is live at " + PREVIEW);
+                send(x, 200, list);
+            } else if (method.equals("POST") && path.equals(repo + "/issues/" + PR + "/comments")) {
+                String id = String.valueOf(commentIds.incrementAndGet());
+                comments.put(id, body.path("body").asText());
+                narrator.accept("GitHub (simulated) ← status comment " + id + " posted on " + REPO + "#" + PR);
+                send(x, 201, JsonHttp.JSON.createObjectNode().put("id", Long.parseLong(id)));
+            } else if (method.equals("PATCH") && path.startsWith(repo + "/issues/comments/")) {
+                String id = path.substring((repo + "/issues/comments/").length());
+                comments.put(id, body.path("body").asText());
+                edits.merge(id, 1, Integer::sum);
+                narrator.accept("GitHub (simulated) ← comment " + id + " edited with the agent's answer");
+                send(x, 200, JsonHttp.JSON.createObjectNode().put("id", Long.parseLong(id)));
+            } else if (method.equals("POST") && path.endsWith("/reactions")) {
+                narrator.accept("GitHub (simulated) ← reaction " + body.path("content").asText() + " on the /qa comment");
+                send(x, 201, JsonHttp.JSON.createObjectNode().put("id", 1));
+            } else {
+                send(x, 404, JsonHttp.JSON.createObjectNode().put("message", "Not Found (not simulated: " + method + " " + path + ")"));
+            }
+        }
+    }
+
+    private static ObjectNode conversation(String id, ArrayNode messages) {
+        ObjectNode c = JsonHttp.JSON.createObjectNode();
+        c.put("shortId", id).put("url", "https://app.qa.tech/p/proj_demo/chat/" + id).putNull("title")
+                .put("createdAt", "2026-11-26T10:00:00Z").put("updatedAt", Instant.now().toString()).put("source", "api");
+        c.set("messages", messages);
+        return c;
+    }
+
+    private static void send(HttpExchange x, int status, JsonNode body) throws IOException {
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        x.getResponseHeaders().add("Content-Type", "application/json");
+        x.sendResponseHeaders(status, bytes.length);
+        x.getResponseBody().write(bytes);
+    }
+
+    static final String AGENT_ANSWER = """
+            I tested the cart on the preview.
+
+            1. Added "Blue mug" ($12.00): the cart total showed **$12.00** ✅
+            2. Added a second "Blue mug": the total updated to **$24.00** ✅
+            3. Removed one mug: the total went back to **$12.00** ✅
+
+            The cart total updates correctly when items are added and removed. (Simulated answer: this is the demo.)""";
+
+    @Override
+    public void close() {
+        server.stop(0);
+        pool.shutdownNow();
+    }
+}

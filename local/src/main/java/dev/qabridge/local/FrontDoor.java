@@ -36,9 +36,12 @@ final class FrontDoor implements AutoCloseable {
         return t;
     });
     private final WebhookHandler webhook;
+    private final java.util.function.Function<String, String> runs;
 
-    FrontDoor(int port, WebhookHandler webhook) throws IOException {
+    /** {@code runs}: the local-only run report behind {@code GET /local/runs/{runId}} (null when unknown). */
+    FrontDoor(int port, WebhookHandler webhook, java.util.function.Function<String, String> runs) throws IOException {
         this.webhook = webhook;
+        this.runs = runs;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         server.setExecutor(pool);
         server.createContext("/", this::serve);
@@ -56,6 +59,9 @@ final class FrontDoor implements AutoCloseable {
             x.getResponseHeaders().add("Content-Type", "application/json");
             if (path.equals("/healthz") && x.getRequestMethod().equals("GET")) {
                 send(x, 200, "{\"status\":\"ok\"}");
+            } else if (path.startsWith("/local/runs/") && x.getRequestMethod().equals("GET")) {
+                String report = runs.apply(path.substring("/local/runs/".length()));
+                send(x, report == null ? 404 : 200, report == null ? "{\"error\":\"no such run\"}" : report);
             } else if (path.startsWith("/webhooks/") && x.getRequestMethod().equals("POST")) {
                 APIGatewayV2HTTPResponse r = webhook.handleRequest(event(x, path, body), new LocalContext("WebhookFunction"));
                 send(x, r.getStatusCode(), r.getBody());

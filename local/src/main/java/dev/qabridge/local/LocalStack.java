@@ -80,7 +80,8 @@ public final class LocalStack implements AutoCloseable {
             WebhookHandler webhook = new WebhookHandler(bridge);
             router.register("PollerFunction", new PollerHandler(bridge));
             router.register("ReplyFunction", new ReplyHandler(bridge));
-            FrontDoor door = new FrontDoor(port, webhook);
+            RunReports reports = new RunReports(aws.stepFunctions(), arn);
+            FrontDoor door = new FrontDoor(port, webhook, reports::report);
             return new LocalStack(router, moto, door, arn, aws, webhook);
         } catch (IOException | InterruptedException | RuntimeException e) {
             router.close();

@@ -15,6 +15,8 @@ public final class Main {
         String command = args.length == 0 ? "local" : args[0];
         int code = switch (command) {
             case "local" -> local();
+            case "demo" -> Demo.run();
+            case "replay" -> Replay.main(args);
             default -> {
                 System.err.println("unknown command '" + command + "'; try ./qa-bridge help");
                 yield 2;

@@ -68,6 +68,11 @@ final class Simulations implements AutoCloseable {
         return comments.get(id);
     }
 
+    /** The id of the newest comment posted on the pull request. */
+    String lastCommentId() {
+        return String.valueOf(commentIds.get());
+    }
+
     int edits(String id) {
         return edits.getOrDefault(id, 0);
     }

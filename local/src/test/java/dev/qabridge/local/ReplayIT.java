@@ -1,0 +1,64 @@
+package dev.qabridge.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code ./qa-bridge replay} against a running local stack: a fresh, freshly signed delivery, then each step of its run. */
+class ReplayIT {
+    private static StackFixture fx;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fx = new StackFixture(Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        fx.close();
+    }
+
+    @Test
+    void replaysAnEventsFileAsANewSignedDeliveryAndReportsEachStep() throws Exception {
+        Stubs.github(fx.fakes.github, "https://pr-7.preview.example.com");
+        Stubs.chatStarted(fx.fakes.qatech, "chat_example1");
+        Stubs.chatPolls(fx.fakes.qatech, "chat_example1", Stubs.running("chat_example1"), Stubs.finished("chat_example1", "COMPLETED", "ok"));
+        var file = LocalStack.root().resolve("events/github-comment-qa.json");
+        Map<String, String> settings = Map.of("GITHUB_WEBHOOK_SECRET", GitHubPayloads.SECRET);
+
+        Replay.Sent first = Replay.send(fx.url(), file, settings);
+        Replay.Sent second = Replay.send(fx.url(), file, settings);
+        List<String> steps = new ArrayList<>();
+        JsonNode end = Replay.follow(fx.url(), first.runId(), Duration.ofSeconds(60), steps::add);
+
+        assertThat(first.status()).isEqualTo(202);
+        assertThat(second.status()).as("a replay is a new delivery, not a duplicate").isEqualTo(202);
+        assertThat(second.runId()).isNotEqualTo(first.runId());
+        assertThat(end.path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(steps).first().asString().startsWith("poll 1: RUNNING");
+        assertThat(steps).anyMatch(s -> s.startsWith("poll 2: COMPLETED"));
+        assertThat(steps).last().asString().isEqualTo("reply: COMPLETED, status comment edited in place");
+        assertThat(end.path("stateTransitions").asInt()).isEqualTo(7);
+        fx.awaitEnd(second.runId());
+        fx.fakes.qatech.verify(2, postRequestedFor(urlPathEqualTo("/v1/chat")));
+    }
+
+    @Test
+    void aReplayWithTheWrongSecretIsRefused() throws Exception {
+        Replay.Sent sent = Replay.send(fx.url(), LocalStack.root().resolve("events/github-comment-qa.json"),
+                Map.of("GITHUB_WEBHOOK_SECRET", "some-other-secret"));
+
+        assertThat(sent.status()).isEqualTo(401);
+        assertThat(sent.runId()).isEmpty();
+    }
+}

@@ -39,9 +39,11 @@ public final class LocalStack implements AutoCloseable {
     private final String stateMachineArn;
     private final AwsClients aws;
     private final WebhookHandler webhook;
+    private final Map<String, String> environment;
 
     private LocalStack(LambdaRouter router, MotoServer moto, FrontDoor frontDoor, String stateMachineArn, AwsClients aws,
-                       WebhookHandler webhook) {
+                       WebhookHandler webhook, Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
         this.router = router;
         this.moto = moto;
         this.frontDoor = frontDoor;
@@ -82,7 +84,7 @@ public final class LocalStack implements AutoCloseable {
             router.register("ReplyFunction", new ReplyHandler(bridge));
             RunReports reports = new RunReports(aws.stepFunctions(), arn);
             FrontDoor door = new FrontDoor(port, webhook, reports::report);
-            return new LocalStack(router, moto, door, arn, aws, webhook);
+            return new LocalStack(router, moto, door, arn, aws, webhook, env);
         } catch (IOException | InterruptedException | RuntimeException e) {
             router.close();
             if (moto != null) {
@@ -103,6 +105,11 @@ public final class LocalStack implements AutoCloseable {
 
     public String url() {
         return "http://127.0.0.1:" + port();
+    }
+
+    /** The environment the handlers run with (settings plus the local AWS endpoint, table and state machine). */
+    public Map<String, String> environment() {
+        return environment;
     }
 
     public String stateMachineArn() {

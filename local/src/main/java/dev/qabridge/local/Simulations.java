@@ -10,6 +10,7 @@ import dev.qabridge.http.JsonHttp;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +39,8 @@ final class Simulations implements AutoCloseable {
     });
     private final Consumer<String> narrator;
     private final int pollsUntilDone;
+    private volatile Duration agentTime = Duration.ZERO;
+    private final Map<String, Instant> started = new ConcurrentHashMap<>();
     private final AtomicInteger chats = new AtomicInteger();
     private final AtomicInteger commentIds = new AtomicInteger(9000);
     private final Map<String, AtomicInteger> polls = new ConcurrentHashMap<>();
@@ -53,6 +56,11 @@ final class Simulations implements AutoCloseable {
         server.createContext("/qatech/", this::qatech);
         server.createContext("/github/", this::github);
         server.start();
+    }
+
+    /** From now on the agent also needs this long (from the conversation's start) before it finishes. */
+    void agentTakes(Duration time) {
+        this.agentTime = time;
     }
 
     String qatechUrl() {
@@ -84,6 +92,7 @@ final class Simulations implements AutoCloseable {
                 JsonNode request = JsonHttp.JSON.readTree(x.getRequestBody());
                 String id = "chat_demo" + chats.incrementAndGet();
                 polls.put(id, new AtomicInteger());
+                started.put(id, Instant.now());
                 narrator.accept("QA.tech (simulated) ← POST /v1/chat: conversation " + id + " on "
                         + request.path("applicationOverrides").path(0).path("environment").path("url").asText());
                 send(x, 202, conversation(id, JsonHttp.JSON.createArrayNode()));
@@ -91,7 +100,8 @@ final class Simulations implements AutoCloseable {
                 String id = path.substring("/v1/chat/".length());
                 AtomicInteger seen = polls.computeIfAbsent(id, k -> new AtomicInteger());
                 int n = seen.incrementAndGet();
-                boolean done = n > pollsUntilDone;
+                boolean done = n > pollsUntilDone
+                        && !Instant.now().isBefore(started.getOrDefault(id, Instant.EPOCH).plus(agentTime));
                 ArrayNode messages = JsonHttp.JSON.createArrayNode();
                 ObjectNode answer = messages.addObject();
                 answer.put("id", id + "-2").put("role", "assistant").put("createdAt", Instant.now().toString())

@@ -1,0 +1,40 @@
+package dev.qabridge.local;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import dev.qabridge.github.GitHubSignature;
+import dev.qabridge.webhook.WebhookHandler;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Benchmark probe, run in a fresh JVM by {@link Bench}: builds the webhook handler the way Lambda does
+ * (no-argument constructor, settings from the environment), answers one signed {@code /qa} delivery,
+ * and prints how long each part took. Prints one JSON line.
+ */
+public final class ColdStart {
+    private ColdStart() {}
+
+    public static void main(String[] args) {
+        long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+        long t0 = System.nanoTime();
+        WebhookHandler handler = new WebhookHandler();
+        long t1 = System.nanoTime();
+        String body = "{\"action\":\"created\",\"issue\":{\"number\":7,\"pull_request\":{\"url\":\"x\"}},"
+                + "\"comment\":{\"id\":1234567,\"body\":\"/qa check the cart\",\"author_association\":\"OWNER\"},"
+                + "\"repository\":{\"full_name\":\"acme/shop\"},\"sender\":{\"login\":\"octocat\",\"type\":\"User\"}}";
+        Map<String, String> headers = new HashMap<>();
+        headers.put("x-github-event", "issue_comment");
+        headers.put("x-github-delivery", UUID.randomUUID().toString());
+        headers.put("x-hub-signature-256", GitHubSignature.sign(System.getenv("GITHUB_WEBHOOK_SECRET"), body.getBytes(StandardCharsets.UTF_8)));
+        APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder().withRawPath("/webhooks/github").withHeaders(headers)
+                .withBody(body).withIsBase64Encoded(false).build();
+        int status = handler.handleRequest(event, new LocalContext("WebhookFunction")).getStatusCode();
+        long t2 = System.nanoTime();
+        System.out.printf("{\"status\":%d,\"sinceJvmStartMs\":%d,\"initMs\":%.1f,\"firstRequestMs\":%.1f}%n",
+                status, System.currentTimeMillis() - jvmStart, (t1 - t0) / 1e6, (t2 - t1) / 1e6);
+    }
+}

@@ -11,7 +11,10 @@ import java.util.regex.Pattern;
  * word followed by a space or its end: with {@code /qa}, {@code /qatech} is not a command.
  */
 public final class CommandParser {
-    private static final Pattern URL_FLAG = Pattern.compile("(?:^|\\s)--url(?:=|\\s+)(\\S+)");
+    private static final Pattern URL_FLAG = Pattern.compile("(?:^|(?<=[\\s(\\[]))--url(?:=|\\s+)(\\S+)");
+
+    /** What the agent is asked when the command gives only a URL. */
+    public static final String DEFAULT_INSTRUCTIONS = "Explore this preview and check that its main user flows work.";
 
     private final String word;
 
@@ -41,14 +44,16 @@ public final class CommandParser {
         Optional<String> url = Optional.empty();
         Matcher m = URL_FLAG.matcher(args);
         if (m.find()) {
-            String candidate = m.group(1);
+            // "see --url <https://x.dev>." : people wrap and punctuate links; the URL is what is inside
+            String candidate = m.group(1).replaceAll("^<", "").replaceAll("[.,;:!?)\\]>'\"]+$", "");
             if (!isHttpUrl(candidate)) {
                 return Optional.of(new Command.Invalid("`--url " + candidate + "` is not an http(s) URL"));
             }
             url = Optional.of(candidate);
-            args = (args.substring(0, m.start()) + " " + args.substring(m.end())).strip();
+            args = (args.substring(0, m.start()) + " " + args.substring(m.end()))
+                    .replaceAll("[(\\[]\\s*[)\\]]", "").replaceAll("[ \t]{2,}", " ").strip();
         }
-        return Optional.of(new Command.Run(args, url));
+        return Optional.of(new Command.Run(args.isEmpty() ? DEFAULT_INSTRUCTIONS : args, url));
     }
 
     /** True for absolute http and https URLs with a host: nothing else may become the agent's target. */
@@ -59,9 +64,11 @@ public final class CommandParser {
         try {
             URI uri = new URI(candidate);
             String scheme = uri.getScheme();
+            // getHost() is null for hosts with '_' (seen on some preview hosts); the authority still names one
+            String host = uri.getHost() != null ? uri.getHost() : uri.getRawAuthority();
             return scheme != null
                     && (scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
-                    && uri.getHost() != null && !uri.getHost().isBlank();
+                    && host != null && !host.isBlank() && !host.contains("@");
         } catch (Exception e) {
             return false;
         }

@@ -66,11 +66,14 @@ public record Settings(
         if (!COMMAND.matcher(command).matches()) {
             throw new IllegalStateException("QA_COMMAND must be one word without spaces, got '" + command + "'");
         }
+        if (allowedAssociations.isEmpty()) {
+            throw new IllegalStateException("QA_ALLOWED_ASSOCIATIONS is empty: nobody could run commands (e.g. OWNER,MEMBER,COLLABORATOR)");
+        }
         if (pollSeconds < 1 || pollMaxSeconds < pollSeconds) {
             throw new IllegalStateException("QA_POLL_SECONDS must be ≥ 1 and QA_POLL_MAX_SECONDS ≥ QA_POLL_SECONDS");
         }
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalStateException("QA_TIMEOUT_MINUTES must be positive");
+        if (timeout.isNegative() || timeout.isZero() || timeout.toDays() > 365) {
+            throw new IllegalStateException("QA_TIMEOUT_MINUTES must be positive and at most a year (a Standard execution's limit)");
         }
     }
 

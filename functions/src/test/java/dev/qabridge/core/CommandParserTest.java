@@ -145,4 +145,29 @@ class CommandParserTest {
     void rejectsEverythingElseAsAUrl(String url) {
         assertThat(CommandParser.isHttpUrl(url)).isFalse();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "/qa check the cart --url https://pr-7.example.dev.",
+            "/qa check the cart (--url https://pr-7.example.dev)",
+            "/qa check the cart --url <https://pr-7.example.dev>",
+    })
+    void takesTheUrlWithoutTheProseAroundIt(String comment) {
+        assertThat(run(comment).url()).contains("https://pr-7.example.dev");
+    }
+
+    @Test
+    void removingTheUrlFlagLeavesOneSpace() {
+        assertThat(run("/qa check --url https://x.y/z the cart").instructions()).isEqualTo("check the cart");
+    }
+
+    @Test
+    void acceptsPreviewHostsWithAnUnderscore() {
+        assertThat(CommandParser.isHttpUrl("https://my_app.preview.example.com/cart")).isTrue();
+    }
+
+    @Test
+    void aCommandWithOnlyAUrlAsksForAGeneralCheck() {
+        assertThat(run("/qa --url https://x.y/z")).isEqualTo(new Command.Run(CommandParser.DEFAULT_INSTRUCTIONS, Optional.of("https://x.y/z")));
+    }
 }

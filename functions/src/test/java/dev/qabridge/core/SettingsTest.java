@@ -126,4 +126,16 @@ class SettingsTest {
                         e -> assertThat(e.setting()).isEqualTo("QATECH_APPLICATION_ID"))
                 .hasMessageContaining("QATECH_APPLICATION_ID");
     }
+
+    @Test
+    void rejectsAnAssociationListThatLetsNobodyIn() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> from("QA_ALLOWED_ASSOCIATIONS", " , "))
+                .hasMessageContaining("QA_ALLOWED_ASSOCIATIONS");
+    }
+
+    @Test
+    void rejectsAnEndlessTimeout() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> from("QA_TIMEOUT_MINUTES", "Infinity"))
+                .hasMessageContaining("QA_TIMEOUT_MINUTES");
+    }
 }

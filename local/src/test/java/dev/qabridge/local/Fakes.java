@@ -5,10 +5,17 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 /** Loopback fakes of QA.tech and GitHub (WireMock), each on its own free port. */
 final class Fakes implements AutoCloseable {
-    final WireMockServer qatech = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
-    final WireMockServer github = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+    final WireMockServer qatech;
+    final WireMockServer github;
 
     Fakes() {
+        this("127.0.0.1");
+    }
+
+    /** {@code bindAddress}: loopback everywhere, except where containers must reach the fakes (LocalStackIT). */
+    Fakes(String bindAddress) {
+        qatech = new WireMockServer(WireMockConfiguration.options().bindAddress(bindAddress).dynamicPort());
+        github = new WireMockServer(WireMockConfiguration.options().bindAddress(bindAddress).dynamicPort());
         qatech.start();
         github.start();
     }

@@ -32,11 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** `/qa` on a GitHub PR, end to end through the real state machine on the local stack. */
 class GitHubFlowIT {
-    private static final String PREVIEW = "https://shop-git-feature-cart-totals-acme.vercel.app";
-    private static final String REPO = GitHubPayloads.REPO;
-    private static final String COMMENTS = "/repos/" + REPO + "/issues/" + GitHubPayloads.PR + "/comments";
-    private static final String STATUS_COMMENT = "/repos/" + REPO + "/issues/comments/" + Stubs.STATUS_COMMENT_ID;
-    private static final String REACTIONS = "/repos/" + REPO + "/issues/comments/" + GitHubPayloads.COMMENT_ID + "/reactions";
+    private static final String PREVIEW = Scenarios.PREVIEW;
+    private static final String COMMENTS = Scenarios.COMMENTS;
+    private static final String STATUS_COMMENT = Scenarios.STATUS_COMMENT;
 
     private static StackFixture fx;
 
@@ -58,51 +56,7 @@ class GitHubFlowIT {
 
     @Test
     void runsTheAgentOnThePreviewAndEditsTheStatusCommentWithItsAnswer() throws Exception {
-        String chat = "chat_happy1";
-        Stubs.chatStarted(fx.fakes.qatech, chat);
-        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.onlyUserMessage(chat), Stubs.running(chat),
-                Stubs.finished(chat, "COMPLETED", "The cart total updated from $20 to $35 after adding a second item. ✅"));
-        String delivery = GitHubPayloads.newDelivery();
-
-        HttpResponse<String> answer = GitHubPayloads.deliver(fx.url(), "issue_comment", delivery,
-                GitHubPayloads.command("/qa check that the cart total updates"));
-
-        assertThat(answer.statusCode()).isEqualTo(202);
-        assertThat(json(answer.body()).path("conversation").asText()).isEqualTo(chat);
-        DescribeExecutionResponse end = fx.awaitEnd("github-" + delivery);
-        assertThat(end.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        assertThat(json(end.output()).path("outcome").asText()).isEqualTo("COMPLETED");
-
-        // QA.tech got one conversation, aimed at the deployment's URL, with the PR as context.
-        List<LoggedRequest> starts = fx.fakes.qatech.findAll(postRequestedFor(urlPathEqualTo("/v1/chat")));
-        assertThat(starts).hasSize(1);
-        assertThat(starts.get(0).getHeader("Authorization")).isEqualTo("Bearer it-qatech-key");
-        JsonNode chatRequest = json(starts.get(0).getBodyAsString());
-        assertThat(chatRequest.path("message").asText()).startsWith("check that the cart total updates")
-                .contains("pull request #7", "acme/shop", GitHubPayloads.SHA, "Cart: recompute totals");
-        assertThat(chatRequest.path("projectShortId").asText()).isEqualTo("proj_demo");
-        JsonNode override = chatRequest.path("applicationOverrides").get(0);
-        assertThat(override.path("applicationShortId").asText()).isEqualTo("app_shop");
-        assertThat(override.path("environment").path("url").asText()).isEqualTo(PREVIEW);
-        // three polls, then the reply reads the answer once
-        assertThat(json(end.output()).path("polls").asInt()).isEqualTo(3);
-        fx.fakes.qatech.verify(4, getRequestedFor(urlPathEqualTo("/v1/chat/" + chat)).withQueryParam("limit", equalTo("20")));
-
-        // GitHub: eyes, one status comment, edited once with the answer, then a rocket.
-        List<LoggedRequest> posted = fx.fakes.github.findAll(postRequestedFor(urlPathEqualTo(COMMENTS)));
-        assertThat(posted).hasSize(1);
-        assertThat(json(posted.get(0).getBodyAsString()).path("body").asText())
-                .contains("QA.tech is testing this preview", PREVIEW, "https://app.qa.tech/p/proj_demo/chat/" + chat, "@octocat");
-        List<LoggedRequest> edits = fx.fakes.github.findAll(patchRequestedFor(urlPathEqualTo(STATUS_COMMENT)));
-        assertThat(edits).hasSize(1);
-        String reply = json(edits.get(0).getBodyAsString()).path("body").asText();
-        assertThat(reply).contains("QA.tech finished", "The cart total updated from $20 to $35", PREVIEW,
-                "https://app.qa.tech/p/proj_demo/chat/" + chat, "@octocat", "check that the cart total updates");
-        assertThat(reactions()).containsExactly("eyes", "rocket");
-        for (LoggedRequest r : fx.fakes.github.getAllServeEvents().stream().map(e -> e.getRequest()).toList()) {
-            assertThat(r.getHeader("Authorization")).isEqualTo("Bearer it-github-token");
-            assertThat(r.getHeader("User-Agent")).isNotBlank();
-        }
+        Scenarios.happyPath(fx);
     }
 
     @Test
@@ -328,16 +282,10 @@ class GitHubFlowIT {
     }
 
     private static List<String> reactions() {
-        return fx.fakes.github.findAll(postRequestedFor(urlPathMatching(REACTIONS))).stream()
-                .sorted(java.util.Comparator.comparing(LoggedRequest::getLoggedDate))
-                .map(r -> json(r.getBodyAsString()).path("content").asText()).toList();
+        return Scenarios.reactions(fx.fakes);
     }
 
     private static JsonNode json(String text) {
-        try {
-            return JsonHttp.JSON.readTree(text);
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + text, e);
-        }
+        return Scenarios.json(text);
     }
 }

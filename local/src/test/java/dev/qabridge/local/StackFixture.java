@@ -11,7 +11,7 @@ import java.util.Map;
 import static org.awaitility.Awaitility.await;
 
 /** One local stack (moto + handlers + front door) wired to fresh QA.tech and GitHub fakes. */
-final class StackFixture implements AutoCloseable {
+final class StackFixture implements BridgeUnderTest, AutoCloseable {
     final Fakes fakes = new Fakes();
     final LocalStack stack;
     final SfnClient sfn;
@@ -38,6 +38,17 @@ final class StackFixture implements AutoCloseable {
         sfn = stack.stepFunctions();
     }
 
+    @Override
+    public Fakes fakes() {
+        return fakes;
+    }
+
+    @Override
+    public Delivered deliverGitHub(String event, String delivery, com.fasterxml.jackson.databind.node.ObjectNode payload) throws Exception {
+        var r = GitHubPayloads.deliver(url(), event, delivery, payload);
+        return new Delivered(r.statusCode(), r.body());
+    }
+
     String url() {
         return stack.url();
     }
@@ -47,7 +58,8 @@ final class StackFixture implements AutoCloseable {
     }
 
     /** Waits (polling, with a deadline) until the run's execution has ended, and returns how it ended. */
-    DescribeExecutionResponse awaitEnd(String runId) {
+    @Override
+    public DescribeExecutionResponse awaitEnd(String runId) {
         String arn = executionArn(runId);
         return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                 .ignoreExceptions()

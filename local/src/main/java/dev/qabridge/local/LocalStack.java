@@ -34,14 +34,14 @@ public final class LocalStack implements AutoCloseable {
     static final String REGION = "us-east-1";
 
     private final LambdaRouter router;
-    private final MotoServer moto;
+    private final Optional<MotoServer> moto;
     private final FrontDoor frontDoor;
     private final String stateMachineArn;
     private final AwsClients aws;
     private final WebhookHandler webhook;
     private final Map<String, String> environment;
 
-    private LocalStack(LambdaRouter router, MotoServer moto, FrontDoor frontDoor, String stateMachineArn, AwsClients aws,
+    private LocalStack(LambdaRouter router, Optional<MotoServer> moto, FrontDoor frontDoor, String stateMachineArn, AwsClients aws,
                        WebhookHandler webhook, Map<String, String> environment) {
         this.environment = Map.copyOf(environment);
         this.router = router;
@@ -61,16 +61,31 @@ public final class LocalStack implements AutoCloseable {
      * AWS ones (endpoint, table, state machine) are filled in here. {@code port} 0 picks a free one.
      */
     public static LocalStack start(Map<String, String> settings, int port, Path root) throws IOException, InterruptedException {
-        LambdaRouter router = new LambdaRouter(0);
+        return start(settings, port, root, Optional.empty(), 0);
+    }
+
+    /**
+     * As {@link #start(Map, int, Path)}, but with {@code awsEndpoint} uses an AWS-compatible endpoint that
+     * is already running (a moto server started with {@code MOTO_PORT=<lambdaPort>}, LocalStack…) instead of
+     * starting moto; {@code lambdaPort} fixes the port of the Lambda Invoke endpoint (0: any free port).
+     */
+    public static LocalStack start(Map<String, String> settings, int port, Path root, Optional<String> awsEndpoint, int lambdaPort)
+            throws IOException, InterruptedException {
+        LambdaRouter router = new LambdaRouter(lambdaPort);
         MotoServer moto = null;
         try {
-            Path log = Files.createTempFile("qa-bridge-moto-", ".log");
-            moto = MotoServer.start(freePort(), router.port(), log);
-            router.forwardTo(moto.endpoint());
+            String endpoint;
+            if (awsEndpoint.isPresent()) {
+                endpoint = awsEndpoint.get();
+            } else {
+                moto = MotoServer.start(freePort(), router.port(), Files.createTempFile("qa-bridge-moto-", ".log"));
+                endpoint = moto.endpoint();
+            }
+            router.forwardTo(endpoint);
 
             Map<String, String> env = new HashMap<>(settings);
             env.remove("QA_BRIDGE_SECRET_ARN");
-            env.put("AWS_ENDPOINT_URL", moto.endpoint());
+            env.put("AWS_ENDPOINT_URL", endpoint);
             env.put("AWS_REGION", REGION);
             env.put("TABLE_NAME", TABLE);
             AwsClients aws = new AwsClients(new Env(env));
@@ -84,7 +99,7 @@ public final class LocalStack implements AutoCloseable {
             router.register("ReplyFunction", new ReplyHandler(bridge));
             RunReports reports = new RunReports(aws.stepFunctions(), arn);
             FrontDoor door = new FrontDoor(port, webhook, reports::report);
-            return new LocalStack(router, moto, door, arn, aws, webhook, env);
+            return new LocalStack(router, Optional.ofNullable(moto), door, arn, aws, webhook, env);
         } catch (IOException | InterruptedException | RuntimeException e) {
             router.close();
             if (moto != null) {
@@ -116,8 +131,14 @@ public final class LocalStack implements AutoCloseable {
         return stateMachineArn;
     }
 
-    public long motoPid() {
-        return moto.pid();
+    /** The moto server this stack started, if it started one. */
+    public Optional<Long> motoPid() {
+        return moto.map(MotoServer::pid);
+    }
+
+    /** Where moto's Task states must send Lambda invocations ({@code MOTO_PORT}). */
+    public int lambdaPort() {
+        return router.port();
     }
 
     /** The webhook handler behind the front door, for feeding it events directly (as {@code sam local invoke} does). */
@@ -177,6 +198,6 @@ public final class LocalStack implements AutoCloseable {
     public void close() {
         frontDoor.close();
         router.close();
-        moto.close();
+        moto.ifPresent(MotoServer::close);
     }
 }

@@ -12,11 +12,32 @@ import static org.awaitility.Awaitility.await;
 
 /** One local stack (moto + handlers + front door) wired to fresh QA.tech and GitHub fakes. */
 final class StackFixture implements BridgeUnderTest, AutoCloseable {
-    final Fakes fakes = new Fakes();
+    final Fakes fakes;
     final LocalStack stack;
     final SfnClient sfn;
 
     StackFixture(Map<String, String> overrides) throws Exception {
+        this.fakes = new Fakes();
+        Map<String, String> settings = defaults(fakes);
+        settings.putAll(overrides);
+        try {
+            stack = LocalStack.start(settings, 0, LocalStack.root());
+        } catch (Exception e) {
+            fakes.close();
+            throw e;
+        }
+        sfn = stack.stepFunctions();
+    }
+
+    /** A fixture around a stack started elsewhere; closing it closes both. */
+    StackFixture(Fakes fakes, LocalStack stack) {
+        this.fakes = fakes;
+        this.stack = stack;
+        this.sfn = stack.stepFunctions();
+    }
+
+    /** The settings every IT starts from: the fakes' URLs, test credentials, a 1 s poll, a 5 min timeout. */
+    static Map<String, String> defaults(Fakes fakes) {
         Map<String, String> settings = new HashMap<>();
         settings.put("QATECH_API_URL", fakes.qatechUrl());
         settings.put("QATECH_API_KEY", "it-qatech-key");
@@ -28,14 +49,7 @@ final class StackFixture implements BridgeUnderTest, AutoCloseable {
         settings.put("QA_POLL_SECONDS", "1");
         settings.put("QA_POLL_MAX_SECONDS", "1");
         settings.put("QA_TIMEOUT_MINUTES", "5");
-        settings.putAll(overrides);
-        try {
-            stack = LocalStack.start(settings, 0, LocalStack.root());
-        } catch (Exception e) {
-            fakes.close();
-            throw e;
-        }
-        sfn = stack.stepFunctions();
+        return settings;
     }
 
     @Override

@@ -80,7 +80,7 @@ public final class GitLabDeliveries {
             return Answer.of(400, "error", "the body is not a JSON object");
         }
         if (!event.equals("Note Hook") || !payload.path("object_kind").asText("").equals("note")) {
-            return Answer.ignored("event '" + event + "' is not one qa-bridge acts on: tick only Comments for this hook");
+            return Answer.ignored("event '" + event + "' is not one qa-bridge acts on");
         }
         return note(delivery, payload);
     }
@@ -93,6 +93,10 @@ public final class GitLabDeliveries {
         }
         if (note.path("system").asBoolean(false)) {
             return Answer.ignored("system note: only people's notes are commands");
+        }
+        if (note.path("internal").asBoolean(false)) {
+            // Internal notes come as "Confidential Note Hook"; should one arrive here, a public answer would leak it.
+            return Answer.ignored("internal note: qa-bridge answers in public notes only");
         }
         // GitLab before 16.11 sends no action, and then only for new notes.
         String action = note.path("action").asText("create");

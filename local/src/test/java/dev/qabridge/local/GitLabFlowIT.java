@@ -1,6 +1,7 @@
 package dev.qabridge.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.qabridge.http.JsonHttp;
@@ -238,7 +239,7 @@ class GitLabFlowIT {
     }
 
     @Test
-    void ignoresSystemEditedIssueCommitSnippetBotAndOwnNotesWithA2xx() throws Exception {
+    void ignoresSystemEditedIssueCommitSnippetBotOwnAndInternalNotesWithA2xx() throws Exception {
         var system = GitLabPayloads.deliver(fx.url(), GitLabPayloads.newDelivery(),
                 GitLabPayloads.note("create", "/qa added 1 commit", "MergeRequest", true, GitLabPayloads.DEVELOPER_ID, GitLabPayloads.DEVELOPER));
         var edited = GitLabPayloads.deliver(fx.url(), GitLabPayloads.newDelivery(),
@@ -254,10 +255,15 @@ class GitLabFlowIT {
         var own = GitLabPayloads.deliver(fx.url(), GitLabPayloads.newDelivery(),
                 GitLabPayloads.command("<!-- qa-bridge -->\n/qa check the cart"));
         var notCommand = GitLabPayloads.deliver(fx.url(), GitLabPayloads.newDelivery(), GitLabPayloads.command("/qatech check the cart"));
+        ObjectNode internalNote = GitLabPayloads.command("/qa check the cart");
+        ((ObjectNode) internalNote.path("object_attributes")).put("internal", true);
+        var internal = GitLabPayloads.deliver(fx.url(), GitLabPayloads.newDelivery(), internalNote);
+        var confidential = GitLabPayloads.send(fx.url(), "Confidential Note Hook", GitLabPayloads.newDelivery(),
+                GitLabPayloads.bytes(internalNote), Map.of());
         var otherEvent = GitLabPayloads.send(fx.url(), "Merge Request Hook", GitLabPayloads.newDelivery(),
                 "{\"object_kind\": \"merge_request\"}".getBytes(StandardCharsets.UTF_8), Map.of());
 
-        for (var r : List.of(system, edited, issue, commit, snippet, bot, own, notCommand, otherEvent)) {
+        for (var r : List.of(system, edited, issue, commit, snippet, bot, own, notCommand, internal, confidential, otherEvent)) {
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(json(r.body()).path("ignored").asText()).isNotBlank();
         }
@@ -268,6 +274,8 @@ class GitLabFlowIT {
         assertThat(json(snippet.body()).path("ignored").asText()).contains("Snippet");
         assertThat(json(bot.body()).path("ignored").asText()).contains("bot");
         assertThat(json(own.body()).path("ignored").asText()).contains("qa-bridge");
+        assertThat(json(internal.body()).path("ignored").asText()).contains("internal note");
+        assertThat(json(confidential.body()).path("ignored").asText()).contains("Confidential Note Hook");
         assertThat(json(otherEvent.body()).path("ignored").asText()).contains("Merge Request Hook");
         assertThat(fx.fakes.gitlab.getAllServeEvents()).isEmpty();
         assertThat(fx.fakes.qatech.getAllServeEvents()).isEmpty();

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The GitLab REST v4 calls the bridge makes (GitLab.com or a self-managed instance through
@@ -68,8 +69,8 @@ public final class GitLabClient {
 
     /**
      * The external URL of the newest successful deployment of the MR: first one of its head
-     * {@code sha}, else one of its source branch (or of {@code refs/merge-requests/:iid/head}, where
-     * merge request pipelines deploy from). Calls
+     * {@code sha}, else one of its source branch (or of {@code refs/merge-requests/:iid/head} or
+     * {@code .../merge}, the refs merge request and merged results pipelines deploy from). Calls
      * {@code GET /projects/:id/deployments?status=success&order_by=updated_at&sort=desc} and, when a
      * deployment's environment comes without {@code external_url}, {@code GET /projects/:id/environments/:id}.
      * No deployments, no environment URL, or deployments unavailable to the token (403/404): empty.
@@ -88,12 +89,13 @@ public final class GitLabClient {
         }
         List<JsonNode> bySha = new ArrayList<>();
         List<JsonNode> byRef = new ArrayList<>();
-        String mrRef = "refs/merge-requests/" + mr.number() + "/head";
+        Set<String> refs = Set.of(mr.branch(), "refs/merge-requests/" + mr.number() + "/head",
+                "refs/merge-requests/" + mr.number() + "/merge");
         for (JsonNode d : deployments) {
             String ref = d.path("ref").asText("");
             if (!mr.headSha().isEmpty() && mr.headSha().equals(d.path("sha").asText())) {
                 bySha.add(d);
-            } else if (!mr.branch().isEmpty() && (ref.equals(mr.branch()) || ref.equals(mrRef))) {
+            } else if (!ref.isEmpty() && refs.contains(ref)) {
                 byRef.add(d);
             }
         }

@@ -61,6 +61,8 @@ public final class DynamoRunStore implements RunStore {
         item.put("deliveryId", s(run.deliveryId()));
         item.put("createdAt", n(run.createdAtEpochSeconds()));
         item.put("replied", AttributeValue.fromBool(run.replied()));
+        item.put("projectId", s(run.projectId()));
+        item.put("discussionId", s(run.discussionId()));
         item.put("expiresAt", n(expiry(RUN_TTL)));
         dynamo.putItem(r -> r.tableName(table).item(item));
     }
@@ -75,7 +77,8 @@ public final class DynamoRunStore implements RunStore {
                 str(item, "runId"), str(item, "platform"), str(item, "repo"), Long.parseLong(item.get("number").n()),
                 str(item, "commandCommentId"), str(item, "statusCommentId"), str(item, "chatId"), str(item, "chatUrl"),
                 str(item, "previewUrl"), str(item, "requester"), str(item, "instructions"), str(item, "deliveryId"),
-                Long.parseLong(item.get("createdAt").n()), Boolean.TRUE.equals(item.get("replied").bool())));
+                Long.parseLong(item.get("createdAt").n()), Boolean.TRUE.equals(item.get("replied").bool()),
+                str(item, "projectId"), str(item, "discussionId")));
     }
 
     @Override

@@ -8,7 +8,7 @@ public record Preview(String url, Source source) {
 
     public enum Source {
         COMMAND("given with --url"),
-        DEPLOYMENT("from the PR's newest successful deployment"),
+        DEPLOYMENT("from the newest successful deployment"),
         TEMPLATE("from PREVIEW_URL_TEMPLATE");
 
         private final String words;

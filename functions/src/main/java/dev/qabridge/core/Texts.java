@@ -18,7 +18,8 @@ public final class Texts {
         return MARKER + "\n"
                 + "### 🤖 qa-bridge: QA.tech's agent on this " + (platform.equals("gitlab") ? "merge request" : "pull request") + "\n\n"
                 + "| command | what it does |\n|---|---|\n"
-                + "| `" + w + " <what to test>` | runs QA.tech's agent against this PR's preview deployment |\n"
+                + "| `" + w + " <what to test>` | runs QA.tech's agent against this " + (platform.equals("gitlab") ? "MR" : "PR")
+                + "'s preview deployment |\n"
                 + "| `" + w + " <what to test> --url https://…` | tests that URL instead |\n"
                 + "| `" + w + " help` | shows this message |\n\n"
                 + "Example: `" + w + " check that the cart total updates when an item is removed`\n\n"
@@ -31,12 +32,20 @@ public final class Texts {
     }
 
     public static String noPreview(Settings s, PullRequest pr) {
+        return noPreview(s, pr, "github");
+    }
+
+    public static String noPreview(Settings s, PullRequest pr, String platform) {
+        String deployment = platform.equals("gitlab")
+                ? "a successful deployment of the head commit or the source branch `" + pr.branch() + "` to an environment "
+                        + "with a URL (`environment: url:` in `.gitlab-ci.yml`);\n"
+                : "a successful deployment of the head commit with an environment URL (Vercel, Netlify and most CI "
+                        + "deploy actions report one);\n";
         return MARKER + "\n"
                 + "### 🤖 qa-bridge: no preview to test\n\n"
                 + "I could not find a preview deployment for `" + shortSha(pr.headSha()) + "`. Give me one of:\n"
                 + "1. a URL in the command: `" + s.command() + " <what to test> --url https://your-preview.example.com`;\n"
-                + "2. a successful deployment of the head commit with an environment URL (Vercel, Netlify and most CI "
-                + "deploy actions report one);\n"
+                + "2. " + deployment
                 + "3. a `PREVIEW_URL_TEMPLATE` setting on the bridge, e.g. `https://pr-{number}.preview.example.com` "
                 + "(placeholders `{number}` `{branch}` `{sha}` `{repo}`).\n\n"
                 + "No QA.tech conversation was started.\n";

@@ -11,13 +11,20 @@ import dev.qabridge.core.RunStore;
 import dev.qabridge.core.Secrets;
 import dev.qabridge.core.Settings;
 import dev.qabridge.github.GitHubClient;
+import dev.qabridge.gitlab.GitLabClient;
+import dev.qabridge.gitlab.GitLabWebhookAuth;
 import dev.qabridge.qatech.QaTechClient;
 
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * The composition root: builds settings, secrets, clients and flows from one {@link Env}, once per
  * container (Lambda) or once per local stack. No framework, no reflection.
+ *
+ * <p>Platform clients are built on first use, so a GitLab-only deployment needs no
+ * {@code GITHUB_TOKEN} and a GitHub-only one no {@code GITLAB_TOKEN}; using a platform whose token
+ * is missing fails with the setting's name.
  */
 public final class Bridge {
     private final Settings settings;
@@ -25,6 +32,8 @@ public final class Bridge {
     private final AwsClients aws;
     private final Clock clock = Clock.systemUTC();
     private RunStore store;
+    private GitHubClient github;
+    private GitLabClient gitlab;
 
     public Bridge(Env env) {
         this.settings = Settings.from(env);
@@ -52,14 +61,42 @@ public final class Bridge {
                 QaTechClient.Backoff.brief());
     }
 
-    public GitHubClient github() {
-        return new GitHubClient(settings.githubApiUrl(), secrets.require(secrets.githubToken(), Secrets.GITHUB_TOKEN));
+    public synchronized GitHubClient github() {
+        if (github == null) {
+            github = new GitHubClient(settings.githubApiUrl(), secrets.require(secrets.githubToken(), Secrets.GITHUB_TOKEN));
+        }
+        return github;
+    }
+
+    public synchronized GitLabClient gitlab() {
+        if (gitlab == null) {
+            gitlab = new GitLabClient(settings.gitlabApiUrl(), secrets.require(secrets.gitlabToken(), Secrets.GITLAB_TOKEN));
+        }
+        return gitlab;
+    }
+
+    /** True when a GitHub webhook secret is set: then {@code /webhooks/github} is served. */
+    public boolean githubConfigured() {
+        return secrets.githubWebhookSecret().isPresent();
+    }
+
+    /** True when a GitLab secret token or signing token is set: then {@code /webhooks/gitlab} is served. */
+    public boolean gitlabConfigured() {
+        return secrets.gitlabWebhookSecret().isPresent() || secrets.gitlabSigningToken().isPresent();
     }
 
     public GitHubDeliveries githubDeliveries() {
-        RunStarter starter = new RunStarter(settings, qatech(), store(),
+        return new GitHubDeliveries(settings, secrets.githubWebhookSecret(), github(), store(), runStarter());
+    }
+
+    public GitLabDeliveries gitlabDeliveries() {
+        GitLabWebhookAuth auth = new GitLabWebhookAuth(secrets.gitlabWebhookSecret(), secrets.gitlabSigningToken(), clock);
+        return new GitLabDeliveries(settings, auth, gitlab(), store(), runStarter());
+    }
+
+    private RunStarter runStarter() {
+        return new RunStarter(settings, qatech(), store(),
                 new StepFunctionsWorkflow(aws.stepFunctions(), settings.stateMachineArnOrThrow()), clock);
-        return new GitHubDeliveries(settings, secrets.githubWebhookSecret(), github(), store(), starter);
     }
 
     public Poller poller() {
@@ -67,13 +104,14 @@ public final class Bridge {
     }
 
     public Replier replier() {
-        GitHubClient github = github();
-        return new Replier(qatech(), store(), run -> threadFor(run, github));
+        return new Replier(qatech(), store(), this::threadFor);
     }
 
-    private static ReviewThread threadFor(RunRecord run, GitHubClient github) {
+    /** The thread a run answers in, rebuilt from its record. */
+    private ReviewThread threadFor(RunRecord run) {
         return switch (run.platform()) {
-            case "github" -> github.thread(run.repo(), run.number());
+            case "github" -> github().thread(run.repo(), run.number());
+            case "gitlab" -> gitlab().thread(run.projectId(), run.number(), Optional.of(run.discussionId()));
             default -> throw new IllegalStateException("unknown platform " + run.platform());
         };
     }

@@ -34,15 +34,25 @@ public final class RunStarter {
         this.clock = clock;
     }
 
-    /** Everything a run needs to know about where it was asked for. */
+    /**
+     * Everything a run needs to know about where it was asked for. {@code projectId} and
+     * {@code discussionId} are kept on the run record so the reply finds the same thread again
+     * (see {@link RunRecord}); empty where the platform needs neither.
+     */
     public record Request(String platform, String deliveryId, PullRequest pr, ReviewThread thread, String commandCommentId,
-                          String requester, String instructions, Preview preview) {}
+                          String requester, String instructions, Preview preview, String projectId, String discussionId) {
+
+        public Request(String platform, String deliveryId, PullRequest pr, ReviewThread thread, String commandCommentId,
+                       String requester, String instructions, Preview preview) {
+            this(platform, deliveryId, pr, thread, commandCommentId, requester, instructions, preview, "", "");
+        }
+    }
 
     public Answer start(Request q) {
         QaTechClient.Chat chat;
         try {
             chat = qatech.start(message(q), settings.applicationIdOrThrow(), q.preview().url(),
-                    q.pr().repo() + "#" + q.pr().number() + " preview", settings.qatechProjectId());
+                    q.pr().repo() + reference(q) + " preview", settings.qatechProjectId());
         } catch (ApiException e) {
             String why = QaTechErrors.explain(e);
             Log.warn("qatech.refused", q.deliveryId(), null, "status", e.status());
@@ -54,7 +64,8 @@ public final class RunStarter {
         String runId = runId(q.platform(), q.deliveryId());
         long now = clock.instant().getEpochSecond();
         store.saveRun(new RunRecord(runId, q.platform(), q.pr().repo(), q.pr().number(), q.commandCommentId(), statusId,
-                chat.shortId(), chat.url(), q.preview().url(), q.requester(), q.instructions(), q.deliveryId(), now, false));
+                chat.shortId(), chat.url(), q.preview().url(), q.requester(), q.instructions(), q.deliveryId(), now, false,
+                q.projectId(), q.discussionId()));
         long deadline = clock.instant().plus(settings.timeout()).getEpochSecond();
         try {
             workflow.start(runId, chat.shortId(), deadline, settings.pollSeconds());
@@ -67,6 +78,11 @@ public final class RunStarter {
         }
         Log.info("workflow.started", q.deliveryId(), chat.shortId(), "run", runId);
         return Answer.of(202, "conversation", chat.shortId()).with("run", runId).with("url", chat.url());
+    }
+
+    /** How people write the PR/MR's number: {@code #7} on GitHub, {@code !7} on GitLab. */
+    private static String reference(Request q) {
+        return (q.platform().equals("gitlab") ? "!" : "#") + q.pr().number();
     }
 
     /** The instructions plus what the agent should know about the change under test. */

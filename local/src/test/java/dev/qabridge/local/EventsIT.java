@@ -48,6 +48,8 @@ class EventsIT {
         expected = JsonHttp.JSON.readTree(EVENTS.resolve("expected.json").toFile());
 
         Stubs.github(fx.fakes.github, "https://shop-git-feature-cart-totals-acme.vercel.app");
+        GitLabStubs.gitlab(fx.fakes.gitlab);
+        GitLabStubs.reviewAppDeployed(fx.fakes.gitlab, "https://cart-totals.review.example.com");
         Stubs.chatStarted(fx.fakes.qatech, "chat_example1");
         Stubs.chatPolls(fx.fakes.qatech, "chat_example1", Stubs.running("chat_example1"));
         Stubs.chatPolls(fx.fakes.qatech, "chat_example2", Stubs.finished("chat_example2", "COMPLETED", "Checkout works."));

@@ -10,7 +10,7 @@ import java.util.Map;
 
 import static org.awaitility.Awaitility.await;
 
-/** One local stack (moto + handlers + front door) wired to fresh QA.tech and GitHub fakes. */
+/** One local stack (moto + handlers + front door) wired to fresh QA.tech, GitHub and GitLab fakes. */
 final class StackFixture implements BridgeUnderTest, AutoCloseable {
     final Fakes fakes;
     final LocalStack stack;
@@ -46,6 +46,10 @@ final class StackFixture implements BridgeUnderTest, AutoCloseable {
         settings.put("GITHUB_API_URL", fakes.githubUrl());
         settings.put("GITHUB_TOKEN", "it-github-token");
         settings.put("GITHUB_WEBHOOK_SECRET", GitHubPayloads.SECRET);
+        settings.put("GITLAB_API_URL", fakes.gitlabApiUrl());
+        settings.put("GITLAB_TOKEN", GitLabPayloads.TOKEN);
+        settings.put("GITLAB_WEBHOOK_SECRET", GitLabPayloads.SECRET);
+        settings.put("GITLAB_WEBHOOK_SIGNING_TOKEN", GitLabPayloads.SIGNING_TOKEN);
         settings.put("QA_POLL_SECONDS", "1");
         settings.put("QA_POLL_MAX_SECONDS", "1");
         settings.put("QA_TIMEOUT_MINUTES", "5");

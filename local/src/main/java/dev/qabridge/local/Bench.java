@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,7 +37,8 @@ public final class Bench {
         Path logs = Files.createTempFile("qa-bridge-bench-", ".log");
         Log.redirect(new PrintStream(Files.newOutputStream(logs), true));
         try (Simulations sims = new Simulations(0, line -> { })) {
-            Map<String, String> settings = settings(sims);
+            Map<String, String> settings = sims.settings();
+            settings.put("QA_TIMEOUT_MINUTES", "60");
             settings.put("QA_POLL_SECONDS", "600");   // the runs started here only wait; nothing polls while we measure
             settings.put("QA_POLL_MAX_SECONDS", "600");
             try (LocalStack stack = LocalStack.start(settings, 0, LocalStack.root())) {
@@ -54,18 +54,6 @@ public final class Bench {
         productionSchedule();
         OUT.println("\n(structured logs of the benchmark: " + logs + ")");
         System.exit(0);
-    }
-
-    private static Map<String, String> settings(Simulations sims) {
-        Map<String, String> s = new HashMap<>();
-        s.put("QATECH_API_URL", sims.qatechUrl());
-        s.put("QATECH_API_KEY", "bench-key");
-        s.put("QATECH_APPLICATION_ID", "app_bench");
-        s.put("GITHUB_API_URL", sims.githubUrl());
-        s.put("GITHUB_TOKEN", "bench-token");
-        s.put("GITHUB_WEBHOOK_SECRET", "bench-secret");
-        s.put("QA_TIMEOUT_MINUTES", "60");
-        return s;
     }
 
     private static void coldStart(LocalStack stack, int runs) throws Exception {
@@ -119,7 +107,7 @@ public final class Bench {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         HttpRequest request = HttpRequest.newBuilder(URI.create(stack.url() + "/webhooks/github"))
                 .header("X-GitHub-Event", "issue_comment").header("X-GitHub-Delivery", UUID.randomUUID().toString())
-                .header("X-Hub-Signature-256", GitHubSignature.sign("bench-secret", bytes))
+                .header("X-Hub-Signature-256", GitHubSignature.sign(Simulations.WEBHOOK_SECRET, bytes))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
         long t0 = System.nanoTime();
         HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
@@ -133,7 +121,7 @@ public final class Bench {
     private static void polls(LocalStack stack, Simulations sims, Duration agent) throws Exception {
         sims.agentTakes(agent);
         Replay.Sent sent = Replay.send(stack.url(), LocalStack.root().resolve("events/github-comment-qa.json"),
-                Map.of("GITHUB_WEBHOOK_SECRET", "bench-secret"));
+                Map.of("GITHUB_WEBHOOK_SECRET", Simulations.WEBHOOK_SECRET));
         long t0 = System.nanoTime();
         JsonNode end = Replay.follow(stack.url(), sent.runId(), Duration.ofMinutes(3), line -> { });
         double seconds = (System.nanoTime() - t0) / 1e9;

@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -18,7 +17,10 @@ final class Demo {
     private Demo() {}
 
     static int run() throws Exception {
-        PrintStream out = System.out;
+        return run(System.out);
+    }
+
+    static int run(PrintStream out) throws Exception {
         out.println("qa-bridge demo: a /qa comment on a pull request, answered by the agent, on this machine.");
         out.println("QA.tech and GitHub are SIMULATED on 127.0.0.1 (no accounts, nothing leaves this machine);");
         out.println("the handlers, the state machine and DynamoDB/Step Functions (moto) are the real ones.\n");
@@ -26,14 +28,7 @@ final class Demo {
         PrintStream logFile = new PrintStream(Files.newOutputStream(logs), true);
         Log.redirect(logFile);
         try (Simulations sims = new Simulations(2, line -> out.println("  · " + line))) {
-            Map<String, String> settings = new HashMap<>();
-            settings.put("QATECH_API_URL", sims.qatechUrl());
-            settings.put("QATECH_API_KEY", "demo-qatech-key");
-            settings.put("QATECH_PROJECT_ID", "proj_demo");
-            settings.put("QATECH_APPLICATION_ID", "app_demo");
-            settings.put("GITHUB_API_URL", sims.githubUrl());
-            settings.put("GITHUB_TOKEN", "demo-github-token");
-            settings.put("GITHUB_WEBHOOK_SECRET", "demo-webhook-secret");
+            Map<String, String> settings = sims.settings();
             settings.put("QA_POLL_SECONDS", "1");
             settings.put("QA_POLL_MAX_SECONDS", "2");
             settings.put("QA_TIMEOUT_MINUTES", "5");

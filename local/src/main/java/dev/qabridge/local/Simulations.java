@@ -71,6 +71,22 @@ final class Simulations implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/github";
     }
 
+    /** The webhook secret the simulated GitHub signs with. */
+    static final String WEBHOOK_SECRET = "simulated-webhook-secret";
+
+    /** Settings that point a local stack at these simulations (made-up credentials, which they accept). */
+    Map<String, String> settings() {
+        Map<String, String> s = new java.util.HashMap<>();
+        s.put("QATECH_API_URL", qatechUrl());
+        s.put("QATECH_API_KEY", "simulated-qatech-key");
+        s.put("QATECH_PROJECT_ID", "proj_demo");
+        s.put("QATECH_APPLICATION_ID", "app_demo");
+        s.put("GITHUB_API_URL", githubUrl());
+        s.put("GITHUB_TOKEN", "simulated-github-token");
+        s.put("GITHUB_WEBHOOK_SECRET", WEBHOOK_SECRET);
+        return s;
+    }
+
     /** The text of a comment on the pull request, as it stands now. */
     String comment(String id) {
         return comments.get(id);

@@ -5,12 +5,23 @@ public class ApiException extends RuntimeException {
     private final String service;
     private final int status;
     private final String detail;
+    private final java.util.Optional<String> retryAfter;
 
     public ApiException(String service, int status, String detail) {
+        this(service, status, detail, java.util.Optional.empty());
+    }
+
+    /** {@code retryAfter}: the answer's {@code Retry-After} header, when it sent one. */
+    public ApiException(String service, int status, String detail, java.util.Optional<String> retryAfter) {
         super(service + " answered " + (status == 0 ? "nothing" : String.valueOf(status)) + (detail == null || detail.isBlank() ? "" : ": " + detail));
         this.service = service;
         this.status = status;
         this.detail = detail == null ? "" : detail;
+        this.retryAfter = retryAfter;
+    }
+
+    public java.util.Optional<String> retryAfter() {
+        return retryAfter;
     }
 
     public String service() {

@@ -70,7 +70,7 @@ public final class JsonHttp {
     public JsonNode call(String method, String url, Map<String, String> headers, Object body) {
         Response r = send(method, url, headers, body);
         if (!r.ok()) {
-            throw new ApiException(service, r.status(), r.body().path("message").asText(""));
+            throw new ApiException(service, r.status(), r.body().path("message").asText(""), r.header("Retry-After"));
         }
         return r.body();
     }

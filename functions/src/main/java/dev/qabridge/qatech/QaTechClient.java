@@ -98,7 +98,7 @@ public final class QaTechClient {
                     throw e;
                 }
                 try {
-                    backoff.pause(attempt, Optional.empty());
+                    backoff.pause(attempt, e.retryAfter());
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     throw e;

@@ -192,7 +192,7 @@ class GitHubFlowIT {
 
     @Test
     void retriesQaTech503OnStartThenReportsIt() throws Exception {
-        fx.fakes.qatech.stubFor(post(urlPathEqualTo("/v1/chat")).willReturn(aResponse().withStatus(503)
+        fx.fakes.qatech.stubFor(post(urlPathEqualTo("/v1/chat")).willReturn(aResponse().withStatus(503).withHeader("Retry-After", "0")
                 .withHeader("Content-Type", "application/json").withBody("{\"message\": \"maintenance\"}")));
         String delivery = GitHubPayloads.newDelivery();
 

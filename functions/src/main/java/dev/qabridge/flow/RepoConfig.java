@@ -24,7 +24,9 @@ import java.util.function.Supplier;
  * The settings in force for one repository: the bridge's, with the repository's settings file from
  * its default branch laid over them. The file is cached per repository for {@link #TTL} in this
  * container. An invalid file is reported once per PR and file content, and the bridge's settings
- * apply; a file that cannot be read (other than 404) is logged and the bridge's settings apply.
+ * apply; a file the API refuses (403 and the like: the token lacks Contents read) is logged and the
+ * bridge's settings apply. A transient failure (5xx, timeout) is not caught: the delivery fails and
+ * is logged, rather than running with settings the repository may have narrowed.
  */
 public final class RepoConfig {
     static final Duration TTL = Duration.ofSeconds(60);

@@ -5,6 +5,7 @@ import dev.qabridge.core.RunStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -15,7 +16,10 @@ import java.util.Optional;
 /**
  * The run table: one partition key {@code pk}, items expire through the {@code expiresAt} TTL.
  * {@code delivery#<platform>#<id>} items deduplicate webhook deliveries (kept 7 days: GitHub lets
- * people redeliver for about that long); {@code run#<runId>} items record runs (kept 90 days).
+ * people redeliver for about that long), and other claimed keys likewise ({@code autorun#…} one run
+ * per deployment and PR, {@code settings#…} one comment per bad settings file and PR);
+ * {@code run#<runId>} items record runs and {@code autopr#…} items point at a PR's latest
+ * automatic run (kept 90 days).
  */
 public final class DynamoRunStore implements RunStore {
     private static final Duration DELIVERY_TTL = Duration.ofDays(7);
@@ -32,15 +36,26 @@ public final class DynamoRunStore implements RunStore {
     }
 
     @Override
-    public boolean claimDelivery(String platform, String deliveryId) {
+    public boolean claim(String key) {
         try {
             dynamo.putItem(r -> r.tableName(table)
-                    .item(Map.of("pk", s("delivery#" + platform + "#" + deliveryId), "expiresAt", n(expiry(DELIVERY_TTL))))
+                    .item(Map.of("pk", s(key), "expiresAt", n(expiry(DELIVERY_TTL))))
                     .conditionExpression("attribute_not_exists(pk)"));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
         }
+    }
+
+    @Override
+    public Optional<String> swapPointer(String key, String value) {
+        var old = dynamo.updateItem(r -> r.tableName(table)
+                .key(Map.of("pk", s(key)))
+                .updateExpression("SET #v = :v, expiresAt = :exp")
+                .expressionAttributeNames(Map.of("#v", "value"))
+                .expressionAttributeValues(Map.of(":v", s(value), ":exp", n(expiry(RUN_TTL))))
+                .returnValues(ReturnValue.ALL_OLD)).attributes();
+        return Optional.ofNullable(old).map(a -> str(a, "value")).filter(v -> !v.isEmpty());
     }
 
     @Override

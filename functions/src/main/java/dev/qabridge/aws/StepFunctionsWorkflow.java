@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qabridge.core.Workflow;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
+import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 
-/** Starts the Standard state machine's wait-loop. The input carries ids and numbers only. */
+/** Starts (and stops) the Standard state machine's wait-loop. The input carries ids and numbers only. */
 public final class StepFunctionsWorkflow implements Workflow {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -30,6 +31,16 @@ public final class StepFunctionsWorkflow implements Workflow {
             return sfn.startExecution(r -> r.stateMachineArn(stateMachineArn).name(executionName).input(input.toString())).executionArn();
         } catch (ExecutionAlreadyExistsException e) {
             return stateMachineArn.replace(":stateMachine:", ":execution:") + ":" + executionName;
+        }
+    }
+
+    @Override
+    public void stop(String executionName, String cause) {
+        String arn = stateMachineArn.replace(":stateMachine:", ":execution:") + ":" + executionName;
+        try {
+            sfn.stopExecution(r -> r.executionArn(arn).error("Superseded").cause(cause));
+        } catch (ExecutionDoesNotExistException e) {
+            // never started (the start failed): nothing to stop
         }
     }
 }

@@ -5,8 +5,16 @@ import java.util.Optional;
 /** Where deliveries are deduplicated and runs are recorded (DynamoDB in AWS and in the local stack). */
 public interface RunStore {
 
+    /** Claims a key (a delivery, a deployment's run, a comment once posted); true for exactly one of any number of concurrent callers. */
+    boolean claim(String key);
+
     /** Claims a delivery id; true for exactly one of any number of concurrent callers. */
-    boolean claimDelivery(String platform, String deliveryId);
+    default boolean claimDelivery(String platform, String deliveryId) {
+        return claim("delivery#" + platform + "#" + deliveryId);
+    }
+
+    /** Points {@code key} at {@code value} and returns what it pointed at before (atomically). */
+    Optional<String> swapPointer(String key, String value);
 
     void saveRun(RunRecord run);
 

@@ -12,7 +12,8 @@ public record Secrets(
         Optional<String> githubWebhookSecret,
         Optional<String> gitlabToken,
         Optional<String> gitlabWebhookSecret,
-        Optional<String> gitlabSigningToken) {
+        Optional<String> gitlabSigningToken,
+        Optional<String> vercelAutomationBypassSecret) {
 
     public static final String QATECH_API_KEY = "QATECH_API_KEY";
     public static final String GITHUB_TOKEN = "GITHUB_TOKEN";
@@ -20,6 +21,8 @@ public record Secrets(
     public static final String GITLAB_TOKEN = "GITLAB_TOKEN";
     public static final String GITLAB_WEBHOOK_SECRET = "GITLAB_WEBHOOK_SECRET";
     public static final String GITLAB_WEBHOOK_SIGNING_TOKEN = "GITLAB_WEBHOOK_SIGNING_TOKEN";
+    /** Vercel's "Protection Bypass for Automation" secret: lets the agent open protected previews. */
+    public static final String VERCEL_AUTOMATION_BYPASS_SECRET = "VERCEL_AUTOMATION_BYPASS_SECRET";
 
     /** Reads each secret by its setting name from a flat source (environment, or the Secrets Manager JSON). */
     public static Secrets from(Env source) {
@@ -29,7 +32,8 @@ public record Secrets(
                 source.find(GITHUB_WEBHOOK_SECRET),
                 source.find(GITLAB_TOKEN),
                 source.find(GITLAB_WEBHOOK_SECRET),
-                source.find(GITLAB_WEBHOOK_SIGNING_TOKEN));
+                source.find(GITLAB_WEBHOOK_SIGNING_TOKEN),
+                source.find(VERCEL_AUTOMATION_BYPASS_SECRET));
     }
 
     public String require(Optional<String> secret, String name) {

@@ -2,6 +2,7 @@ package dev.qabridge.core;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -27,7 +28,15 @@ public record Settings(
         int pollMaxSeconds,
         Duration timeout,
         Optional<String> tableName,
-        Optional<String> stateMachineArn) {
+        Optional<String> stateMachineArn,
+        List<String> autoRunEnvironments,
+        String autoRunMessage,
+        boolean previewOnVercel) {
+
+    /** Environments whose successful deployments start a run unless {@code AUTO_RUN_ENVIRONMENTS} says otherwise. */
+    public static final String DEFAULT_AUTO_RUN_ENVIRONMENTS = "*preview*,review/*";
+    public static final String DEFAULT_AUTO_RUN_MESSAGE = "Test what this pull request changes on its preview deployment: "
+            + "exercise the affected pages and flows like a user would, and report anything broken or unexpected.";
 
     private static final Pattern PROJECT_ID = Pattern.compile("^proj(-.+_.+|_.+)$");
     private static final Pattern APPLICATION_ID = Pattern.compile("^app(-.+_.+|_.+)$");
@@ -51,7 +60,12 @@ public record Settings(
                 env.integer("QA_POLL_MAX_SECONDS", 30),
                 Duration.ofMillis(Math.round(env.decimal("QA_TIMEOUT_MINUTES", 60) * 60_000)),
                 env.find("TABLE_NAME"),
-                env.find("STATE_MACHINE_ARN"));
+                env.find("STATE_MACHINE_ARN"),
+                // Set but empty disables auto runs; unset means the default globs.
+                Globs.parse(env.values().containsKey("AUTO_RUN_ENVIRONMENTS")
+                        ? String.valueOf(env.values().get("AUTO_RUN_ENVIRONMENTS")) : DEFAULT_AUTO_RUN_ENVIRONMENTS),
+                env.get("AUTO_RUN_MESSAGE", DEFAULT_AUTO_RUN_MESSAGE),
+                false);
         s.validate();
         return s;
     }
@@ -72,9 +86,30 @@ public record Settings(
         if (pollSeconds < 1 || pollMaxSeconds < pollSeconds) {
             throw new IllegalStateException("QA_POLL_SECONDS must be ≥ 1 and QA_POLL_MAX_SECONDS ≥ QA_POLL_SECONDS");
         }
+        if (autoRunMessage.isBlank()) {
+            throw new IllegalStateException("AUTO_RUN_MESSAGE must not be blank");
+        }
         if (timeout.isNegative() || timeout.isZero() || timeout.toDays() > 365) {
             throw new IllegalStateException("QA_TIMEOUT_MINUTES must be positive and at most a year (a Standard execution's limit)");
         }
+    }
+
+    /** True when a deployment to {@code environment} starts an automatic run. */
+    public boolean autoRuns(String environment) {
+        return Globs.matchesAny(autoRunEnvironments, environment);
+    }
+
+    /**
+     * These settings with one repository's settings file laid over them: every key the file sets
+     * wins, everything else stays the bridge's.
+     */
+    public Settings with(RepoSettings repo) {
+        return new Settings(qatechApiUrl, repo.projectId().or(() -> qatechProjectId), repo.applicationId().or(() -> qatechApplicationId),
+                githubApiUrl, githubBotLogin, gitlabApiUrl, repo.urlTemplate().or(() -> previewUrlTemplate), command,
+                repo.associations().orElse(allowedAssociations), repo.minAccessLevel().orElse(gitlabMinAccessLevel),
+                pollSeconds, pollMaxSeconds, timeout, tableName, stateMachineArn,
+                repo.autoRunEnvironments().orElse(autoRunEnvironments), repo.autoRunMessage().orElse(autoRunMessage),
+                repo.vercel().orElse(previewOnVercel));
     }
 
     public String applicationIdOrThrow() {

@@ -62,7 +62,7 @@ public final class Texts {
                 + quote(instructions) + "\n\n"
                 + "- preview: " + preview.url() + " (" + preview.source().words() + ")\n"
                 + "- conversation: " + chatUrl + "\n"
-                + "- asked by @" + requester + "\n\n"
+                + "- asked by " + who(requester) + "\n\n"
                 + "This comment will be updated with the agent's answer.\n";
     }
 
@@ -72,7 +72,7 @@ public final class Texts {
                 + quote(instructions) + "\n\n"
                 + why + "\n\n"
                 + "- preview: " + preview.url() + "\n"
-                + "- asked by @" + requester + "\n";
+                + "- asked by " + who(requester) + "\n";
     }
 
     /**
@@ -84,7 +84,7 @@ public final class Texts {
         String footer = "\n\n---\n"
                 + "🔗 Conversation: " + run.chatUrl() + "\n"
                 + "🌐 Preview: " + run.previewUrl() + "\n"
-                + "🙋 Asked by @" + run.requester() + "\n";
+                + "🙋 Asked by " + who(run.requester()) + "\n";
         StringBuilder body = new StringBuilder();
         problem.ifPresent(p -> body.append(p).append("\n\n"));
         agentText.filter(t -> !t.isBlank()).ifPresent(body::append);
@@ -100,6 +100,28 @@ public final class Texts {
 
     public static String superseded(String why) {
         return MARKER + "\n### ⏹️ Superseded\n\n" + why + "\n";
+    }
+
+    /** The status comment of an automatic run that a newer deployment of the same PR replaced. */
+    public static String superseded(RunRecord old, String newChatUrl) {
+        return superseded("A newer deployment of this " + (old.platform().equals("gitlab") ? "merge request" : "pull request")
+                + " started a new run, so this one was stopped: " + newChatUrl + "\n\n" + quote(old.instructions())
+                + "\n\n- preview: " + old.previewUrl() + "\n- conversation (stopped following): " + old.chatUrl());
+    }
+
+    /** One comment when a repository's settings file cannot be used. */
+    public static String badSettings(String path, String problem) {
+        return MARKER + "\n### ⚠️ qa-bridge: `" + path + "` is not valid\n\n" + problem + ".\n\n"
+                + "Until it is fixed (on the default branch), qa-bridge uses the bridge's own settings for this repository. "
+                + "The file's reference is in qa-bridge's README (\"Repository settings file\").\n";
+    }
+
+    /**
+     * Who asked: a login gets an @mention; an automatic run's requester ("the Preview deployment")
+     * contains a space, which no GitHub or GitLab login does, and is written as it is.
+     */
+    static String who(String requester) {
+        return requester != null && requester.contains(" ") ? requester : "@" + requester;
     }
 
     /** Shortens {@code text} to at most {@code room} UTF-16 units without splitting a character. */

@@ -86,17 +86,20 @@ public final class Bridge {
     }
 
     public GitHubDeliveries githubDeliveries() {
-        return new GitHubDeliveries(settings, secrets.githubWebhookSecret(), github(), store(), runStarter());
+        return new GitHubDeliveries(settings, secrets.githubWebhookSecret(), github(), store(), runStarter(),
+                new RepoConfig(settings, store(), clock, "github", ".github/qa-bridge.yml"));
     }
 
     public GitLabDeliveries gitlabDeliveries() {
         GitLabWebhookAuth auth = new GitLabWebhookAuth(secrets.gitlabWebhookSecret(), secrets.gitlabSigningToken(), clock);
-        return new GitLabDeliveries(settings, auth, gitlab(), store(), runStarter());
+        return new GitLabDeliveries(settings, auth, gitlab(), store(), runStarter(),
+                new RepoConfig(settings, store(), clock, "gitlab", ".gitlab/qa-bridge.yml"));
     }
 
     private RunStarter runStarter() {
         return new RunStarter(settings, qatech(), store(),
-                new StepFunctionsWorkflow(aws.stepFunctions(), settings.stateMachineArnOrThrow()), clock);
+                new StepFunctionsWorkflow(aws.stepFunctions(), settings.stateMachineArnOrThrow()), clock,
+                secrets.vercelAutomationBypassSecret());
     }
 
     public Poller poller() {

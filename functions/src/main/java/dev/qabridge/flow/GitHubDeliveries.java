@@ -15,6 +15,8 @@ import dev.qabridge.github.GitHubSignature;
 import dev.qabridge.http.JsonHttp;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -30,14 +32,17 @@ public final class GitHubDeliveries {
     private final RunStore store;
     private final RunStarter starter;
     private final CommandParser parser;
+    private final RepoConfig repoConfig;
 
-    public GitHubDeliveries(Settings settings, Optional<String> secret, GitHubClient github, RunStore store, RunStarter starter) {
+    public GitHubDeliveries(Settings settings, Optional<String> secret, GitHubClient github, RunStore store, RunStarter starter,
+                            RepoConfig repoConfig) {
         this.settings = settings;
         this.secret = secret;
         this.github = github;
         this.store = store;
         this.starter = starter;
         this.parser = new CommandParser(settings.command());
+        this.repoConfig = repoConfig;
     }
 
     public Answer handle(Map<String, String> headers, byte[] body) {
@@ -65,6 +70,7 @@ public final class GitHubDeliveries {
         return switch (event) {
             case "ping" -> Answer.of(200, "pong", "qa-bridge is listening");
             case "issue_comment" -> comment(delivery, payload);
+            case "deployment_status" -> deployment(delivery, payload);
             default -> Answer.ignored("event '" + event + "' is not one qa-bridge acts on");
         };
     }
@@ -95,6 +101,8 @@ public final class GitHubDeliveries {
         long number = p.path("issue").path("number").asLong();
         String commentId = comment.path("id").asText();
         ReviewThread thread = github.thread(repo, number);
+        RepoConfig.Loaded loaded = repoSettings(delivery, p);
+        Settings settings = loaded.settings();
         String association = comment.path("author_association").asText("NONE").toUpperCase(Locale.ROOT);
         if (!settings.allowedAssociations().contains(association)) {
             Log.info("github.untrusted", delivery, null, "association", association);
@@ -106,6 +114,7 @@ public final class GitHubDeliveries {
             return Answer.ignored("delivery " + delivery + " was already handled");
         }
         thread.react(commentId, ReviewThread.Reaction.EYES);
+        repoConfig.report(loaded, repo, number, thread, delivery);
         return switch (command.get()) {
             case Command.Help h -> {
                 thread.post(Texts.help(settings, "github"));
@@ -115,11 +124,80 @@ public final class GitHubDeliveries {
                 thread.post(Texts.invalid(i.problem(), settings));
                 yield Answer.of(200, "invalid", i.problem());
             }
-            case Command.Run run -> run(delivery, repo, number, commentId, login, thread, run);
+            case Command.Run run -> run(delivery, repo, number, commentId, login, thread, run, settings);
         };
     }
 
-    private Answer run(String delivery, String repo, long number, String commentId, String login, ReviewThread thread, Command.Run run) {
+    /** The repository's effective settings: its settings file on the default branch over the bridge's. */
+    private RepoConfig.Loaded repoSettings(String delivery, JsonNode p) {
+        String repo = p.path("repository").path("full_name").asText("");
+        String defaultBranch = p.path("repository").path("default_branch").asText("");
+        return repoConfig.load(repo, delivery, () -> github.file(repo, repoConfig.path(),
+                defaultBranch.isBlank() ? github.defaultBranch(repo) : defaultBranch));
+    }
+
+    /**
+     * A deployment status: a successful deployment to an auto-run environment starts one run per open
+     * PR of its commit, once per deployment and PR, superseding the PR's previous automatic run.
+     */
+    private Answer deployment(String delivery, JsonNode p) {
+        JsonNode status = p.path("deployment_status");
+        JsonNode deployment = p.path("deployment");
+        String state = status.path("state").asText("");
+        if (!state.equals("success")) {
+            return Answer.ignored("deployment status " + state + ": only successful deployments are tested");
+        }
+        String repo = p.path("repository").path("full_name").asText("");
+        String deploymentId = deployment.path("id").asText("");
+        String sha = deployment.path("sha").asText("");
+        String environment = status.path("environment").asText(deployment.path("environment").asText(""));
+        if (repo.isEmpty() || deploymentId.isEmpty() || sha.isEmpty()) {
+            return Answer.ignored("deployment status without repository, deployment id or sha");
+        }
+        RepoConfig.Loaded loaded = repoSettings(delivery, p);
+        Settings settings = loaded.settings();
+        if (settings.autoRunEnvironments().isEmpty()) {
+            return Answer.ignored("automatic runs are disabled (AUTO_RUN_ENVIRONMENTS is empty)");
+        }
+        if (!settings.autoRuns(environment)) {
+            return Answer.ignored("environment '" + environment + "' matches none of the auto-run environments "
+                    + String.join(",", settings.autoRunEnvironments()));
+        }
+        String url = status.path("environment_url").asText("");
+        if (!CommandParser.isHttpUrl(url)) {
+            url = status.path("target_url").asText("");
+        }
+        if (!CommandParser.isHttpUrl(url)) {
+            return Answer.ignored("successful deployment without an http(s) environment_url or target_url");
+        }
+        List<Long> pulls = github.openPullsFor(repo, sha);
+        if (pulls.isEmpty()) {
+            Log.info("github.autorun_no_pr", delivery, null, "sha", sha);
+            return Answer.ignored("no open pull request has head " + sha);
+        }
+        if (!store.claimDelivery("github", delivery)) {
+            Log.info("github.duplicate", delivery, null);
+            return Answer.ignored("delivery " + delivery + " was already handled");
+        }
+        Preview preview = new Preview(url, Preview.Source.DEPLOYMENT);
+        List<Answer> answers = new ArrayList<>();
+        for (long number : pulls) {
+            if (!store.claim("autorun#github#" + repo + "#" + deploymentId + "#" + number)) {
+                Log.info("github.autorun_duplicate", delivery, null, "deployment", deploymentId, "number", number);
+                continue;
+            }
+            PullRequest pr = github.pull(repo, number);
+            ReviewThread thread = github.thread(repo, number);
+            repoConfig.report(loaded, repo, number, thread, delivery);
+            Log.info("github.autorun", delivery, null, "deployment", deploymentId, "number", number, "environment", environment);
+            answers.add(starter.startAuto(new RunStarter.Request("github", delivery, pr, thread, "", "the " + environment + " deployment",
+                    settings.autoRunMessage(), preview), settings, RunStarter.autoRunId("github", deploymentId, number)));
+        }
+        return Answer.combine(answers, "deployment " + deploymentId + " was already tested");
+    }
+
+    private Answer run(String delivery, String repo, long number, String commentId, String login, ReviewThread thread, Command.Run run,
+                       Settings settings) {
         PullRequest pr = github.pull(repo, number);
         Optional<Preview> preview = Preview.resolve(run.url(), () -> github.deployedUrl(repo, pr.headSha()),
                 settings.previewUrlTemplate(), pr);
@@ -128,6 +206,7 @@ public final class GitHubDeliveries {
             thread.post(Texts.noPreview(settings, pr));
             return Answer.of(200, "noPreview", "no preview URL for " + pr.headSha());
         }
-        return starter.start(new RunStarter.Request("github", delivery, pr, thread, commentId, login, run.instructions(), preview.get()));
+        return starter.start(new RunStarter.Request("github", delivery, pr, thread, commentId, login, run.instructions(), preview.get()),
+                settings);
     }
 }

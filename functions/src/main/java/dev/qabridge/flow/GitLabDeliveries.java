@@ -15,6 +15,8 @@ import dev.qabridge.gitlab.GitLabWebhookAuth;
 import dev.qabridge.http.JsonHttp;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -38,14 +40,17 @@ public final class GitLabDeliveries {
     private final RunStore store;
     private final RunStarter starter;
     private final CommandParser parser;
+    private final RepoConfig repoConfig;
 
-    public GitLabDeliveries(Settings settings, GitLabWebhookAuth auth, GitLabClient gitlab, RunStore store, RunStarter starter) {
+    public GitLabDeliveries(Settings settings, GitLabWebhookAuth auth, GitLabClient gitlab, RunStore store, RunStarter starter,
+                            RepoConfig repoConfig) {
         this.settings = settings;
         this.auth = auth;
         this.gitlab = gitlab;
         this.store = store;
         this.starter = starter;
         this.parser = new CommandParser(settings.command());
+        this.repoConfig = repoConfig;
     }
 
     /**
@@ -79,7 +84,11 @@ public final class GitLabDeliveries {
         if (payload == null || !payload.isObject()) {
             return Answer.of(400, "error", "the body is not a JSON object");
         }
-        if (!event.equals("Note Hook") || !payload.path("object_kind").asText("").equals("note")) {
+        String kind = payload.path("object_kind").asText("");
+        if (event.equals("Deployment Hook") && kind.equals("deployment")) {
+            return deployment(delivery, payload);
+        }
+        if (!event.equals("Note Hook") || !kind.equals("note")) {
             return Answer.ignored("event '" + event + "' is not one qa-bridge acts on");
         }
         return note(delivery, payload);
@@ -130,6 +139,9 @@ public final class GitLabDeliveries {
                 ? Optional.of(note.path("discussion_id").asText("")).filter(d -> !d.isBlank())
                 : Optional.empty();
         ReviewThread thread = gitlab.thread(projectId, iid, discussion);
+        String path = p.path("project").path("path_with_namespace").asText(projectId);
+        RepoConfig.Loaded loaded = repoSettings(delivery, p, projectId);
+        Settings settings = loaded.settings();
         long userId = user.path("id").asLong(note.path("author_id").asLong());
         int level = gitlab.accessLevel(projectId, userId);
         if (level < settings.gitlabMinAccessLevel()) {
@@ -143,6 +155,7 @@ public final class GitLabDeliveries {
             return Answer.ignored("delivery " + delivery + " was already handled");
         }
         thread.react(noteId, ReviewThread.Reaction.EYES);
+        repoConfig.report(loaded, path, iid, thread, delivery);
         return switch (command.get()) {
             case Command.Help h -> {
                 thread.post(Texts.help(settings, "gitlab"));
@@ -152,13 +165,79 @@ public final class GitLabDeliveries {
                 thread.post(Texts.invalid(i.problem(), settings));
                 yield Answer.of(200, "invalid", i.problem());
             }
-            case Command.Run run -> run(delivery, p, projectId, iid, noteId, discussion, username, thread, run);
+            case Command.Run run -> run(delivery, path, projectId, iid, noteId, discussion, username, thread, run, settings);
         };
     }
 
-    private Answer run(String delivery, JsonNode p, String projectId, long iid, String noteId, Optional<String> discussion,
-                       String username, ReviewThread thread, Command.Run run) {
+    /** The project's effective settings: its settings file on the default branch over the bridge's (cached per project id). */
+    private RepoConfig.Loaded repoSettings(String delivery, JsonNode p, String projectId) {
+        String defaultBranch = p.path("project").path("default_branch").asText("");
+        return repoConfig.load(projectId, delivery, () -> gitlab.file(projectId, repoConfig.path(),
+                defaultBranch.isBlank() ? gitlab.defaultBranch(projectId) : defaultBranch));
+    }
+
+    /**
+     * A Deployment Hook: a successful deployment to an auto-run environment starts one run per opened
+     * MR of its commit, once per deployment and MR, superseding the MR's previous automatic run.
+     */
+    private Answer deployment(String delivery, JsonNode p) {
+        String status = p.path("status").asText("");
+        if (!status.equals("success")) {
+            return Answer.ignored("deployment " + status + ": only successful deployments are tested");
+        }
+        String projectId = p.path("project").path("id").asText("");
         String path = p.path("project").path("path_with_namespace").asText(projectId);
+        String deploymentId = p.path("deployment_id").asText("");
+        String environment = p.path("environment").asText("");
+        String commitUrl = p.path("commit_url").asText("");
+        String sha = commitUrl.substring(commitUrl.lastIndexOf('/') + 1);
+        if (projectId.isEmpty() || deploymentId.isEmpty() || sha.isEmpty()) {
+            return Answer.ignored("deployment without project id, deployment id or commit");
+        }
+        RepoConfig.Loaded loaded = repoSettings(delivery, p, projectId);
+        Settings settings = loaded.settings();
+        if (settings.autoRunEnvironments().isEmpty()) {
+            return Answer.ignored("automatic runs are disabled (AUTO_RUN_ENVIRONMENTS is empty)");
+        }
+        if (!settings.autoRuns(environment)) {
+            return Answer.ignored("environment '" + environment + "' matches none of the auto-run environments "
+                    + String.join(",", settings.autoRunEnvironments()));
+        }
+        String url = p.path("environment_external_url").asText("");
+        if (!CommandParser.isHttpUrl(url)) {
+            return Answer.ignored("successful deployment without an http(s) environment_external_url (environment: url: in .gitlab-ci.yml)");
+        }
+        List<Long> iids = gitlab.openMergeRequestsFor(projectId, sha);
+        if (iids.isEmpty()) {
+            Log.info("gitlab.autorun_no_mr", delivery, null, "sha", sha);
+            return Answer.ignored("no opened merge request contains " + sha);
+        }
+        if (delivery.isEmpty()) {
+            delivery = "deployment-" + projectId + "-" + deploymentId + "-" + status;
+        }
+        if (!store.claimDelivery("gitlab", delivery)) {
+            Log.info("gitlab.duplicate", delivery, null);
+            return Answer.ignored("delivery " + delivery + " was already handled");
+        }
+        Preview preview = new Preview(url, Preview.Source.DEPLOYMENT);
+        List<Answer> answers = new ArrayList<>();
+        for (long iid : iids) {
+            if (!store.claim("autorun#gitlab#" + projectId + "#" + deploymentId + "#" + iid)) {
+                Log.info("gitlab.autorun_duplicate", delivery, null, "deployment", deploymentId, "iid", iid);
+                continue;
+            }
+            PullRequest mr = gitlab.mergeRequest(projectId, path, iid);
+            ReviewThread thread = gitlab.thread(projectId, iid, Optional.empty());
+            repoConfig.report(loaded, path, iid, thread, delivery);
+            Log.info("gitlab.autorun", delivery, null, "deployment", deploymentId, "iid", iid, "environment", environment);
+            answers.add(starter.startAuto(new RunStarter.Request("gitlab", delivery, mr, thread, "", "the " + environment + " deployment",
+                    settings.autoRunMessage(), preview, projectId, ""), settings, RunStarter.autoRunId("gitlab", deploymentId, iid)));
+        }
+        return Answer.combine(answers, "deployment " + deploymentId + " was already tested");
+    }
+
+    private Answer run(String delivery, String path, String projectId, long iid, String noteId, Optional<String> discussion,
+                       String username, ReviewThread thread, Command.Run run, Settings settings) {
         PullRequest mr = gitlab.mergeRequest(projectId, path, iid);
         Optional<Preview> preview = Preview.resolve(run.url(), () -> gitlab.deployedUrl(projectId, mr),
                 settings.previewUrlTemplate(), mr);
@@ -168,6 +247,6 @@ public final class GitLabDeliveries {
             return Answer.of(200, "noPreview", "no preview URL for " + mr.headSha());
         }
         return starter.start(new RunStarter.Request("gitlab", delivery, mr, thread, noteId, username, run.instructions(),
-                preview.get(), projectId, discussion.orElse("")));
+                preview.get(), projectId, discussion.orElse("")), settings);
     }
 }

@@ -70,7 +70,9 @@ public final class Replier {
             thread.post(body);
         }
         store.markReplied(runId);
-        thread.react(run.commandCommentId(), outcome.success() ? ReviewThread.Reaction.ROCKET : ReviewThread.Reaction.CONFUSED);
+        if (!run.commandCommentId().isBlank()) {   // an automatic run has no command to react on
+            thread.react(run.commandCommentId(), outcome.success() ? ReviewThread.Reaction.ROCKET : ReviewThread.Reaction.CONFUSED);
+        }
         Log.info("reply.posted", run.deliveryId(), run.chatId(), "outcome", outcome, "edited", edited, "chars", body.length());
         return out.put("replied", true).put("outcome", outcome.name()).put("edited", edited);
     }

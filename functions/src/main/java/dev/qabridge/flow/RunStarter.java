@@ -13,7 +13,10 @@ import dev.qabridge.core.Workflow;
 import dev.qabridge.qatech.QaTechClient;
 import dev.qabridge.qatech.QaTechErrors;
 
+import dev.qabridge.core.VercelBypass;
+
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * Starts one run, the same way for GitHub and GitLab: the QA.tech conversation, the status comment,
@@ -25,13 +28,23 @@ public final class RunStarter {
     private final RunStore store;
     private final Workflow workflow;
     private final Clock clock;
+    private final Optional<String> vercelBypassSecret;
+
+    /** Longest PR/MR description passed to the agent as context. */
+    static final int DESCRIPTION_LIMIT = 4_000;
 
     public RunStarter(Settings settings, QaTechClient qatech, RunStore store, Workflow workflow, Clock clock) {
+        this(settings, qatech, store, workflow, clock, Optional.empty());
+    }
+
+    public RunStarter(Settings settings, QaTechClient qatech, RunStore store, Workflow workflow, Clock clock,
+                      Optional<String> vercelBypassSecret) {
         this.settings = settings;
         this.qatech = qatech;
         this.store = store;
         this.workflow = workflow;
         this.clock = clock;
+        this.vercelBypassSecret = vercelBypassSecret;
     }
 
     /**
@@ -49,19 +62,62 @@ public final class RunStarter {
     }
 
     public Answer start(Request q) {
+        return start(q, settings);
+    }
+
+    /** A command's run with the repository's effective settings (application, project, Vercel). */
+    public Answer start(Request q, Settings effective) {
+        return start(q, effective, runId(q.platform(), q.deliveryId())).answer();
+    }
+
+    /**
+     * An automatic run for one deployment of one PR/MR: {@code runId} is unique per (deployment, PR).
+     * It supersedes the PR's previous automatic run if that one has not replied yet: its execution
+     * is stopped and its status comment says so, linking this run's conversation. Command runs are
+     * never superseded.
+     */
+    public Answer startAuto(Request q, Settings effective, String runId) {
+        Started started = start(q, effective, runId);
+        if (started.chatUrl().isEmpty()) {
+            return started.answer();
+        }
+        String pointer = "autopr#" + q.platform() + "#" + q.pr().repo() + "#" + q.pr().number();
+        Optional<String> previous = store.swapPointer(pointer, runId).filter(old -> !old.equals(runId));
+        previous.ifPresent(old -> supersede(q, old, started));
+        return started.answer();
+    }
+
+    private void supersede(Request q, String oldRunId, Started now) {
+        Optional<RunRecord> old = store.findRun(oldRunId);
+        if (old.isEmpty() || !store.markReplied(oldRunId)) {
+            Log.info("autorun.previous_done", q.deliveryId(), now.chatId(), "previous", oldRunId);
+            return;
+        }
+        try {
+            workflow.stop(oldRunId, "superseded by " + now.runId());
+        } catch (RuntimeException e) {
+            Log.warn("workflow.stop_failed", q.deliveryId(), old.get().chatId(), "run", oldRunId, "error", e.getClass().getSimpleName());
+        }
+        q.thread().edit(old.get().statusCommentId(), Texts.superseded(old.get(), now.chatUrl()));
+        Log.info("autorun.superseded", q.deliveryId(), old.get().chatId(), "run", oldRunId, "by", now.runId());
+    }
+
+    private record Started(Answer answer, String runId, String chatId, String chatUrl) {}
+
+    private Started start(Request q, Settings effective, String runId) {
         QaTechClient.Chat chat;
         try {
-            chat = qatech.start(message(q), settings.applicationIdOrThrow(), q.preview().url(),
-                    q.pr().repo() + reference(q) + " preview", settings.qatechProjectId());
+            String agentUrl = VercelBypass.forAgent(q.preview().url(), vercelBypassSecret, effective.previewOnVercel());
+            chat = qatech.start(message(q), effective.applicationIdOrThrow(), agentUrl,
+                    q.pr().repo() + reference(q) + " preview", effective.qatechProjectId());
         } catch (ApiException e) {
             String why = QaTechErrors.explain(e);
             Log.warn("qatech.refused", q.deliveryId(), null, "status", e.status());
             q.thread().post(Texts.notStarted(q.instructions(), q.preview(), q.requester(), why));
-            return Answer.of(200, "refused", why);
+            return new Started(Answer.of(200, "refused", why), runId, "", "");
         }
         Log.info("qatech.started", q.deliveryId(), chat.shortId(), "preview", q.preview().url());
         String statusId = q.thread().post(Texts.started(q.instructions(), q.preview(), chat.url(), q.requester()));
-        String runId = runId(q.platform(), q.deliveryId());
         long now = clock.instant().getEpochSecond();
         store.saveRun(new RunRecord(runId, q.platform(), q.pr().repo(), q.pr().number(), q.commandCommentId(), statusId,
                 chat.shortId(), chat.url(), q.preview().url(), q.requester(), q.instructions(), q.deliveryId(), now, false,
@@ -74,10 +130,12 @@ public final class RunStarter {
             q.thread().edit(statusId, Texts.notStarted(q.instructions(), q.preview(), q.requester(),
                     "The bridge started the conversation (" + chat.url() + ") but could not start waiting for it: "
                             + e.getClass().getSimpleName() + ". Follow the conversation link for the agent's answer."));
-            return Answer.of(500, "error", "could not start the wait loop").with("conversation", chat.shortId());
+            return new Started(Answer.of(500, "error", "could not start the wait loop").with("conversation", chat.shortId()),
+                    runId, chat.shortId(), "");
         }
         Log.info("workflow.started", q.deliveryId(), chat.shortId(), "run", runId);
-        return Answer.of(202, "conversation", chat.shortId()).with("run", runId).with("url", chat.url());
+        return new Started(Answer.of(202, "conversation", chat.shortId()).with("run", runId).with("url", chat.url()),
+                runId, chat.shortId(), chat.url());
     }
 
     /** How people write the PR/MR's number: {@code #7} on GitHub, {@code !7} on GitLab. */
@@ -91,7 +149,25 @@ public final class RunStarter {
         String kind = q.platform().equals("gitlab") ? "merge request !" : "pull request #";
         return q.instructions() + "\n\n---\nContext: " + kind + pr.number() + " “" + pr.title() + "” in " + pr.repo()
                 + " (head " + pr.headSha() + ", branch " + pr.branch() + "), " + pr.webUrl()
-                + ". Its preview deployment is at " + q.preview().url() + ".";
+                + ". Its preview deployment is at " + q.preview().url() + "."
+                + description(pr.description());
+    }
+
+    private static String description(String text) {
+        String d = text == null ? "" : text.strip();
+        if (d.isEmpty()) {
+            return "";
+        }
+        if (d.length() > DESCRIPTION_LIMIT) {
+            int keep = Character.isHighSurrogate(d.charAt(DESCRIPTION_LIMIT - 1)) ? DESCRIPTION_LIMIT - 1 : DESCRIPTION_LIMIT;
+            d = d.substring(0, keep) + " …(shortened)";
+        }
+        return "\n\nThe author's description of the change:\n" + d;
+    }
+
+    /** An automatic run's id: one per deployment and PR/MR, within an execution name's 80 characters of [A-Za-z0-9_-]. */
+    static String autoRunId(String platform, String deploymentId, long number) {
+        return runId(platform + "-auto", deploymentId + "-" + number);
     }
 
     /** Execution names allow 80 characters of [A-Za-z0-9-_]. */

@@ -8,7 +8,12 @@ import dev.qabridge.core.ReviewThread;
 import dev.qabridge.core.TransientApiError;
 import dev.qabridge.http.JsonHttp;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -33,7 +38,42 @@ public final class GitHubClient {
     public PullRequest pull(String repo, long number) {
         JsonNode pr = call("GET", "/repos/" + repo + "/pulls/" + number, null);
         return new PullRequest(repo, number, pr.path("title").asText(""), pr.path("head").path("sha").asText(""),
-                pr.path("head").path("ref").asText(""), pr.path("html_url").asText(""));
+                pr.path("head").path("ref").asText(""), pr.path("html_url").asText(""), pr.path("body").asText(""));
+    }
+
+    /** The numbers of the open pull requests whose head is {@code sha}: {@code GET /repos/{repo}/commits/{sha}/pulls}. */
+    public List<Long> openPullsFor(String repo, String sha) {
+        List<Long> numbers = new ArrayList<>();
+        for (JsonNode pr : call("GET", "/repos/" + repo + "/commits/" + sha + "/pulls?per_page=30", null)) {
+            if ("open".equals(pr.path("state").asText())) {
+                numbers.add(pr.path("number").asLong());
+            }
+        }
+        return numbers;
+    }
+
+    /** {@code GET /repos/{repo}}'s {@code default_branch}. */
+    public String defaultBranch(String repo) {
+        return call("GET", "/repos/" + repo, null).path("default_branch").asText("");
+    }
+
+    /**
+     * A file's text at {@code ref}, via {@code GET /repos/{repo}/contents/{path}?ref=} (base64
+     * {@code content}); empty when there is no such file (404).
+     */
+    public Optional<String> file(String repo, String path, String ref) {
+        try {
+            JsonNode f = call("GET", "/repos/" + repo + "/contents/" + path + "?ref=" + URLEncoder.encode(ref, StandardCharsets.UTF_8), null);
+            if (!"file".equals(f.path("type").asText("file"))) {
+                return Optional.empty();
+            }
+            return Optional.of(new String(Base64.getMimeDecoder().decode(f.path("content").asText("")), StandardCharsets.UTF_8));
+        } catch (ApiException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     /**

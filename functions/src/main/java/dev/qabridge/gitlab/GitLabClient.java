@@ -12,6 +12,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,7 +48,41 @@ public final class GitLabClient {
     public PullRequest mergeRequest(String projectId, String pathWithNamespace, long iid) {
         JsonNode mr = call("GET", project(projectId) + "/merge_requests/" + iid, null);
         return new PullRequest(pathWithNamespace, iid, mr.path("title").asText(""), mr.path("sha").asText(""),
-                mr.path("source_branch").asText(""), mr.path("web_url").asText(""));
+                mr.path("source_branch").asText(""), mr.path("web_url").asText(""), mr.path("description").asText(""));
+    }
+
+    /** The iids of the opened merge requests containing {@code sha}: {@code GET /projects/:id/repository/commits/:sha/merge_requests}. */
+    public List<Long> openMergeRequestsFor(String projectId, String sha) {
+        List<Long> iids = new ArrayList<>();
+        for (JsonNode mr : call("GET", project(projectId) + "/repository/commits/" + URLEncoder.encode(sha, StandardCharsets.UTF_8)
+                + "/merge_requests", null)) {
+            if ("opened".equals(mr.path("state").asText())) {
+                iids.add(mr.path("iid").asLong());
+            }
+        }
+        return iids;
+    }
+
+    /** {@code GET /projects/:id}'s {@code default_branch}. */
+    public String defaultBranch(String projectId) {
+        return call("GET", project(projectId), null).path("default_branch").asText("");
+    }
+
+    /**
+     * A file's text at {@code ref}, via {@code GET /projects/:id/repository/files/:file_path?ref=}
+     * (base64 {@code content}); empty when there is no such file (404).
+     */
+    public Optional<String> file(String projectId, String path, String ref) {
+        try {
+            JsonNode f = call("GET", project(projectId) + "/repository/files/" + URLEncoder.encode(path, StandardCharsets.UTF_8)
+                    + "?ref=" + URLEncoder.encode(ref, StandardCharsets.UTF_8), null);
+            return Optional.of(new String(Base64.getMimeDecoder().decode(f.path("content").asText("")), StandardCharsets.UTF_8));
+        } catch (ApiException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     /**

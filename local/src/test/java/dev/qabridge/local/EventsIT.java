@@ -50,6 +50,14 @@ class EventsIT {
         Stubs.github(fx.fakes.github, "https://shop-git-feature-cart-totals-acme.vercel.app");
         GitLabStubs.gitlab(fx.fakes.gitlab);
         GitLabStubs.reviewAppDeployed(fx.fakes.gitlab, "https://cart-totals.review.example.com");
+        // events/*-deployment-*.json: the deployed commit heads PR 7 / is in MR !7; no settings files (404).
+        fx.fakes.github.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/repos/acme/shop/commits/" + GitHubPayloads.SHA + "/pulls"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("[{\"number\": 7, \"state\": \"open\"}]")));
+        fx.fakes.gitlab.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(GitLabStubs.API + "/repository/commits/" + GitLabPayloads.SHA
+                        + "/merge_requests"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("[{\"iid\": 7, \"state\": \"opened\"}]")));
         Stubs.chatStarted(fx.fakes.qatech, "chat_example1");
         Stubs.chatPolls(fx.fakes.qatech, "chat_example1", Stubs.running("chat_example1"));
         Stubs.chatPolls(fx.fakes.qatech, "chat_example2", Stubs.finished("chat_example2", "COMPLETED", "Checkout works."));

@@ -44,6 +44,7 @@ final class GitHubPayloads {
         ObjectNode repo = p.putObject("repository");
         repo.put("full_name", REPO);
         repo.put("name", "shop");
+        repo.put("default_branch", "main");
         repo.putObject("owner").put("login", "acme");
         p.putObject("sender").put("login", senderType.equals("Bot") ? "some-bot[bot]" : "octocat").put("type", senderType);
         return p;

@@ -1,0 +1,60 @@
+package dev.qabridge.core;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class GlobsTest {
+
+    @ParameterizedTest
+    @CsvSource({
+            "*preview*, Preview, true",
+            "*preview*, Deploy Preview, true",
+            "*preview*, preview/feature-x, true",
+            "*preview*, Production, false",
+            "review/*, review/feature-cart-totals, true",
+            "review/*, Review/Feature/Nested, true",
+            "review/*, review, false",
+            "review/*, staging/review/x, false",
+            "production, PRODUCTION, true",
+            "pr-?, pr-7, true",
+            "pr-?, pr-77, false",
+            "a.b, axb, false",
+            "(x)+, (x)+, true",
+    })
+    void matchesCaseInsensitivelyWithStarSpanningSlashes(String glob, String name, boolean expected) {
+        assertThat(Globs.matches(glob, name)).isEqualTo(expected);
+    }
+
+    @Test
+    void parsesCommaSeparatedListsAndEmptyMeansNone() {
+        assertThat(Globs.parse(" *preview* , review/*,, ")).containsExactly("*preview*", "review/*");
+        assertThat(Globs.parse("")).isEmpty();
+        assertThat(Globs.matchesAny(List.of(), "Preview")).isFalse();
+        assertThat(Globs.matchesAny(List.of("x", "*Preview"), "Preview")).isTrue();
+    }
+
+    @Test
+    void autoRunSettingsDefaultAndEmptyDisables() {
+        Settings defaults = Settings.from(new Env(Map.of()));
+        assertThat(defaults.autoRunEnvironments()).containsExactly("*preview*", "review/*");
+        assertThat(defaults.autoRuns("Preview")).isTrue();
+        assertThat(defaults.autoRuns("review/feature-x")).isTrue();
+        assertThat(defaults.autoRuns("Production")).isFalse();
+        assertThat(defaults.autoRunMessage()).contains("preview");
+
+        Settings off = Settings.from(new Env(Map.of("AUTO_RUN_ENVIRONMENTS", "")));
+        assertThat(off.autoRunEnvironments()).isEmpty();
+        assertThat(off.autoRuns("Preview")).isFalse();
+
+        Settings custom = Settings.from(new Env(Map.of("AUTO_RUN_ENVIRONMENTS", "staging", "AUTO_RUN_MESSAGE", "Smoke test it.")));
+        assertThat(custom.autoRuns("Staging")).isTrue();
+        assertThat(custom.autoRuns("Preview")).isFalse();
+        assertThat(custom.autoRunMessage()).isEqualTo("Smoke test it.");
+    }
+}

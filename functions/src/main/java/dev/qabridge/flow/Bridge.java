@@ -34,6 +34,8 @@ public final class Bridge {
     private RunStore store;
     private GitHubClient github;
     private GitLabClient gitlab;
+    private QaTechClient qatech;
+    private RunStarter runStarter;
 
     public Bridge(Env env) {
         this.settings = Settings.from(env);
@@ -56,9 +58,12 @@ public final class Bridge {
         return store;
     }
 
-    public QaTechClient qatech() {
-        return new QaTechClient(settings.qatechApiUrl(), secrets.require(secrets.qatechApiKey(), Secrets.QATECH_API_KEY),
-                QaTechClient.Backoff.brief());
+    public synchronized QaTechClient qatech() {
+        if (qatech == null) {
+            qatech = new QaTechClient(settings.qatechApiUrl(), secrets.require(secrets.qatechApiKey(), Secrets.QATECH_API_KEY),
+                    QaTechClient.Backoff.brief());
+        }
+        return qatech;
     }
 
     public synchronized GitHubClient github() {
@@ -96,10 +101,13 @@ public final class Bridge {
                 new RepoConfig(settings, store(), clock, "gitlab", ".gitlab/qa-bridge.yml"));
     }
 
-    private RunStarter runStarter() {
-        return new RunStarter(settings, qatech(), store(),
-                new StepFunctionsWorkflow(aws.stepFunctions(), settings.stateMachineArnOrThrow()), clock,
-                secrets.vercelAutomationBypassSecret());
+    private synchronized RunStarter runStarter() {
+        if (runStarter == null) {
+            runStarter = new RunStarter(settings, qatech(), store(),
+                    new StepFunctionsWorkflow(aws.stepFunctions(), settings.stateMachineArnOrThrow()), clock,
+                    secrets.vercelAutomationBypassSecret());
+        }
+        return runStarter;
     }
 
     public Poller poller() {

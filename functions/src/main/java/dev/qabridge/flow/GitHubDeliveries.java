@@ -115,17 +115,7 @@ public final class GitHubDeliveries {
         }
         thread.react(commentId, ReviewThread.Reaction.EYES);
         repoConfig.report(loaded, repo, number, thread, delivery);
-        return switch (command.get()) {
-            case Command.Help h -> {
-                thread.post(Texts.help(settings, "github"));
-                yield Answer.of(200, "help", "posted");
-            }
-            case Command.Invalid i -> {
-                thread.post(Texts.invalid(i.problem(), settings));
-                yield Answer.of(200, "invalid", i.problem());
-            }
-            case Command.Run run -> run(delivery, repo, number, commentId, login, thread, run, settings);
-        };
+        return Commands.dispatch(command.get(), thread, settings, "github", r -> run(delivery, repo, number, commentId, login, thread, r, settings));
     }
 
     /** The repository's effective settings: its settings file on the default branch over the bridge's. */

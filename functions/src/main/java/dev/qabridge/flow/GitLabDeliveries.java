@@ -156,17 +156,8 @@ public final class GitLabDeliveries {
         }
         thread.react(noteId, ReviewThread.Reaction.EYES);
         repoConfig.report(loaded, path, iid, thread, delivery);
-        return switch (command.get()) {
-            case Command.Help h -> {
-                thread.post(Texts.help(settings, "gitlab"));
-                yield Answer.of(200, "help", "posted");
-            }
-            case Command.Invalid i -> {
-                thread.post(Texts.invalid(i.problem(), settings));
-                yield Answer.of(200, "invalid", i.problem());
-            }
-            case Command.Run run -> run(delivery, path, projectId, iid, noteId, discussion, username, thread, run, settings);
-        };
+        String deliveryId = delivery;
+        return Commands.dispatch(command.get(), thread, settings, "gitlab", r -> run(deliveryId, path, projectId, iid, noteId, discussion, username, thread, r, settings));
     }
 
     /** The project's effective settings: its settings file on the default branch over the bridge's (cached per project id). */

@@ -20,9 +20,10 @@ public final class StepFunctionsWorkflow implements Workflow {
     }
 
     @Override
-    public String start(String executionName, String chatId, long deadlineEpochSeconds, int firstWaitSeconds) {
+    public String start(String executionName, String deliveryId, String chatId, long deadlineEpochSeconds, int firstWaitSeconds) {
         ObjectNode input = JSON.createObjectNode();
         input.put("runId", executionName);
+        input.put("deliveryId", deliveryId);   // only so that every log line of the run names its delivery
         input.put("chatId", chatId);
         input.put("deadline", deadlineEpochSeconds);
         input.put("waitSeconds", firstWaitSeconds);

@@ -4,7 +4,7 @@ package dev.qabridge.core;
 public interface Workflow {
 
     /** Starts the loop; returns the execution's id (ARN). Starting the same name twice is harmless. */
-    String start(String executionName, String chatId, long deadlineEpochSeconds, int firstWaitSeconds);
+    String start(String executionName, String deliveryId, String chatId, long deadlineEpochSeconds, int firstWaitSeconds);
 
     /** Stops the loop of {@code executionName}; one that has already ended or never started is left as it is. */
     void stop(String executionName, String cause);

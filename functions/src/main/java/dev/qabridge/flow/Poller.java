@@ -30,12 +30,13 @@ public final class Poller {
     public ObjectNode poll(ObjectNode state) {
         String chatId = state.path("chatId").asText();
         String runId = state.path("runId").asText();
+        String delivery = state.path("deliveryId").asText(runId);
         int polls = state.path("polls").asInt(0) + 1;
         QaTechClient.Conversation conversation;
         try {
             conversation = qatech.get(chatId, LIMIT);
         } catch (ApiException e) {
-            Log.warn("poll.failed", runId, chatId, "status", e.status(), "poll", polls);
+            Log.warn("poll.failed", delivery, chatId, "status", e.status(), "poll", polls);
             throw e.isTransient() ? new TransientApiError(e.getMessage(), e) : e;
         }
         Progress progress = Progress.of(conversation.messages());
@@ -47,7 +48,7 @@ public final class Poller {
         out.put("timedOut", timedOut);
         out.put("done", progress.finished() || timedOut);
         out.put("waitSeconds", Math.min(maxWaitSeconds, Math.max(1, state.path("waitSeconds").asInt(1)) * 2));
-        Log.info("poll.done", runId, chatId, "poll", polls, "status", progress.state(), "timedOut", timedOut);
+        Log.info("poll.done", delivery, chatId, "poll", polls, "status", progress.state(), "timedOut", timedOut);
         return out;
     }
 }

@@ -124,7 +124,7 @@ public final class RunStarter {
                 q.projectId(), q.discussionId()));
         long deadline = clock.instant().plus(settings.timeout()).getEpochSecond();
         try {
-            workflow.start(runId, chat.shortId(), deadline, settings.pollSeconds());
+            workflow.start(runId, q.deliveryId(), chat.shortId(), deadline, settings.pollSeconds());
         } catch (RuntimeException e) {
             Log.warn("workflow.start_failed", q.deliveryId(), chat.shortId(), "error", e.getClass().getSimpleName(), "message", e.getMessage());
             q.thread().edit(statusId, Texts.notStarted(q.instructions(), q.preview(), q.requester(),

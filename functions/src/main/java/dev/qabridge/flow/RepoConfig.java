@@ -62,11 +62,13 @@ public final class RepoConfig {
         if (c == null || c.at().plus(TTL).isBefore(now)) {
             try {
                 c = new Cached(now, file.get());
-                cache.put(repo, c);
             } catch (ApiException e) {
+                // A refusal (e.g. a token without Contents: read) lasts: remember "no file" for the TTL
+                // rather than asking again on every delivery. 5xx and timeouts never get here (transient).
                 Log.warn("settings.unreadable", delivery, null, "repo", repo, "status", e.status());
-                return new Loaded(base, Optional.empty(), "");
+                c = new Cached(now, Optional.empty());
             }
+            cache.put(repo, c);
         }
         if (c.text().isEmpty()) {
             return new Loaded(base, Optional.empty(), "");

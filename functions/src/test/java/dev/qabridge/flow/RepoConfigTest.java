@@ -64,6 +64,22 @@ class RepoConfigTest {
     }
 
     @Test
+    void aRefusalIsRememberedForTheMinuteInsteadOfAskedAgainPerDelivery() {
+        RepoConfig config = config();
+        AtomicInteger reads = new AtomicInteger();
+        java.util.function.Supplier<Optional<String>> refused = () -> {
+            reads.incrementAndGet();
+            throw new ApiException("GitHub", 403, "Resource not accessible by personal access token");
+        };
+        config.load("acme/locked", "d1", refused);
+        config.load("acme/locked", "d2", refused);
+        assertThat(reads).hasValue(1);
+        now = now.plus(Duration.ofSeconds(61));
+        config.load("acme/locked", "d3", refused);
+        assertThat(reads).hasValue(2);
+    }
+
+    @Test
     void anInvalidFileIsReportedOncePerPullRequestAndContent() {
         RepoConfig config = config();
         RepoConfig.Loaded loaded = config.load("acme/shop", "d", () -> Optional.of("qatech:\n  applicationId: shop\n"));

@@ -103,7 +103,7 @@ public final class Bench {
     private static double send(LocalStack stack, String action, String comment) throws Exception {
         String body = "{\"action\":\"" + action + "\",\"issue\":{\"number\":7,\"pull_request\":{\"url\":\"x\"}},"
                 + "\"comment\":{\"id\":1234567,\"body\":\"" + comment + "\",\"author_association\":\"OWNER\"},"
-                + "\"repository\":{\"full_name\":\"acme/shop\"},\"sender\":{\"login\":\"octocat\",\"type\":\"User\"}}";
+                + "\"repository\":{\"full_name\":\"acme/shop\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"type\":\"User\"}}";
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         HttpRequest request = HttpRequest.newBuilder(URI.create(stack.url() + "/webhooks/github"))
                 .header("X-GitHub-Event", "issue_comment").header("X-GitHub-Delivery", UUID.randomUUID().toString())

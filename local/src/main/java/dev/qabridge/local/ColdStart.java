@@ -25,7 +25,7 @@ public final class ColdStart {
         long t1 = System.nanoTime();
         String body = "{\"action\":\"created\",\"issue\":{\"number\":7,\"pull_request\":{\"url\":\"x\"}},"
                 + "\"comment\":{\"id\":1234567,\"body\":\"/qa check the cart\",\"author_association\":\"OWNER\"},"
-                + "\"repository\":{\"full_name\":\"acme/shop\"},\"sender\":{\"login\":\"octocat\",\"type\":\"User\"}}";
+                + "\"repository\":{\"full_name\":\"acme/shop\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"type\":\"User\"}}";
         Map<String, String> headers = new HashMap<>();
         headers.put("x-github-event", "issue_comment");
         headers.put("x-github-delivery", UUID.randomUUID().toString());

@@ -139,7 +139,9 @@ final class Simulations implements AutoCloseable {
             String method = x.getRequestMethod();
             String repo = "/repos/" + REPO;
             JsonNode body = method.equals("GET") ? null : JsonHttp.JSON.readTree(x.getRequestBody());
-            if (method.equals("GET") && path.equals(repo + "/pulls/" + PR)) {
+            if (method.equals("GET") && path.equals(repo)) {
+                send(x, 200, JsonHttp.JSON.createObjectNode().put("full_name", REPO).put("default_branch", "main"));
+            } else if (method.equals("GET") && path.equals(repo + "/pulls/" + PR)) {
                 ObjectNode pr = JsonHttp.JSON.createObjectNode().put("number", PR).put("title", "Cart: recompute totals")
                         .put("html_url", "https://github.com/" + REPO + "/pull/" + PR);
                 pr.putObject("head").put("sha", SHA).put("ref", "feature/cart-totals");

@@ -28,7 +28,9 @@ public final class Texts {
                 + "- preview URL: `--url`, else the newest successful deployment of the head commit"
                 + s.previewUrlTemplate().map(t -> ", else `" + t + "`").orElse("") + "\n"
                 + "- polls every " + s.pollSeconds() + "–" + s.pollMaxSeconds() + " s, gives up after "
-                + minutes(s) + " min\n";
+                + minutes(s) + " min\n"
+                + "- this repository can change these in `" + (platform.equals("gitlab") ? ".gitlab" : ".github")
+                + "/qa-bridge.yml` on its default branch\n";
     }
 
     public static String noPreview(Settings s, PullRequest pr) {

@@ -211,7 +211,8 @@ class GitHubFlowIT {
 
         assertThat(answer.statusCode()).isEqualTo(200);
         String help = json(fx.fakes.github.findAll(postRequestedFor(urlPathEqualTo(COMMENTS))).get(0).getBodyAsString()).path("body").asText();
-        assertThat(help).contains("/qa <what to test>", "--url", "COLLABORATOR, MEMBER, OWNER", "gives up after 5 min");
+        assertThat(help).contains("/qa <what to test>", "--url", "COLLABORATOR, MEMBER, OWNER", "gives up after 5 min",
+                ".github/qa-bridge.yml");
         fx.fakes.qatech.verify(0, postRequestedFor(urlPathEqualTo("/v1/chat")));
     }
 

@@ -99,6 +99,18 @@ public record Settings(
         return Globs.matchesAny(autoRunEnvironments, environment);
     }
 
+    /** Why a successful deployment to {@code environment} starts no automatic run; empty when it does start one. */
+    public Optional<String> noAutoRunBecause(String environment) {
+        if (autoRunEnvironments.isEmpty()) {
+            return Optional.of("automatic runs are disabled (AUTO_RUN_ENVIRONMENTS is empty)");
+        }
+        if (!autoRuns(environment)) {
+            return Optional.of("environment '" + environment + "' matches none of the auto-run environments "
+                    + String.join(",", autoRunEnvironments));
+        }
+        return Optional.empty();
+    }
+
     /**
      * These settings with one repository's settings file laid over them: every key the file sets
      * wins, everything else stays the bridge's.

@@ -187,12 +187,9 @@ public final class GitLabDeliveries {
         }
         RepoConfig.Loaded loaded = repoSettings(delivery, p, projectId);
         Settings settings = loaded.settings();
-        if (settings.autoRunEnvironments().isEmpty()) {
-            return Answer.ignored("automatic runs are disabled (AUTO_RUN_ENVIRONMENTS is empty)");
-        }
-        if (!settings.autoRuns(environment)) {
-            return Answer.ignored("environment '" + environment + "' matches none of the auto-run environments "
-                    + String.join(",", settings.autoRunEnvironments()));
+        Optional<String> notHere = settings.noAutoRunBecause(environment);
+        if (notHere.isPresent()) {
+            return Answer.ignored(notHere.get());
         }
         String url = p.path("environment_external_url").asText("");
         if (!CommandParser.isHttpUrl(url)) {

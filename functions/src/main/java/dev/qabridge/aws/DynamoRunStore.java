@@ -97,6 +97,20 @@ public final class DynamoRunStore implements RunStore {
     }
 
     @Override
+    public boolean claimFinalWord(String runId, String owner) {
+        try {
+            dynamo.updateItem(r -> r.tableName(table)
+                    .key(Map.of("pk", s("run#" + runId)))
+                    .updateExpression("SET finalWord = :owner")
+                    .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(finalWord) OR finalWord = :owner)")
+                    .expressionAttributeValues(Map.of(":owner", s(owner))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
     public boolean markReplied(String runId) {
         try {
             dynamo.updateItem(r -> r.tableName(table)

@@ -20,6 +20,13 @@ public interface RunStore {
 
     Optional<RunRecord> findRun(String runId);
 
+    /**
+     * Takes the right to write the run's final words, for {@code owner} ("reply", or "superseded" when a
+     * newer automatic run replaces it). True for the first owner and again for that same owner (a retried
+     * reply); false for anyone else. Taken before anything is written, so the two never both write.
+     */
+    boolean claimFinalWord(String runId, String owner);
+
     /** Marks the run answered; true only for the first caller, so a retried reply never posts twice. */
     boolean markReplied(String runId);
 }

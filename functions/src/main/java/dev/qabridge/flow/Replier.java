@@ -40,6 +40,10 @@ public final class Replier {
             Log.info("reply.skipped", run.deliveryId(), run.chatId(), "reason", "already replied");
             return out.put("replied", false).put("reason", "already replied");
         }
+        if (!store.claimFinalWord(runId, "reply")) {
+            Log.info("reply.skipped", run.deliveryId(), run.chatId(), "reason", "superseded");
+            return out.put("replied", false).put("reason", "superseded by a newer automatic run");
+        }
         Outcome outcome;
         Optional<String> problem = Optional.empty();
         Optional<String> text = Optional.empty();

@@ -89,7 +89,7 @@ public final class RunStarter {
 
     private void supersede(Request q, String oldRunId, Started now) {
         Optional<RunRecord> old = store.findRun(oldRunId);
-        if (old.isEmpty() || !store.markReplied(oldRunId)) {
+        if (old.isEmpty() || !store.claimFinalWord(oldRunId, "superseded")) {
             Log.info("autorun.previous_done", q.deliveryId(), now.chatId(), "previous", oldRunId);
             return;
         }
@@ -99,6 +99,7 @@ public final class RunStarter {
             Log.warn("workflow.stop_failed", q.deliveryId(), old.get().chatId(), "run", oldRunId, "error", e.getClass().getSimpleName());
         }
         q.thread().edit(old.get().statusCommentId(), Texts.superseded(old.get(), now.chatUrl()));
+        store.markReplied(oldRunId);
         Log.info("autorun.superseded", q.deliveryId(), old.get().chatId(), "run", oldRunId, "by", now.runId());
     }
 

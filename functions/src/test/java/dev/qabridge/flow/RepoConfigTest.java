@@ -108,5 +108,6 @@ class RepoConfigTest {
         @Override public void saveRun(RunRecord run) {}
         @Override public Optional<RunRecord> findRun(String runId) { return Optional.empty(); }
         @Override public boolean markReplied(String runId) { return false; }
+        @Override public boolean claimFinalWord(String runId, String owner) { return false; }
     }
 }

@@ -5,10 +5,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.qabridge.http.JsonHttp;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
@@ -39,22 +37,8 @@ class AutoRunGitHubIT {
     private static final String SHA = GitHubPayloads.SHA;
     private static final String PREVIEW = "https://shop-git-feature-cart-totals-acme.vercel.app";
 
-    private static StackFixture fx;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fx = new StackFixture(Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        fx.fakes.reset();
-    }
+    @RegisterExtension
+    static final StackFixture fx = StackFixture.perClass(Map.of());
 
     /** PR 7 of {@code repo}, open, headed by {@link #SHA}; status comments get ids 9001, 9002, … in turn. */
     static void stubRepo(WireMockServer gh, String repo) {

@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
@@ -39,22 +37,8 @@ class AutoRunGitLabIT {
     private static final String PREVIEW = "https://cart-totals.review.example.com";
     private static final String SETTINGS_FILE = "/repository/files/.gitlab%2Fqa-bridge.yml";
 
-    private static StackFixture fx;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fx = new StackFixture(Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        fx.fakes.reset();
-    }
+    @RegisterExtension
+    static final StackFixture fx = StackFixture.perClass(Map.of());
 
     private static String api(long project) {
         return "/api/v4/projects/" + project;

@@ -3,10 +3,9 @@ package dev.qabridge.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.qabridge.http.JsonHttp;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
@@ -36,21 +35,11 @@ class GitHubFlowIT {
     private static final String COMMENTS = Scenarios.COMMENTS;
     private static final String STATUS_COMMENT = Scenarios.STATUS_COMMENT;
 
-    private static StackFixture fx;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fx = new StackFixture(Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
+    @RegisterExtension
+    static final StackFixture fx = StackFixture.perClass(Map.of());
 
     @BeforeEach
-    void reset() {
-        fx.fakes.reset();
+    void stubs() {
         Stubs.github(fx.fakes.github, PREVIEW);
     }
 

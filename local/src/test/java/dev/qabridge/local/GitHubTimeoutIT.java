@@ -2,9 +2,8 @@ package dev.qabridge.local;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.qabridge.http.JsonHttp;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
@@ -19,17 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A conversation that never finishes ends in one timeout reply (the timeout is 3 s here). */
 class GitHubTimeoutIT {
-    private static StackFixture fx;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fx = new StackFixture(Map.of("QA_TIMEOUT_MINUTES", "0.05"));
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
+    @RegisterExtension
+    static final StackFixture fx = StackFixture.perClass(Map.of("QA_TIMEOUT_MINUTES", "0.05"));
 
     @Test
     void repliesOnceWithATimeoutWhenTheAgentNeverFinishes() throws Exception {

@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.qabridge.http.JsonHttp;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
@@ -46,21 +45,11 @@ class GitLabFlowIT {
     private static final String MEMBER = GitLabStubs.API + "/members/all/" + GitLabPayloads.DEVELOPER_ID;
     private static final String DEPLOYMENTS_QUERY = DEPLOYMENTS + "?status=success&order_by=updated_at&sort=desc&per_page=50";
 
-    private static StackFixture fx;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fx = new StackFixture(Map.of("PREVIEW_URL_TEMPLATE", TEMPLATE));
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
+    @RegisterExtension
+    static final StackFixture fx = StackFixture.perClass(Map.of("PREVIEW_URL_TEMPLATE", TEMPLATE));
 
     @BeforeEach
-    void reset() {
-        fx.fakes.reset();
+    void stubs() {
         GitLabStubs.gitlab(fx.fakes.gitlab);
         GitLabStubs.noDeployments(fx.fakes.gitlab);
     }

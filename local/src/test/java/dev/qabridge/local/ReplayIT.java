@@ -1,9 +1,8 @@
 package dev.qabridge.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,17 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code ./qa-bridge replay} against a running local stack: a fresh, freshly signed delivery, then each step of its run. */
 class ReplayIT {
-    private static StackFixture fx;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fx = new StackFixture(Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
+    @RegisterExtension
+    static final StackFixture fx = StackFixture.perClass(Map.of());
 
     @Test
     void replaysAnEventsFileAsANewSignedDeliveryAndReportsEachStep() throws Exception {

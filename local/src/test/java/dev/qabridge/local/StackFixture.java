@@ -4,19 +4,65 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
 import static org.awaitility.Awaitility.await;
 
-/** One local stack (moto + handlers + front door) wired to fresh QA.tech, GitHub and GitLab fakes. */
-final class StackFixture implements BridgeUnderTest, AutoCloseable {
-    final Fakes fakes;
-    final LocalStack stack;
-    final SfnClient sfn;
+/**
+ * One local stack (moto + handlers + front door) wired to fresh QA.tech, GitHub and GitLab fakes.
+ * As a JUnit extension ({@link #perClass}) it starts once for a test class, resets the fakes before
+ * each test, and stops after the last.
+ */
+final class StackFixture implements BridgeUnderTest, AutoCloseable, BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
+    Fakes fakes;
+    LocalStack stack;
+    SfnClient sfn;
+    private final Map<String, String> overrides;
 
+    /** {@code @RegisterExtension static final StackFixture fx = StackFixture.perClass(Map.of(...));} */
+    static StackFixture perClass(Map<String, String> overrides) {
+        try {
+            return new StackFixture(overrides, false);
+        } catch (Exception cannotHappen) {
+            throw new IllegalStateException(cannotHappen);
+        }
+    }
+
+    private StackFixture(Map<String, String> overrides, boolean startNow) throws Exception {
+        this.overrides = overrides;
+        if (startNow) {
+            start();
+        }
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        start();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        fakes.reset();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    /** Started at once, for a test class that manages its own lifecycle. */
     StackFixture(Map<String, String> overrides) throws Exception {
+        this(overrides, true);
+    }
+
+    private void start() throws Exception {
         this.fakes = new Fakes();
         Map<String, String> settings = defaults(fakes);
         settings.putAll(overrides);
@@ -31,6 +77,7 @@ final class StackFixture implements BridgeUnderTest, AutoCloseable {
 
     /** A fixture around a stack started elsewhere; closing it closes both. */
     StackFixture(Fakes fakes, LocalStack stack) {
+        this.overrides = Map.of();
         this.fakes = fakes;
         this.stack = stack;
         this.sfn = stack.stepFunctions();

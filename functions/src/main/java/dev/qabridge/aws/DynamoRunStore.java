@@ -48,6 +48,11 @@ public final class DynamoRunStore implements RunStore {
     }
 
     @Override
+    public void release(String key) {
+        dynamo.deleteItem(r -> r.tableName(table).key(Map.of("pk", s(key))));
+    }
+
+    @Override
     public Optional<String> swapPointer(String key, String value) {
         var old = dynamo.updateItem(r -> r.tableName(table)
                 .key(Map.of("pk", s(key)))

@@ -8,9 +8,28 @@ public interface RunStore {
     /** Claims a key (a delivery, a deployment's run, a comment once posted); true for exactly one of any number of concurrent callers. */
     boolean claim(String key);
 
-    /** Claims a delivery id; true for exactly one of any number of concurrent callers. */
-    default boolean claimDelivery(String platform, String deliveryId) {
-        return claim("delivery#" + platform + "#" + deliveryId);
+    /** Gives a claim back. */
+    void release(String key);
+
+    /**
+     * Does {@code work} holding {@code key}: empty when the key is already held (a duplicate). When the
+     * work fails the claim is given back, so that a redelivery tries again instead of being taken for a
+     * duplicate of a command that never got its reply.
+     */
+    default <T> Optional<T> withClaim(String key, java.util.function.Supplier<T> work) {
+        if (!claim(key)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(work.get());
+        } catch (RuntimeException e) {
+            release(key);
+            throw e;
+        }
+    }
+
+    static String deliveryKey(String platform, String deliveryId) {
+        return "delivery#" + platform + "#" + deliveryId;
     }
 
     /** Points {@code key} at {@code value} and returns what it pointed at before (atomically). */

@@ -109,13 +109,17 @@ public final class GitHubDeliveries {
             thread.react(commentId, ReviewThread.Reaction.CONFUSED);
             return Answer.ignored("commenter " + login + " is " + association + ", not one of QA_ALLOWED_ASSOCIATIONS");
         }
-        if (!store.claimDelivery("github", delivery)) {
-            Log.info("github.duplicate", delivery, null);
-            return Answer.ignored("delivery " + delivery + " was already handled");
-        }
-        thread.react(commentId, ReviewThread.Reaction.EYES);
-        repoConfig.report(loaded, repo, number, thread, delivery);
-        return Commands.dispatch(command.get(), thread, settings, "github", r -> run(delivery, repo, number, commentId, login, thread, r, settings));
+        return store.withClaim(RunStore.deliveryKey("github", delivery), () -> {
+            thread.react(commentId, ReviewThread.Reaction.EYES);
+            repoConfig.report(loaded, repo, number, thread, delivery);
+            return Commands.dispatch(command.get(), thread, settings, "github",
+                    r -> run(delivery, repo, number, commentId, login, thread, r, settings));
+        }).orElseGet(() -> duplicate(delivery));
+    }
+
+    private static Answer duplicate(String delivery) {
+        Log.info("github.duplicate", delivery, null);
+        return Answer.ignored("delivery " + delivery + " was already handled");
     }
 
     /** The repository's effective settings: its settings file on the default branch over the bridge's. */
@@ -162,25 +166,25 @@ public final class GitHubDeliveries {
             Log.info("github.autorun_no_pr", delivery, null, "sha", sha);
             return Answer.ignored("no open pull request has head " + sha);
         }
-        if (!store.claimDelivery("github", delivery)) {
-            Log.info("github.duplicate", delivery, null);
-            return Answer.ignored("delivery " + delivery + " was already handled");
-        }
         Preview preview = new Preview(url, Preview.Source.DEPLOYMENT);
-        List<Answer> answers = new ArrayList<>();
-        for (long number : pulls) {
-            if (!store.claim("autorun#github#" + repo + "#" + deploymentId + "#" + number)) {
-                Log.info("github.autorun_duplicate", delivery, null, "deployment", deploymentId, "number", number);
-                continue;
+        return store.withClaim(RunStore.deliveryKey("github", delivery), () -> {
+            List<Answer> answers = new ArrayList<>();
+            for (long number : pulls) {
+                store.withClaim("autorun#github#" + repo + "#" + deploymentId + "#" + number, () -> {
+                    PullRequest pr = github.pull(repo, number);
+                    ReviewThread thread = github.thread(repo, number);
+                    repoConfig.report(loaded, repo, number, thread, delivery);
+                    Log.info("github.autorun", delivery, null, "deployment", deploymentId, "number", number, "environment", environment);
+                    return answers.add(starter.startAuto(new RunStarter.Request("github", delivery, pr, thread, "",
+                            "the " + environment + " deployment", settings.autoRunMessage(), preview), settings,
+                            RunStarter.autoRunId("github", deploymentId, number)));
+                }).orElseGet(() -> {
+                    Log.info("github.autorun_duplicate", delivery, null, "deployment", deploymentId, "number", number);
+                    return false;
+                });
             }
-            PullRequest pr = github.pull(repo, number);
-            ReviewThread thread = github.thread(repo, number);
-            repoConfig.report(loaded, repo, number, thread, delivery);
-            Log.info("github.autorun", delivery, null, "deployment", deploymentId, "number", number, "environment", environment);
-            answers.add(starter.startAuto(new RunStarter.Request("github", delivery, pr, thread, "", "the " + environment + " deployment",
-                    settings.autoRunMessage(), preview), settings, RunStarter.autoRunId("github", deploymentId, number)));
-        }
-        return Answer.combine(answers, "deployment " + deploymentId + " was already tested");
+            return Answer.combine(answers, "deployment " + deploymentId + " was already tested");
+        }).orElseGet(() -> duplicate(delivery));
     }
 
     private Answer run(String delivery, String repo, long number, String commentId, String login, ReviewThread thread, Command.Run run,

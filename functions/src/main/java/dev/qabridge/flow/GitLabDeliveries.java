@@ -150,14 +150,18 @@ public final class GitLabDeliveries {
             return Answer.ignored("commenter " + username + " has access level " + level + ", below QA_GITLAB_MIN_ACCESS_LEVEL "
                     + settings.gitlabMinAccessLevel());
         }
-        if (!store.claimDelivery("gitlab", delivery)) {
-            Log.info("gitlab.duplicate", delivery, null);
-            return Answer.ignored("delivery " + delivery + " was already handled");
-        }
-        thread.react(noteId, ReviewThread.Reaction.EYES);
-        repoConfig.report(loaded, path, iid, thread, delivery);
         String deliveryId = delivery;
-        return Commands.dispatch(command.get(), thread, settings, "gitlab", r -> run(deliveryId, path, projectId, iid, noteId, discussion, username, thread, r, settings));
+        return store.withClaim(RunStore.deliveryKey("gitlab", deliveryId), () -> {
+            thread.react(noteId, ReviewThread.Reaction.EYES);
+            repoConfig.report(loaded, path, iid, thread, deliveryId);
+            return Commands.dispatch(command.get(), thread, settings, "gitlab",
+                    r -> run(deliveryId, path, projectId, iid, noteId, discussion, username, thread, r, settings));
+        }).orElseGet(() -> duplicate(deliveryId));
+    }
+
+    private static Answer duplicate(String delivery) {
+        Log.info("gitlab.duplicate", delivery, null);
+        return Answer.ignored("delivery " + delivery + " was already handled");
     }
 
     /** The project's effective settings: its settings file on the default branch over the bridge's (cached per project id). */
@@ -203,25 +207,26 @@ public final class GitLabDeliveries {
         if (delivery.isEmpty()) {
             delivery = "deployment-" + projectId + "-" + deploymentId + "-" + status;
         }
-        if (!store.claimDelivery("gitlab", delivery)) {
-            Log.info("gitlab.duplicate", delivery, null);
-            return Answer.ignored("delivery " + delivery + " was already handled");
-        }
         Preview preview = new Preview(url, Preview.Source.DEPLOYMENT);
-        List<Answer> answers = new ArrayList<>();
-        for (long iid : iids) {
-            if (!store.claim("autorun#gitlab#" + projectId + "#" + deploymentId + "#" + iid)) {
-                Log.info("gitlab.autorun_duplicate", delivery, null, "deployment", deploymentId, "iid", iid);
-                continue;
+        String deliveryId = delivery;
+        return store.withClaim(RunStore.deliveryKey("gitlab", deliveryId), () -> {
+            List<Answer> answers = new ArrayList<>();
+            for (long iid : iids) {
+                store.withClaim("autorun#gitlab#" + projectId + "#" + deploymentId + "#" + iid, () -> {
+                    PullRequest mr = gitlab.mergeRequest(projectId, path, iid);
+                    ReviewThread thread = gitlab.thread(projectId, iid, Optional.empty());
+                    repoConfig.report(loaded, path, iid, thread, deliveryId);
+                    Log.info("gitlab.autorun", deliveryId, null, "deployment", deploymentId, "iid", iid, "environment", environment);
+                    return answers.add(starter.startAuto(new RunStarter.Request("gitlab", deliveryId, mr, thread, "",
+                            "the " + environment + " deployment", settings.autoRunMessage(), preview, projectId, ""), settings,
+                            RunStarter.autoRunId("gitlab", deploymentId, iid)));
+                }).orElseGet(() -> {
+                    Log.info("gitlab.autorun_duplicate", deliveryId, null, "deployment", deploymentId, "iid", iid);
+                    return false;
+                });
             }
-            PullRequest mr = gitlab.mergeRequest(projectId, path, iid);
-            ReviewThread thread = gitlab.thread(projectId, iid, Optional.empty());
-            repoConfig.report(loaded, path, iid, thread, delivery);
-            Log.info("gitlab.autorun", delivery, null, "deployment", deploymentId, "iid", iid, "environment", environment);
-            answers.add(starter.startAuto(new RunStarter.Request("gitlab", delivery, mr, thread, "", "the " + environment + " deployment",
-                    settings.autoRunMessage(), preview, projectId, ""), settings, RunStarter.autoRunId("gitlab", deploymentId, iid)));
-        }
-        return Answer.combine(answers, "deployment " + deploymentId + " was already tested");
+            return Answer.combine(answers, "deployment " + deploymentId + " was already tested");
+        }).orElseGet(() -> duplicate(deliveryId));
     }
 
     private Answer run(String delivery, String path, String projectId, long iid, String noteId, Optional<String> discussion,

@@ -62,7 +62,7 @@ public final class WebhookHandler implements RequestHandler<APIGatewayV2HTTPEven
             String delivery = path.equals("/webhooks/gitlab") ? GitLabDeliveries.deliveryId(headers) : headers.get("x-github-delivery");
             Log.warn("webhook.failed", delivery, null, "error", e.getClass().getSimpleName(), "message", e.getMessage());
             answer = Answer.of(500, "error", "qa-bridge failed on this delivery: " + e.getClass().getSimpleName()
-                    + "; it is logged with the delivery id");
+                    + "; it is logged with the delivery id, and nothing was kept: redeliver it once the cause is fixed");
         }
         return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(answer.status())

@@ -23,6 +23,7 @@ class ReplierTest {
     private boolean replied;
 
     private final RunStore store = new RunStore() {
+        @Override public void release(String key) {}
         @Override public boolean claim(String key) { return true; }
         @Override public Optional<String> swapPointer(String key, String value) { return Optional.empty(); }
         @Override public void saveRun(RunRecord run) {}

@@ -103,6 +103,7 @@ class RepoConfigTest {
     private static final class MemoryStore implements RunStore {
         final Set<String> claimed = new HashSet<>();
         final Map<String, String> pointers = new HashMap<>();
+        @Override public void release(String key) {}
         @Override public boolean claim(String key) { return claimed.add(key); }
         @Override public Optional<String> swapPointer(String key, String value) { return Optional.ofNullable(pointers.put(key, value)); }
         @Override public void saveRun(RunRecord run) {}

@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -136,6 +137,27 @@ class GitHubFlowIT {
         assertThat(bodies.stream().filter(b -> b.contains("already handled")).count()).isEqualTo(3);
         fx.fakes.qatech.verify(1, postRequestedFor(urlPathEqualTo("/v1/chat")));
         fx.fakes.github.verify(1, postRequestedFor(urlPathEqualTo(COMMENTS)));
+        fx.fakes.github.verify(1, patchRequestedFor(urlPathEqualTo(STATUS_COMMENT)));
+    }
+
+    @Test
+    void aDeliveryThatFailedHalfwayIsNotTakenForADuplicateWhenRedelivered() throws Exception {
+        fx.fakes.github.stubFor(get(urlPathEqualTo("/repos/acme/shop/pulls/7")).inScenario("github-down")
+                .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(aResponse().withStatus(502)).willSetStateTo("github-up"));
+        String chat = "chat_retry1";
+        Stubs.chatStarted(fx.fakes.qatech, chat);
+        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.finished(chat, "COMPLETED", "Worked the second time."));
+        String delivery = GitHubPayloads.newDelivery();
+
+        var first = GitHubPayloads.deliver(fx.url(), "issue_comment", delivery, GitHubPayloads.command("/qa check the cart"));
+        var redelivered = GitHubPayloads.deliver(fx.url(), "issue_comment", delivery, GitHubPayloads.command("/qa check the cart"));
+
+        assertThat(first.statusCode()).isEqualTo(500);
+        assertThat(json(first.body()).path("error").asText()).contains("redeliver");
+        assertThat(redelivered.statusCode()).isEqualTo(202);
+        assertThat(fx.awaitEnd("github-" + delivery).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        fx.fakes.qatech.verify(1, postRequestedFor(urlPathEqualTo("/v1/chat")));
         fx.fakes.github.verify(1, patchRequestedFor(urlPathEqualTo(STATUS_COMMENT)));
     }
 

@@ -33,10 +33,6 @@ public final class Texts {
                 + "/qa-bridge.yml` on its default branch\n";
     }
 
-    public static String noPreview(Settings s, PullRequest pr) {
-        return noPreview(s, pr, "github");
-    }
-
     public static String noPreview(Settings s, PullRequest pr, String platform) {
         String deployment = platform.equals("gitlab")
                 ? "a successful deployment of the head commit or the source branch `" + pr.branch() + "` to an environment "

@@ -15,7 +15,6 @@ import dev.qabridge.github.GitHubSignature;
 import dev.qabridge.http.JsonHttp;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -168,22 +167,14 @@ public final class GitHubDeliveries {
         }
         Preview preview = new Preview(url, Preview.Source.DEPLOYMENT);
         return store.withClaim(RunStore.deliveryKey("github", delivery), () -> {
-            List<Answer> answers = new ArrayList<>();
-            for (long number : pulls) {
-                store.withClaim("autorun#github#" + repo + "#" + deploymentId + "#" + number, () -> {
-                    PullRequest pr = github.pull(repo, number);
-                    ReviewThread thread = github.thread(repo, number);
-                    repoConfig.report(loaded, repo, number, thread, delivery);
-                    Log.info("github.autorun", delivery, null, "deployment", deploymentId, "number", number, "environment", environment);
-                    return answers.add(starter.startAuto(new RunStarter.Request("github", delivery, pr, thread, "",
-                            "the " + environment + " deployment", settings.autoRunMessage(), preview), settings,
-                            RunStarter.autoRunId("github", deploymentId, number)));
-                }).orElseGet(() -> {
-                    Log.info("github.autorun_duplicate", delivery, null, "deployment", deploymentId, "number", number);
-                    return false;
-                });
-            }
-            return Answer.combine(answers, "deployment " + deploymentId + " was already tested");
+            return starter.startAutoRuns("github", delivery, repo, deploymentId, pulls, settings, number -> {
+                PullRequest pr = github.pull(repo, number);
+                ReviewThread thread = github.thread(repo, number);
+                repoConfig.report(loaded, repo, number, thread, delivery);
+                Log.info("github.autorun", delivery, null, "deployment", deploymentId, "number", number, "environment", environment);
+                return new RunStarter.Request("github", delivery, pr, thread, "", "the " + environment + " deployment",
+                        settings.autoRunMessage(), preview);
+            });
         }).orElseGet(() -> duplicate(delivery));
     }
 
@@ -194,7 +185,7 @@ public final class GitHubDeliveries {
                 settings.previewUrlTemplate(), pr);
         if (preview.isEmpty()) {
             Log.info("github.no_preview", delivery, null, "sha", pr.headSha());
-            thread.post(Texts.noPreview(settings, pr));
+            thread.post(Texts.noPreview(settings, pr, "github"));
             return Answer.of(200, "noPreview", "no preview URL for " + pr.headSha());
         }
         return starter.start(new RunStarter.Request("github", delivery, pr, thread, commentId, login, run.instructions(), preview.get()),

@@ -15,7 +15,6 @@ import dev.qabridge.gitlab.GitLabWebhookAuth;
 import dev.qabridge.http.JsonHttp;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -210,22 +209,14 @@ public final class GitLabDeliveries {
         Preview preview = new Preview(url, Preview.Source.DEPLOYMENT);
         String deliveryId = delivery;
         return store.withClaim(RunStore.deliveryKey("gitlab", deliveryId), () -> {
-            List<Answer> answers = new ArrayList<>();
-            for (long iid : iids) {
-                store.withClaim("autorun#gitlab#" + projectId + "#" + deploymentId + "#" + iid, () -> {
-                    PullRequest mr = gitlab.mergeRequest(projectId, path, iid);
-                    ReviewThread thread = gitlab.thread(projectId, iid, Optional.empty());
-                    repoConfig.report(loaded, path, iid, thread, deliveryId);
-                    Log.info("gitlab.autorun", deliveryId, null, "deployment", deploymentId, "iid", iid, "environment", environment);
-                    return answers.add(starter.startAuto(new RunStarter.Request("gitlab", deliveryId, mr, thread, "",
-                            "the " + environment + " deployment", settings.autoRunMessage(), preview, projectId, ""), settings,
-                            RunStarter.autoRunId("gitlab", deploymentId, iid)));
-                }).orElseGet(() -> {
-                    Log.info("gitlab.autorun_duplicate", deliveryId, null, "deployment", deploymentId, "iid", iid);
-                    return false;
-                });
-            }
-            return Answer.combine(answers, "deployment " + deploymentId + " was already tested");
+            return starter.startAutoRuns("gitlab", deliveryId, projectId, deploymentId, iids, settings, iid -> {
+                PullRequest mr = gitlab.mergeRequest(projectId, path, iid);
+                ReviewThread thread = gitlab.thread(projectId, iid, Optional.empty());
+                repoConfig.report(loaded, path, iid, thread, deliveryId);
+                Log.info("gitlab.autorun", deliveryId, null, "deployment", deploymentId, "iid", iid, "environment", environment);
+                return new RunStarter.Request("gitlab", deliveryId, mr, thread, "", "the " + environment + " deployment",
+                        settings.autoRunMessage(), preview, projectId, "");
+            });
         }).orElseGet(() -> duplicate(deliveryId));
     }
 

@@ -9,14 +9,17 @@ import dev.qabridge.core.RunRecord;
 import dev.qabridge.core.RunStore;
 import dev.qabridge.core.Settings;
 import dev.qabridge.core.Texts;
+import dev.qabridge.core.VercelBypass;
 import dev.qabridge.core.Workflow;
 import dev.qabridge.qatech.QaTechClient;
 import dev.qabridge.qatech.QaTechErrors;
 
-import dev.qabridge.core.VercelBypass;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.LongFunction;
 
 /**
  * Starts one run, the same way for GitHub and GitLab: the QA.tech conversation, the status comment,
@@ -61,10 +64,6 @@ public final class RunStarter {
         }
     }
 
-    public Answer start(Request q) {
-        return start(q, settings);
-    }
-
     /** A command's run with the repository's effective settings (application, project, Vercel). */
     public Answer start(Request q, Settings effective) {
         return start(q, effective, runId(q.platform(), q.deliveryId())).answer();
@@ -76,6 +75,25 @@ public final class RunStarter {
      * is stopped and its status comment says so, linking this run's conversation. Command runs are
      * never superseded.
      */
+    /**
+     * One automatic run for each PR/MR of a deployment, each at most once per deployment (a claim in the
+     * run table, given back when that PR's start fails). {@code request} builds a PR's request; it is
+     * only called for PRs not yet tested with this deployment.
+     */
+    public Answer startAutoRuns(String platform, String delivery, String repoKey, String deploymentId, List<Long> numbers,
+                                Settings effective, LongFunction<Request> request) {
+        List<Answer> answers = new ArrayList<>();
+        for (long number : numbers) {
+            store.withClaim("autorun#" + platform + "#" + repoKey + "#" + deploymentId + "#" + number,
+                    () -> answers.add(startAuto(request.apply(number), effective, autoRunId(platform, deploymentId, number))))
+                    .orElseGet(() -> {
+                        Log.info(platform + ".autorun_duplicate", delivery, null, "deployment", deploymentId, "number", number);
+                        return false;
+                    });
+        }
+        return Answer.combine(answers, "deployment " + deploymentId + " was already tested");
+    }
+
     public Answer startAuto(Request q, Settings effective, String runId) {
         Started started = start(q, effective, runId);
         if (started.chatUrl().isEmpty()) {

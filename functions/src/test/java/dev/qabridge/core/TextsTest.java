@@ -140,7 +140,7 @@ class TextsTest {
         Preview preview = new Preview(PREVIEW, Preview.Source.DEPLOYMENT);
         return Stream.of(
                 Arguments.of("help", Texts.help(DEFAULTS, "github")),
-                Arguments.of("noPreview", Texts.noPreview(DEFAULTS, PR)),
+                Arguments.of("noPreview", Texts.noPreview(DEFAULTS, PR, "github")),
                 Arguments.of("invalid", Texts.invalid("`--url ftp://x` is not an http(s) URL", DEFAULTS)),
                 Arguments.of("started", Texts.started("check the cart", preview, CHAT, "octocat")),
                 Arguments.of("notStarted", Texts.notStarted("check the cart", preview, "octocat", "QA.tech said no.")),

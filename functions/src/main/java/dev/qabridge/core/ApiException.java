@@ -40,4 +40,12 @@ public class ApiException extends RuntimeException {
     public boolean isTransient() {
         return status == 0 || status == 429 || status >= 500;
     }
+
+    /**
+     * What a state machine task throws for this answer: a {@link TransientApiError} (which the ASL
+     * retries) when it may pass by itself, this exception (caught, then reported) when it will not.
+     */
+    public RuntimeException forStateMachine() {
+        return isTransient() ? new TransientApiError(getMessage(), this) : this;
+    }
 }

@@ -3,7 +3,6 @@ package dev.qabridge.flow;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qabridge.core.ApiException;
 import dev.qabridge.core.Log;
-import dev.qabridge.core.TransientApiError;
 import dev.qabridge.qatech.Progress;
 import dev.qabridge.qatech.QaTechClient;
 
@@ -37,7 +36,7 @@ public final class Poller {
             conversation = qatech.get(chatId, LIMIT);
         } catch (ApiException e) {
             Log.warn("poll.failed", delivery, chatId, "status", e.status(), "poll", polls);
-            throw e.isTransient() ? new TransientApiError(e.getMessage(), e) : e;
+            throw e.forStateMachine();
         }
         Progress progress = Progress.of(conversation.messages());
         ObjectNode out = state.deepCopy();

@@ -102,8 +102,9 @@ public final class GitHubClient {
         try {
             return http.call(method, apiUrl + path, headers, body);
         } catch (ApiException e) {
-            throw e.isTransient() || e.status() == 403 && e.detail().toLowerCase().contains("rate limit")
-                    ? new TransientApiError(e.getMessage(), e) : e;
+            // GitHub answers an exhausted rate limit with 403: that one passes by itself too
+            throw e.status() == 403 && e.detail().toLowerCase().contains("rate limit")
+                    ? new TransientApiError(e.getMessage(), e) : e.forStateMachine();
         }
     }
 

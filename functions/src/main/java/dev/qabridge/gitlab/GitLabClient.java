@@ -5,7 +5,6 @@ import dev.qabridge.core.ApiException;
 import dev.qabridge.core.Log;
 import dev.qabridge.core.PullRequest;
 import dev.qabridge.core.ReviewThread;
-import dev.qabridge.core.TransientApiError;
 import dev.qabridge.http.JsonHttp;
 
 import java.net.URLEncoder;
@@ -175,7 +174,7 @@ public final class GitLabClient {
         try {
             return http.call(method, apiUrl + path, headers, body);
         } catch (ApiException e) {
-            throw e.isTransient() ? new TransientApiError(e.getMessage(), e) : e;
+            throw e.forStateMachine();
         }
     }
 

@@ -26,4 +26,12 @@ class ApiExceptionTest {
         assertThat(new ApiException("QA.tech", 0, null)).hasMessage("QA.tech answered nothing")
                 .extracting(ApiException::detail).isEqualTo("");
     }
+
+    @org.junit.jupiter.api.Test
+    void aStateMachineTaskRetriesOnlyWhatMayPass() {
+        assertThat(new ApiException("QA.tech", 503, "busy").forStateMachine()).isInstanceOf(TransientApiError.class)
+                .hasMessageContaining("503").hasCauseInstanceOf(ApiException.class);
+        ApiException notFound = new ApiException("QA.tech", 404, "gone");
+        assertThat(notFound.forStateMachine()).isSameAs(notFound);
+    }
 }

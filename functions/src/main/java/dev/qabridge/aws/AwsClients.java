@@ -17,7 +17,7 @@ import java.net.URI;
 import java.util.Optional;
 
 /**
- * Builds the AWS SDK clients once per container: region from {@code AWS_REGION}, the light
+ * Builds the AWS SDK clients once per container, each on first use: region from {@code AWS_REGION}, the light
  * url-connection HTTP client, and {@code AWS_ENDPOINT_URL} (moto, LocalStack) when set.
  */
 public final class AwsClients {
@@ -35,16 +35,30 @@ public final class AwsClients {
                 : DefaultCredentialsProvider.builder().build();
     }
 
-    public DynamoDbClient dynamo() {
-        return configure(DynamoDbClient.builder()).httpClient(http).build();
+    private DynamoDbClient dynamo;
+    private SfnClient sfn;
+    private SecretsManagerClient secrets;
+
+    /** The one DynamoDB client of this container (built on first use). */
+    public synchronized DynamoDbClient dynamo() {
+        if (dynamo == null) {
+            dynamo = configure(DynamoDbClient.builder()).httpClient(http).build();
+        }
+        return dynamo;
     }
 
-    public SfnClient stepFunctions() {
-        return configure(SfnClient.builder()).httpClient(http).build();
+    public synchronized SfnClient stepFunctions() {
+        if (sfn == null) {
+            sfn = configure(SfnClient.builder()).httpClient(http).build();
+        }
+        return sfn;
     }
 
-    public SecretsManagerClient secrets() {
-        return configure(SecretsManagerClient.builder()).httpClient(http).build();
+    public synchronized SecretsManagerClient secrets() {
+        if (secrets == null) {
+            secrets = configure(SecretsManagerClient.builder()).httpClient(http).build();
+        }
+        return secrets;
     }
 
     private <B extends AwsClientBuilder<B, ?>> B configure(B builder) {

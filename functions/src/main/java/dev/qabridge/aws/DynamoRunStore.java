@@ -1,12 +1,17 @@
 package dev.qabridge.aws;
 
+import dev.qabridge.core.Ask;
+import dev.qabridge.core.Origin;
 import dev.qabridge.core.RunRecord;
 import dev.qabridge.core.RunStore;
+import dev.qabridge.http.JsonHttp;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -15,15 +20,14 @@ import java.util.Optional;
 
 /**
  * The run table: one partition key {@code pk}, items expire through the {@code expiresAt} TTL.
- * {@code delivery#<platform>#<id>} items deduplicate webhook deliveries (kept 7 days: GitHub lets
- * people redeliver for about that long), and other claimed keys likewise ({@code autorun#…} one run
- * per deployment and PR, {@code settings#…} one comment per bad settings file and PR);
- * {@code run#<runId>} items record runs and {@code autopr#…} items point at a PR's latest
- * automatic run (kept 90 days).
+ * {@code run#<runId>} items record runs (kept 90 days, as long as Step Functions keeps an execution
+ * name taken), {@code autopr#…} items point at a PR's latest automatic run, and claimed keys
+ * ({@code settings#…}: one comment per bad settings file and PR) are kept 90 days too. Every value
+ * stored is a short id or text: the largest (instructions) is capped at 8,000 characters, far below
+ * DynamoDB's 400 KB item limit.
  */
 public final class DynamoRunStore implements RunStore {
-    private static final Duration DELIVERY_TTL = Duration.ofDays(7);
-    private static final Duration RUN_TTL = Duration.ofDays(90);
+    private static final Duration TTL = Duration.ofDays(90);
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -39,7 +43,7 @@ public final class DynamoRunStore implements RunStore {
     public boolean claim(String key) {
         try {
             dynamo.putItem(r -> r.tableName(table)
-                    .item(Map.of("pk", s(key), "expiresAt", n(expiry(DELIVERY_TTL))))
+                    .item(Map.of("pk", s(key), "expiresAt", n(expiry())))
                     .conditionExpression("attribute_not_exists(pk)"));
             return true;
         } catch (ConditionalCheckFailedException e) {
@@ -48,57 +52,44 @@ public final class DynamoRunStore implements RunStore {
     }
 
     @Override
-    public void release(String key) {
-        dynamo.deleteItem(r -> r.tableName(table).key(Map.of("pk", s(key))));
-    }
-
-    @Override
     public Optional<String> swapPointer(String key, String value) {
         var old = dynamo.updateItem(r -> r.tableName(table)
                 .key(Map.of("pk", s(key)))
                 .updateExpression("SET #v = :v, expiresAt = :exp")
                 .expressionAttributeNames(Map.of("#v", "value"))
-                .expressionAttributeValues(Map.of(":v", s(value), ":exp", n(expiry(RUN_TTL))))
+                .expressionAttributeValues(Map.of(":v", s(value), ":exp", n(expiry())))
                 .returnValues(ReturnValue.ALL_OLD)).attributes();
         return Optional.ofNullable(old).map(a -> str(a, "value")).filter(v -> !v.isEmpty());
     }
 
     @Override
     public void saveRun(RunRecord run) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put("pk", s("run#" + run.runId()));
-        item.put("runId", s(run.runId()));
-        item.put("platform", s(run.platform()));
-        item.put("repo", s(run.repo()));
-        item.put("number", n(run.number()));
-        item.put("commandCommentId", s(run.commandCommentId()));
-        item.put("statusCommentId", s(run.statusCommentId()));
-        item.put("chatId", s(run.chatId()));
-        item.put("chatUrl", s(run.chatUrl()));
-        item.put("previewUrl", s(run.previewUrl()));
-        item.put("requester", s(run.requester()));
-        item.put("instructions", s(run.instructions()));
-        item.put("deliveryId", s(run.deliveryId()));
-        item.put("createdAt", n(run.createdAtEpochSeconds()));
-        item.put("replied", AttributeValue.fromBool(run.replied()));
-        item.put("projectId", s(run.projectId()));
-        item.put("discussionId", s(run.discussionId()));
-        item.put("expiresAt", n(expiry(RUN_TTL)));
-        dynamo.putItem(r -> r.tableName(table).item(item));
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":runId", s(run.runId()));
+        values.put(":origin", s(run.origin().toJson().toString()));
+        values.put(":ask", s(run.ask().toJson().toString()));
+        values.put(":chatId", s(run.conversation().id()));
+        values.put(":chatUrl", s(run.conversation().url()));
+        values.put(":status", s(run.statusCommentId()));
+        values.put(":preview", s(run.previewUrl()));
+        values.put(":sha", s(run.headSha()));
+        values.put(":exp", n(expiry()));
+        // an update, not a put: it never removes the final-word claim another writer may already hold
+        dynamo.updateItem(r -> r.tableName(table).key(Map.of("pk", s("run#" + run.runId())))
+                .updateExpression("SET runId = :runId, origin = :origin, ask = :ask, chatId = :chatId, chatUrl = :chatUrl, "
+                        + "statusCommentId = :status, previewUrl = :preview, headSha = :sha, expiresAt = :exp")
+                .expressionAttributeValues(values));
     }
 
     @Override
     public Optional<RunRecord> findRun(String runId) {
         var item = dynamo.getItem(r -> r.tableName(table).key(Map.of("pk", s("run#" + runId))).consistentRead(true)).item();
-        if (item == null || item.isEmpty()) {
+        if (item == null || item.isEmpty() || !item.containsKey("origin")) {
             return Optional.empty();
         }
-        return Optional.of(new RunRecord(
-                str(item, "runId"), str(item, "platform"), str(item, "repo"), Long.parseLong(item.get("number").n()),
-                str(item, "commandCommentId"), str(item, "statusCommentId"), str(item, "chatId"), str(item, "chatUrl"),
-                str(item, "previewUrl"), str(item, "requester"), str(item, "instructions"), str(item, "deliveryId"),
-                Long.parseLong(item.get("createdAt").n()), Boolean.TRUE.equals(item.get("replied").bool()),
-                str(item, "projectId"), str(item, "discussionId")));
+        return Optional.of(new RunRecord(str(item, "runId"), Origin.fromJson(json(str(item, "origin"))), Ask.fromJson(json(str(item, "ask"))),
+                new RunRecord.Conversation(str(item, "chatId"), str(item, "chatUrl")), str(item, "statusCommentId"),
+                str(item, "previewUrl"), str(item, "headSha")));
     }
 
     @Override
@@ -106,32 +97,25 @@ public final class DynamoRunStore implements RunStore {
         try {
             dynamo.updateItem(r -> r.tableName(table)
                     .key(Map.of("pk", s("run#" + runId)))
-                    .updateExpression("SET finalWord = :owner")
-                    .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(finalWord) OR finalWord = :owner)")
-                    .expressionAttributeValues(Map.of(":owner", s(owner))));
+                    .updateExpression("SET finalWord = :owner, expiresAt = if_not_exists(expiresAt, :exp)")
+                    .conditionExpression("attribute_not_exists(finalWord) OR finalWord = :owner")
+                    .expressionAttributeValues(Map.of(":owner", s(owner), ":exp", n(expiry()))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
         }
     }
 
-    @Override
-    public boolean markReplied(String runId) {
+    private long expiry() {
+        return clock.instant().plus(TTL).getEpochSecond();
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode json(String text) {
         try {
-            dynamo.updateItem(r -> r.tableName(table)
-                    .key(Map.of("pk", s("run#" + runId)))
-                    .updateExpression("SET replied = :t, repliedAt = :now")
-                    .conditionExpression("attribute_exists(pk) AND replied = :f")
-                    .expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true), ":f", AttributeValue.fromBool(false),
-                            ":now", n(clock.instant().getEpochSecond()))));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
+            return JsonHttp.JSON.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-    }
-
-    private long expiry(Duration ttl) {
-        return clock.instant().plus(ttl).getEpochSecond();
     }
 
     private static AttributeValue s(String v) {

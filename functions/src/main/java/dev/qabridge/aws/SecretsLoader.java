@@ -1,36 +1,104 @@
 package dev.qabridge.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qabridge.core.Env;
+import dev.qabridge.core.Log;
 import dev.qabridge.core.Secrets;
+import dev.qabridge.http.JsonHttp;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * Where the credentials come from: the Secrets Manager secret named by {@code QA_BRIDGE_SECRET_ARN}
- * (a JSON object whose keys are the setting names, e.g. {@code GITHUB_TOKEN}), or, when that is unset,
- * the environment itself ({@code ./qa-bridge local}, {@code sam local invoke}). Read once per container.
+ * Where the credentials come from, read again after {@link #TTL} so a rotated secret is picked up
+ * within minutes without a redeploy (and at once after a SnapStart restore: {@link #refresh()}).
+ *
+ * <p>In AWS the credentials are split by concern into Secrets Manager secrets, each a JSON object of
+ * setting names to values, and each function is given (by environment and IAM) only the ones it
+ * needs: {@code QA_BRIDGE_WEBHOOK_SECRET_ARN} (webhook secrets: the webhook function),
+ * {@code QA_BRIDGE_PLATFORM_SECRET_ARN} (GitHub/GitLab tokens or App key: webhook and actions),
+ * {@code QA_BRIDGE_AGENT_SECRET_ARN} (QA.tech API key: poller and actions) and
+ * {@code QA_BRIDGE_PREVIEW_SECRET_ARN} (Vercel bypass: actions). With none of them set (the local
+ * stack, {@code sam local invoke}) the environment itself holds the values.
  */
-public final class SecretsLoader {
-    public static final String SECRET_ARN = "QA_BRIDGE_SECRET_ARN";
+public final class SecretsLoader implements Supplier<Secrets> {
+    /** How long a read secret is used before it is read again. */
+    public static final Duration TTL = Duration.ofMinutes(5);
+    public static final List<String> ARN_SETTINGS = List.of("QA_BRIDGE_WEBHOOK_SECRET_ARN", "QA_BRIDGE_PLATFORM_SECRET_ARN",
+            "QA_BRIDGE_AGENT_SECRET_ARN", "QA_BRIDGE_PREVIEW_SECRET_ARN");
 
-    private SecretsLoader() {}
+    private final Env env;
+    private final AwsClients aws;
+    private final Clock clock;
+    private final Duration ttl;
+    private volatile Secrets secrets;
+    private volatile Instant readAt = Instant.MIN;
 
-    public static Secrets load(Env env, AwsClients aws) {
-        var arn = env.find(SECRET_ARN);
-        if (arn.isEmpty()) {
+    public SecretsLoader(Env env, AwsClients aws, Clock clock, Duration ttl) {
+        this.env = env;
+        this.aws = aws;
+        this.clock = clock;
+        this.ttl = ttl;
+        this.secrets = read();
+        this.readAt = clock.instant();
+    }
+
+    /** True when the credentials come from Secrets Manager (and are read again after the TTL). */
+    public boolean fromSecretsManager() {
+        return ARN_SETTINGS.stream().anyMatch(a -> env.find(a).isPresent());
+    }
+
+    @Override
+    public Secrets get() {
+        if (fromSecretsManager() && readAt.plus(ttl).isBefore(clock.instant())) {
+            synchronized (this) {
+                if (readAt.plus(ttl).isBefore(clock.instant())) {
+                    refresh();
+                }
+            }
+        }
+        return secrets;
+    }
+
+    /** Reads the secrets now; when that fails the values in hand stay in use (and the failure is logged). */
+    public synchronized void refresh() {
+        try {
+            secrets = read();
+            readAt = clock.instant();
+        } catch (RuntimeException e) {
+            Log.warn("secrets.refresh_failed", null, null, "error", e.getClass().getSimpleName());
+            readAt = clock.instant().minus(ttl).plusSeconds(30);   // try again in 30 s, not on every call
+        }
+    }
+
+    private Secrets read() {
+        if (!fromSecretsManager()) {
             return Secrets.from(env);
         }
-        try (var client = aws.secrets()) {
-            String json = client.getSecretValue(r -> r.secretId(arn.get())).secretString();
-            JsonNode node = new ObjectMapper().readTree(json);
-            Map<String, String> values = new HashMap<>();
+        Map<String, String> values = new HashMap<>();
+        for (String setting : ARN_SETTINGS) {
+            Optional<String> arn = env.find(setting);
+            if (arn.isEmpty()) {
+                continue;
+            }
+            String json = aws.secrets().getSecretValue(r -> r.secretId(arn.get())).secretString();
+            JsonNode node;
+            try {
+                node = JsonHttp.JSON.readTree(json);
+            } catch (java.io.IOException e) {
+                node = null;
+            }
+            if (node == null || !node.isObject()) {
+                throw new IllegalStateException("The secret named by " + setting + " is not a JSON object of setting names to values");
+            }
             node.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().asText()));
-            return Secrets.from(new Env(values));
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("The secret " + SECRET_ARN + " is not a JSON object of setting names to values");
         }
+        return Secrets.from(new Env(values));
     }
 }

@@ -1,16 +1,17 @@
 package dev.qabridge.aws;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qabridge.core.Workflow;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 
-/** Starts (and stops) the Standard state machine's wait-loop. The input carries ids and numbers only. */
+/**
+ * Starts and stops executions of the Standard state machine. A Standard execution's name is unique
+ * per state machine for 90 days, and the bridge names each run after its command (comment id,
+ * deployment and PR), so Step Functions itself refuses a second start of the same command.
+ */
 public final class StepFunctionsWorkflow implements Workflow {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final SfnClient sfn;
     private final String stateMachineArn;
 
@@ -20,28 +21,25 @@ public final class StepFunctionsWorkflow implements Workflow {
     }
 
     @Override
-    public String start(String executionName, String deliveryId, String chatId, long deadlineEpochSeconds, int firstWaitSeconds) {
-        ObjectNode input = JSON.createObjectNode();
-        input.put("runId", executionName);
-        input.put("deliveryId", deliveryId);   // only so that every log line of the run names its delivery
-        input.put("chatId", chatId);
-        input.put("deadline", deadlineEpochSeconds);
-        input.put("waitSeconds", firstWaitSeconds);
-        input.put("polls", 0);
+    public boolean start(String name, ObjectNode input) {
         try {
-            return sfn.startExecution(r -> r.stateMachineArn(stateMachineArn).name(executionName).input(input.toString())).executionArn();
+            sfn.startExecution(r -> r.stateMachineArn(stateMachineArn).name(name).input(input.toString()));
+            return true;
         } catch (ExecutionAlreadyExistsException e) {
-            return stateMachineArn.replace(":stateMachine:", ":execution:") + ":" + executionName;
+            return false;
         }
     }
 
     @Override
-    public void stop(String executionName, String cause) {
-        String arn = stateMachineArn.replace(":stateMachine:", ":execution:") + ":" + executionName;
+    public void stop(String name, String error, String cause) {
         try {
-            sfn.stopExecution(r -> r.executionArn(arn).error("Superseded").cause(cause));
+            sfn.stopExecution(r -> r.executionArn(executionArn(name)).error(error).cause(cause));
         } catch (ExecutionDoesNotExistException e) {
-            // never started (the start failed): nothing to stop
+            // never started: nothing to stop
         }
+    }
+
+    public String executionArn(String name) {
+        return stateMachineArn.replace(":stateMachine:", ":execution:") + ":" + name;
     }
 }

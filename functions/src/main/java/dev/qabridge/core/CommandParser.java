@@ -13,6 +13,9 @@ import java.util.regex.Pattern;
 public final class CommandParser {
     private static final Pattern URL_FLAG = Pattern.compile("(?:^|(?<=[\\s(\\[]))--url(?:=|\\s+)(\\S+)");
 
+    /** Longest command text (first line and the lines after it) that becomes the agent's instructions. */
+    public static final int MAX_INSTRUCTIONS = 8_000;
+
     /** What the agent is asked when the command gives only a URL. */
     public static final String DEFAULT_INSTRUCTIONS = "Explore this preview and check that its main user flows work.";
 
@@ -41,13 +44,21 @@ public final class CommandParser {
         if (args.isEmpty() || args.toLowerCase(Locale.ROOT).equals("help")) {
             return Optional.of(new Command.Help());
         }
+        if (args.length() > MAX_INSTRUCTIONS) {
+            return Optional.of(new Command.Invalid(String.format(Locale.ROOT, "the command is %,d characters long; the limit is %,d. "
+                    + "Shorten it, or put the details in the description and ask the agent to follow it", args.length(), MAX_INSTRUCTIONS)));
+        }
         Optional<String> url = Optional.empty();
         Matcher m = URL_FLAG.matcher(args);
         if (m.find()) {
             // "see --url <https://x.dev>." : people wrap and punctuate links; the URL is what is inside
             String candidate = m.group(1).replaceAll("^<", "").replaceAll("[.,;:!?)\\]>'\"]+$", "");
+            if (hasUserInfo(candidate)) {
+                return Optional.of(new Command.Invalid("the `--url` carries a user name or password (`user@host`): it would be shown "
+                        + "in comments, and it hides which host is tested. Give the plain preview URL"));
+            }
             if (!isHttpUrl(candidate)) {
-                return Optional.of(new Command.Invalid("`--url " + candidate + "` is not an http(s) URL"));
+                return Optional.of(new Command.Invalid("the `--url` is not an http(s) URL"));
             }
             url = Optional.of(candidate);
             args = (args.substring(0, m.start()) + " " + args.substring(m.end()))
@@ -56,7 +67,19 @@ public final class CommandParser {
         return Optional.of(new Command.Run(args.isEmpty() ? DEFAULT_INSTRUCTIONS : args, url));
     }
 
-    /** True for absolute http and https URLs with a host: nothing else may become the agent's target. */
+    /** True when the URL names a user (and maybe a password) before its host: never accepted as a preview. */
+    public static boolean hasUserInfo(String candidate) {
+        try {
+            return new URI(candidate).getRawUserInfo() != null;
+        } catch (Exception e) {
+            return candidate.contains("@");
+        }
+    }
+
+    /**
+     * True for absolute http and https URLs with a host and no user info: nothing else may become the
+     * agent's target ({@code https://preview.example.com@evil.example/} looks like the preview and is not).
+     */
     public static boolean isHttpUrl(String candidate) {
         if (candidate == null) {
             return false;
@@ -68,6 +91,7 @@ public final class CommandParser {
             String host = uri.getHost() != null ? uri.getHost() : uri.getRawAuthority();
             return scheme != null
                     && (scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                    && uri.getRawUserInfo() == null
                     && host != null && !host.isBlank() && !host.contains("@");
         } catch (Exception e) {
             return false;

@@ -6,6 +6,8 @@ public enum Outcome {
     FAILED("❌", "QA.tech's agent failed"),
     CANCELLED("⏹️", "The QA.tech conversation was cancelled"),
     TIMED_OUT("⏱️", "Timed out waiting for QA.tech"),
+    NOT_STARTED("⚠️", "QA.tech could not start"),
+    NO_PREVIEW("🤖", "qa-bridge: no preview to test"),
     ERROR("⚠️", "The bridge could not finish this run");
 
     private final String icon;

@@ -1,5 +1,7 @@
 package dev.qabridge.core;
 
+import java.util.Optional;
+
 /**
  * The comments of one pull request or merge request, as the bridge speaks to them. GitHub and GitLab
  * each implement it; nothing above it knows which one it talks to.
@@ -8,14 +10,20 @@ public interface ReviewThread {
 
     enum Reaction { EYES, ROCKET, CONFUSED }
 
-    /** Posts a new comment; returns its id. */
+    /** Posts a new comment; returns its id. Not repeatable: see {@link #findMarked}. */
     String post(String markdown);
 
-    /** Replaces a comment's text; false when it no longer exists or may not be edited. */
-    boolean edit(String commentId, String markdown);
+    /** Replaces a comment's text. Throws {@link ApiException} (or {@link TransientApiError}) when it cannot. */
+    void edit(String commentId, String markdown);
 
     /** Best effort: a reaction that cannot be added is logged, never fatal. */
     void react(String commentId, Reaction reaction);
+
+    /**
+     * The id of a comment written since {@code since} whose text contains {@code marker}: how a retried
+     * post finds out that an earlier attempt, whose answer was lost, did create the comment.
+     */
+    Optional<String> findMarked(String marker, java.time.Instant since);
 
     /** The longest comment the platform accepts, in characters. */
     int maxCommentLength();

@@ -25,7 +25,8 @@ public record Settings(
         Set<String> allowedAssociations,
         int gitlabMinAccessLevel,
         int pollSeconds,
-        int pollMaxSeconds,
+        Duration pollWindow,
+        Duration startTimeout,
         Duration timeout,
         Optional<String> tableName,
         Optional<String> stateMachineArn,
@@ -56,8 +57,9 @@ public record Settings(
                         .map(a -> a.trim().toUpperCase(Locale.ROOT)).filter(a -> !a.isEmpty())
                         .collect(Collectors.toUnmodifiableSet()),
                 env.integer("QA_GITLAB_MIN_ACCESS_LEVEL", 30),
-                env.integer("QA_POLL_SECONDS", 5),
-                env.integer("QA_POLL_MAX_SECONDS", 30),
+                env.integer("QA_POLL_SECONDS", 3),
+                Duration.ofSeconds(env.integer("QA_POLL_WINDOW_SECONDS", 120)),
+                Duration.ofSeconds(env.integer("QATECH_START_TIMEOUT_SECONDS", 60)),
                 Duration.ofMillis(Math.round(env.decimal("QA_TIMEOUT_MINUTES", 60) * 60_000)),
                 env.find("TABLE_NAME"),
                 env.find("STATE_MACHINE_ARN"),
@@ -83,8 +85,12 @@ public record Settings(
         if (allowedAssociations.isEmpty()) {
             throw new IllegalStateException("QA_ALLOWED_ASSOCIATIONS is empty: nobody could run commands (e.g. OWNER,MEMBER,COLLABORATOR)");
         }
-        if (pollSeconds < 1 || pollMaxSeconds < pollSeconds) {
-            throw new IllegalStateException("QA_POLL_SECONDS must be ≥ 1 and QA_POLL_MAX_SECONDS ≥ QA_POLL_SECONDS");
+        if (pollSeconds < 1 || pollWindow.toSeconds() < pollSeconds || pollWindow.toSeconds() > 840) {
+            throw new IllegalStateException("QA_POLL_SECONDS must be ≥ 1 (QA.tech asks for ≥ 2 in production), and QA_POLL_WINDOW_SECONDS "
+                    + "between QA_POLL_SECONDS and 840 (the poller function's timeout is 900 s)");
+        }
+        if (startTimeout.toSeconds() < 5 || startTimeout.toSeconds() > 120) {
+            throw new IllegalStateException("QATECH_START_TIMEOUT_SECONDS must be between 5 and 120 (the actions function's timeout is 150 s)");
         }
         if (autoRunMessage.isBlank()) {
             throw new IllegalStateException("AUTO_RUN_MESSAGE must not be blank");
@@ -119,7 +125,7 @@ public record Settings(
         return new Settings(qatechApiUrl, repo.projectId().or(() -> qatechProjectId), repo.applicationId().or(() -> qatechApplicationId),
                 githubApiUrl, githubBotLogin, gitlabApiUrl, repo.urlTemplate().or(() -> previewUrlTemplate), command,
                 repo.associations().orElse(allowedAssociations), repo.minAccessLevel().orElse(gitlabMinAccessLevel),
-                pollSeconds, pollMaxSeconds, timeout, tableName, stateMachineArn,
+                pollSeconds, pollWindow, startTimeout, timeout, tableName, stateMachineArn,
                 repo.autoRunEnvironments().orElse(autoRunEnvironments), repo.autoRunMessage().orElse(autoRunMessage),
                 repo.vercel().orElse(previewOnVercel));
     }

@@ -10,15 +10,28 @@ public final class Texts {
 
     private Texts() {}
 
-    public static String help(Settings s, String platform) {
+    /**
+     * A second hidden line naming the run and the comment's role ("status", "reply", "answer"), so a
+     * retried post can find the comment an earlier attempt made (see {@link ReviewThread#findMarked}).
+     */
+    public static String runMarker(String runId, String role) {
+        return "<!-- qa-bridge run=" + runId + " " + role + " -->";
+    }
+
+    private static String head(String runId, String role) {
+        return MARKER + "\n" + runMarker(runId, role) + "\n";
+    }
+
+    public static String help(String runId, Settings s, String platform) {
         String w = s.command();
-        String who = platform.equals("gitlab")
+        boolean gitlab = platform.equals("gitlab");
+        String who = gitlab
                 ? "members with access level ≥ " + s.gitlabMinAccessLevel()
                 : String.join(", ", s.allowedAssociations().stream().sorted().toList());
-        return MARKER + "\n"
-                + "### 🤖 qa-bridge: QA.tech's agent on this " + (platform.equals("gitlab") ? "merge request" : "pull request") + "\n\n"
+        return head(runId, "answer")
+                + "### 🤖 qa-bridge: QA.tech's agent on this " + (gitlab ? "merge request" : "pull request") + "\n\n"
                 + "| command | what it does |\n|---|---|\n"
-                + "| `" + w + " <what to test>` | runs QA.tech's agent against this " + (platform.equals("gitlab") ? "MR" : "PR")
+                + "| `" + w + " <what to test>` | runs QA.tech's agent against this " + (gitlab ? "MR" : "PR")
                 + "'s preview deployment |\n"
                 + "| `" + w + " <what to test> --url https://…` | tests that URL instead |\n"
                 + "| `" + w + " help` | shows this message |\n\n"
@@ -27,62 +40,55 @@ public final class Texts {
                 + "- who may run it: " + who + "\n"
                 + "- preview URL: `--url`, else the newest successful deployment of the head commit"
                 + s.previewUrlTemplate().map(t -> ", else `" + t + "`").orElse("") + "\n"
-                + "- polls every " + s.pollSeconds() + "–" + s.pollMaxSeconds() + " s, gives up after "
-                + minutes(s) + " min\n"
-                + "- this repository can change these in `" + (platform.equals("gitlab") ? ".gitlab" : ".github")
+                + "- looks at the conversation every " + s.pollSeconds() + " s, gives up after " + minutes(s) + " min\n"
+                + "- this repository can change these in `" + (gitlab ? ".gitlab" : ".github")
                 + "/qa-bridge.yml` on its default branch\n";
+    }
+
+    public static String invalid(String runId, String problem, Settings s) {
+        return head(runId, "answer") + "### 🤖 qa-bridge: I did not understand that\n\n" + problem
+                + ". Try `" + s.command() + " help`.\n";
     }
 
     public static String noPreview(Settings s, PullRequest pr, String platform) {
         String deployment = platform.equals("gitlab")
-                ? "a successful deployment of the head commit or the source branch `" + pr.branch() + "` to an environment "
+                ? "a successful deployment of the head commit or the source branch to an environment "
                         + "with a URL (`environment: url:` in `.gitlab-ci.yml`);\n"
                 : "a successful deployment of the head commit with an environment URL (Vercel, Netlify and most CI "
                         + "deploy actions report one);\n";
-        return MARKER + "\n"
-                + "### 🤖 qa-bridge: no preview to test\n\n"
-                + "I could not find a preview deployment for `" + shortSha(pr.headSha()) + "`. Give me one of:\n"
+        return "I could not find a preview deployment for `" + Strings.shortSha(pr.headSha()) + "`. Give me one of:\n"
                 + "1. a URL in the command: `" + s.command() + " <what to test> --url https://your-preview.example.com`;\n"
                 + "2. " + deployment
                 + "3. a `PREVIEW_URL_TEMPLATE` setting on the bridge, e.g. `https://pr-{number}.preview.example.com` "
                 + "(placeholders `{number}` `{branch}` `{sha}` `{repo}`).\n\n"
-                + "No QA.tech conversation was started.\n";
+                + "No QA.tech conversation was started.";
     }
 
-    public static String invalid(String problem, Settings s) {
-        return MARKER + "\n### 🤖 qa-bridge: I did not understand that\n\n" + problem
-                + ". Try `" + s.command() + " help`.\n";
-    }
-
-    public static String started(String instructions, Preview preview, String chatUrl, String requester) {
-        return MARKER + "\n"
+    /** The status comment, written once the conversation has started and edited with the final reply. */
+    public static String started(RunRecord run, Preview.Source source) {
+        return head(run.runId(), "status")
                 + "### ⏳ QA.tech is testing this preview\n\n"
-                + quote(instructions) + "\n\n"
-                + "- preview: " + preview.url() + " (" + preview.source().words() + ")\n"
-                + "- conversation: " + chatUrl + "\n"
-                + "- asked by " + who(requester) + "\n\n"
+                + quote(run.ask().instructions()) + "\n\n"
+                + "- 🌐 preview: " + run.previewUrl() + " (" + source.words() + ")\n"
+                + "- 🔗 conversation: " + run.conversation().url() + "\n"
+                + "- 🙋 asked by " + who(run.ask().requester()) + "\n\n"
                 + "This comment will be updated with the agent's answer.\n";
     }
 
-    public static String notStarted(String instructions, Preview preview, String requester, String why) {
-        return MARKER + "\n"
-                + "### ⚠️ QA.tech could not start\n\n"
-                + quote(instructions) + "\n\n"
-                + why + "\n\n"
-                + "- preview: " + preview.url() + "\n"
-                + "- asked by " + who(requester) + "\n";
-    }
+    /** What the final reply is about, beyond the outcome: the run, and what was tested where (empty when it never started). */
+    public record Facts(String runId, Ask ask, Optional<String> chatUrl, Optional<String> previewUrl) {}
 
     /**
      * The final reply. The agent's text is the only part that may be shortened: the conversation link,
      * the preview URL and who asked always survive, so the whole answer stays one click away.
      */
-    public static String reply(Outcome outcome, RunRecord run, Optional<String> agentText, Optional<String> problem, int limit) {
-        String head = MARKER + "\n### " + outcome.icon() + " " + outcome.headline() + "\n\n" + quote(run.instructions()) + "\n\n";
-        String footer = "\n\n---\n"
-                + "🔗 Conversation: " + run.chatUrl() + "\n"
-                + "🌐 Preview: " + run.previewUrl() + "\n"
-                + "🙋 Asked by " + who(run.requester()) + "\n";
+    public static String reply(Outcome outcome, Facts run, Optional<String> agentText, Optional<String> problem, int limit) {
+        String head = head(run.runId(), "reply") + "### " + outcome.icon() + " " + outcome.headline() + "\n\n"
+                + quote(run.ask().instructions()) + "\n\n";
+        StringBuilder footer = new StringBuilder("\n\n---\n");
+        run.chatUrl().filter(u -> !u.isBlank()).ifPresent(u -> footer.append("- 🔗 Conversation: ").append(u).append("\n"));
+        run.previewUrl().filter(u -> !u.isBlank()).ifPresent(u -> footer.append("- 🌐 Preview: ").append(u).append("\n"));
+        footer.append("- 🙋 Asked by ").append(who(run.ask().requester())).append("\n");
         StringBuilder body = new StringBuilder();
         problem.ifPresent(p -> body.append(p).append("\n\n"));
         agentText.filter(t -> !t.isBlank()).ifPresent(body::append);
@@ -93,7 +99,7 @@ public final class Texts {
         if (text.isEmpty()) {
             text = "_The agent sent no text._";
         }
-        return head + fit(text, limit - head.length() - footer.length(), run.chatUrl()) + footer;
+        return head + fit(text, limit - head.length() - footer.length(), run.chatUrl().orElse("")) + footer;
     }
 
     public static String superseded(String why) {
@@ -102,9 +108,9 @@ public final class Texts {
 
     /** The status comment of an automatic run that a newer deployment of the same PR replaced. */
     public static String superseded(RunRecord old, String newChatUrl) {
-        return superseded("A newer deployment of this " + (old.platform().equals("gitlab") ? "merge request" : "pull request")
-                + " started a new run, so this one was stopped: " + newChatUrl + "\n\n" + quote(old.instructions())
-                + "\n\n- preview: " + old.previewUrl() + "\n- conversation (stopped following): " + old.chatUrl());
+        return superseded("A newer deployment of this " + old.origin().noun()
+                + " started a new run, so this one was stopped: " + newChatUrl + "\n\n" + quote(old.ask().instructions())
+                + "\n\n- preview: " + old.previewUrl() + "\n- conversation (stopped following): " + old.conversation().url());
     }
 
     /** One comment when a repository's settings file cannot be used. */
@@ -146,9 +152,5 @@ public final class Texts {
     private static String minutes(Settings s) {
         double m = s.timeout().toMillis() / 60_000.0;
         return m == Math.rint(m) ? String.valueOf((long) m) : String.valueOf(m);
-    }
-
-    private static String shortSha(String sha) {
-        return sha == null ? "?" : sha.substring(0, Math.min(7, sha.length()));
     }
 }

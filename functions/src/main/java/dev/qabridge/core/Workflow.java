@@ -1,11 +1,16 @@
 package dev.qabridge.core;
 
-/** Starts (and, for a superseded automatic run, stops) the wait-loop of one run (a Step Functions execution). */
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** Starts (and stops) runs: executions of the Standard state machine, one per accepted command, named by the run id. */
 public interface Workflow {
 
-    /** Starts the loop; returns the execution's id (ARN). Starting the same name twice is harmless. */
-    String start(String executionName, String deliveryId, String chatId, long deadlineEpochSeconds, int firstWaitSeconds);
+    /**
+     * Starts the execution {@code name} with {@code input}; false when an execution of that name already
+     * exists (running or ended): the command was already accepted once.
+     */
+    boolean start(String name, ObjectNode input);
 
-    /** Stops the loop of {@code executionName}; one that has already ended or never started is left as it is. */
-    void stop(String executionName, String cause);
+    /** Stops the execution {@code name}; one that has already ended or never started is left as it is. */
+    void stop(String name, String error, String cause);
 }

@@ -25,20 +25,4 @@ public record Answer(int status, ObjectNode body) {
         body.put(key, value);
         return this;
     }
-
-    /**
-     * One answer for several runs (a deployment of a commit that heads more than one PR): the first
-     * one's, with every run listed; ignored when there were none.
-     */
-    public static Answer combine(java.util.List<Answer> answers, String noneReason) {
-        if (answers.isEmpty()) {
-            return ignored(noneReason);
-        }
-        Answer first = answers.get(0);
-        if (answers.size() > 1) {
-            var runs = first.body().putArray("runs");
-            answers.forEach(a -> runs.add(a.body()));
-        }
-        return first;
-    }
 }

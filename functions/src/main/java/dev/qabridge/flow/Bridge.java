@@ -4,43 +4,47 @@ import dev.qabridge.aws.AwsClients;
 import dev.qabridge.aws.DynamoRunStore;
 import dev.qabridge.aws.SecretsLoader;
 import dev.qabridge.aws.StepFunctionsWorkflow;
+import dev.qabridge.core.CodeHost;
 import dev.qabridge.core.Env;
-import dev.qabridge.core.ReviewThread;
-import dev.qabridge.core.RunRecord;
 import dev.qabridge.core.RunStore;
 import dev.qabridge.core.Secrets;
 import dev.qabridge.core.Settings;
+import dev.qabridge.core.Workflow;
 import dev.qabridge.github.GitHubClient;
+import dev.qabridge.github.GitHubEvents;
 import dev.qabridge.gitlab.GitLabClient;
+import dev.qabridge.gitlab.GitLabEvents;
 import dev.qabridge.gitlab.GitLabWebhookAuth;
 import dev.qabridge.qatech.QaTechClient;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
  * The composition root: builds settings, secrets, clients and flows from one {@link Env}, once per
  * container (Lambda) or once per local stack. No framework, no reflection.
  *
- * <p>Platform clients are built on first use, so a GitLab-only deployment needs no
- * {@code GITHUB_TOKEN} and a GitHub-only one no {@code GITLAB_TOKEN}; using a platform whose token
- * is missing fails with the setting's name.
+ * <p>Clients are built on first use, so a GitLab-only deployment needs no GitHub token and each
+ * function reads only the secrets it is given; using one whose credentials are missing fails with
+ * the setting's name. Secrets are read through {@link SecretsLoader}, so a rotated secret is picked
+ * up within its TTL.
  */
 public final class Bridge {
     private final Settings settings;
-    private final Secrets secrets;
+    private final SecretsLoader secrets;
     private final AwsClients aws;
     private final Clock clock = Clock.systemUTC();
     private RunStore store;
+    private Workflow workflow;
     private GitHubClient github;
     private GitLabClient gitlab;
     private QaTechClient qatech;
-    private RunStarter runStarter;
 
     public Bridge(Env env) {
         this.settings = Settings.from(env);
         this.aws = new AwsClients(env);
-        this.secrets = SecretsLoader.load(env, aws);
+        this.secrets = new SecretsLoader(env, aws, clock, SecretsLoader.TTL);
     }
 
     public Settings settings() {
@@ -48,6 +52,10 @@ public final class Bridge {
     }
 
     public Secrets secrets() {
+        return secrets.get();
+    }
+
+    public SecretsLoader secretsLoader() {
         return secrets;
     }
 
@@ -58,72 +66,87 @@ public final class Bridge {
         return store;
     }
 
+    public synchronized Workflow workflow() {
+        if (workflow == null) {
+            workflow = new StepFunctionsWorkflow(aws.stepFunctions(), settings.stateMachineArnOrThrow());
+        }
+        return workflow;
+    }
+
     public synchronized QaTechClient qatech() {
         if (qatech == null) {
-            qatech = new QaTechClient(settings.qatechApiUrl(), secrets.require(secrets.qatechApiKey(), Secrets.QATECH_API_KEY),
-                    QaTechClient.Backoff.brief());
+            Secrets s = secrets.get();
+            s.require(s.qatechApiKey(), Secrets.QATECH_API_KEY);
+            qatech = new QaTechClient(settings.qatechApiUrl(),
+                    () -> secrets.get().require(secrets.get().qatechApiKey(), Secrets.QATECH_API_KEY), settings.startTimeout());
         }
         return qatech;
     }
 
     public synchronized GitHubClient github() {
         if (github == null) {
-            github = new GitHubClient(settings.githubApiUrl(), secrets.require(secrets.githubToken(), Secrets.GITHUB_TOKEN));
+            Secrets s = secrets.get();
+            s.require(s.githubToken(), Secrets.GITHUB_TOKEN);
+            github = new GitHubClient(settings.githubApiUrl(),
+                    installation -> secrets.get().require(secrets.get().githubToken(), Secrets.GITHUB_TOKEN));
         }
         return github;
     }
 
     public synchronized GitLabClient gitlab() {
         if (gitlab == null) {
-            gitlab = new GitLabClient(settings.gitlabApiUrl(), secrets.require(secrets.gitlabToken(), Secrets.GITLAB_TOKEN));
+            Secrets s = secrets.get();
+            s.require(s.gitlabToken(), Secrets.GITLAB_TOKEN);
+            gitlab = new GitLabClient(settings.gitlabApiUrl(), () -> secrets.get().require(secrets.get().gitlabToken(), Secrets.GITLAB_TOKEN));
         }
         return gitlab;
     }
 
+    /** The client of one platform, by name ("github", "gitlab"). */
+    public CodeHost host(String platform) {
+        return switch (platform) {
+            case "github" -> github();
+            case "gitlab" -> gitlab();
+            default -> throw new IllegalArgumentException("unknown platform " + platform);
+        };
+    }
+
     /** True when a GitHub webhook secret is set: then {@code /webhooks/github} is served. */
     public boolean githubConfigured() {
-        return secrets.githubWebhookSecret().isPresent();
+        return !secrets.get().githubWebhookSecrets().isEmpty();
     }
 
     /** True when a GitLab secret token or signing token is set: then {@code /webhooks/gitlab} is served. */
     public boolean gitlabConfigured() {
-        return secrets.gitlabWebhookSecret().isPresent() || secrets.gitlabSigningToken().isPresent();
+        Secrets s = secrets.get();
+        return s.gitlabWebhookSecret().isPresent() || s.gitlabSigningToken().isPresent();
     }
 
-    public GitHubDeliveries githubDeliveries() {
-        return new GitHubDeliveries(settings, secrets.githubWebhookSecret(), github(), store(), runStarter(),
-                new RepoConfig(settings, store(), clock, "github", ".github/qa-bridge.yml"));
-    }
-
-    public GitLabDeliveries gitlabDeliveries() {
-        GitLabWebhookAuth auth = new GitLabWebhookAuth(secrets.gitlabWebhookSecret(), secrets.gitlabSigningToken(), clock);
-        return new GitLabDeliveries(settings, auth, gitlab(), store(), runStarter(),
-                new RepoConfig(settings, store(), clock, "gitlab", ".gitlab/qa-bridge.yml"));
-    }
-
-    private synchronized RunStarter runStarter() {
-        if (runStarter == null) {
-            runStarter = new RunStarter(settings, qatech(), store(),
-                    new StepFunctionsWorkflow(aws.stepFunctions(), settings.stateMachineArnOrThrow()), clock,
-                    secrets.vercelAutomationBypassSecret());
+    /** The webhook function's service: verify, translate, decide, start. Fails at init without any webhook secret. */
+    public Webhook webhook() {
+        if (!githubConfigured() && !gitlabConfigured()) {
+            throw new Env.MissingSettingException("GITHUB_WEBHOOK_SECRET (or GITLAB_WEBHOOK_SECRET)");
         }
-        return runStarter;
+        Optional<GitHubEvents> githubEvents = Optional.of(new GitHubEvents(() -> secrets.get().githubWebhookSecrets(),
+                settings.githubBotLogin()));
+        Optional<GitLabEvents> gitlabEvents = Optional.of(new GitLabEvents(new GitLabWebhookAuth(
+                () -> secrets.get().gitlabWebhookSecrets(), () -> secrets.get().gitlabSigningToken(), clock)));
+        // Only a platform whose webhook secret is set is served, and only its token is required (here, at init).
+        if (githubConfigured()) {
+            github();
+        }
+        if (gitlabConfigured()) {
+            gitlab();
+        }
+        return new Webhook(githubEvents, gitlabEvents, this::github, this::gitlab,
+                new Decider(settings, new RepoConfig(settings, clock), workflow(), clock));
     }
 
     public Poller poller() {
-        return new Poller(qatech(), settings.pollMaxSeconds(), clock);
+        return new Poller(qatech(), Duration.ofSeconds(settings.pollSeconds()), settings.pollWindow(), clock, Thread::sleep);
     }
 
-    public Replier replier() {
-        return new Replier(qatech(), store(), this::threadFor);
-    }
-
-    /** The thread a run answers in, rebuilt from its record. */
-    private ReviewThread threadFor(RunRecord run) {
-        return switch (run.platform()) {
-            case "github" -> github().thread(run.repo(), run.number());
-            case "gitlab" -> gitlab().thread(run.projectId(), run.number(), Optional.of(run.discussionId()));
-            default -> throw new IllegalStateException("unknown platform " + run.platform());
-        };
+    public Steps steps() {
+        return new Steps(settings, this::host, this::qatech, store(), workflow(), clock, () -> secrets.get().vercelAutomationBypassSecret());
     }
 }

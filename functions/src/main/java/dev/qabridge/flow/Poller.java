@@ -1,53 +1,79 @@
 package dev.qabridge.flow;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qabridge.core.ApiException;
 import dev.qabridge.core.Log;
+import dev.qabridge.http.JsonHttp;
 import dev.qabridge.qatech.Progress;
 import dev.qabridge.qatech.QaTechClient;
 
 import java.time.Clock;
+import java.time.Duration;
 
 /**
- * One turn of the wait-loop: read the conversation, say whether it is done, and how long to wait
- * before the next look. Returns the loop's small state, never the agent's text (state is capped at 256 KB).
+ * The {@code PollConversation} task: looks at the conversation every {@code interval} for up to
+ * {@code window} within one invocation, and returns as soon as the agent is done, the deadline has
+ * passed, or the window is used up (then the state machine calls it again at once). Looking often
+ * inside one invocation keeps the reply within seconds of the agent's answer while the wait costs
+ * Lambda time, not Step Functions transitions. Returns the loop's small state, never the agent's
+ * text (state is capped at 256 KB).
  */
 public final class Poller {
     /** Enough messages to see our own user message behind a few assistant updates. */
     static final int LIMIT = 20;
 
-    private final QaTechClient qatech;
-    private final int maxWaitSeconds;
-    private final Clock clock;
-
-    public Poller(QaTechClient qatech, int maxWaitSeconds, Clock clock) {
-        this.qatech = qatech;
-        this.maxWaitSeconds = maxWaitSeconds;
-        this.clock = clock;
+    /** How the poller waits between looks (a real sleep in Lambda; tests pass their own). */
+    public interface Pause {
+        void pause(Duration d) throws InterruptedException;
     }
 
-    public ObjectNode poll(ObjectNode state) {
-        String chatId = state.path("chatId").asText();
+    private final QaTechClient qatech;
+    private final Duration interval;
+    private final Duration window;
+    private final Clock clock;
+    private final Pause pause;
+
+    public Poller(QaTechClient qatech, Duration interval, Duration window, Clock clock, Pause pause) {
+        this.qatech = qatech;
+        this.interval = interval;
+        this.window = window;
+        this.clock = clock;
+        this.pause = pause;
+    }
+
+    /** {@code state}: the run's state ({@code runId}, {@code conversation.id}, {@code poll}); returns the new {@code poll}. */
+    public ObjectNode poll(JsonNode state) throws InterruptedException {
+        String chatId = state.path("conversation").path("id").asText();
         String runId = state.path("runId").asText();
-        String delivery = state.path("deliveryId").asText(runId);
-        int polls = state.path("polls").asInt(0) + 1;
-        QaTechClient.Conversation conversation;
-        try {
-            conversation = qatech.get(chatId, LIMIT);
-        } catch (ApiException e) {
-            Log.warn("poll.failed", delivery, chatId, "status", e.status(), "poll", polls);
-            throw e.forStateMachine();
+        String delivery = state.path("ask").path("deliveryId").asText(runId);
+        JsonNode poll = state.path("poll");
+        long deadline = poll.path("deadline").asLong(Long.MAX_VALUE);
+        int polls = poll.path("polls").asInt(0);
+        long windowEnd = clock.millis() + window.toMillis();
+        while (true) {
+            QaTechClient.Conversation conversation;
+            try {
+                conversation = qatech.get(chatId, LIMIT);
+            } catch (ApiException e) {
+                Log.warn("poll.failed", delivery, chatId, "status", e.status(), "poll", polls + 1);
+                throw e.forStateMachine();
+            }
+            polls++;
+            Progress progress = Progress.of(conversation.messages());
+            boolean timedOut = !progress.finished() && clock.instant().getEpochSecond() >= deadline;
+            boolean done = progress.finished() || timedOut;
+            if (done || clock.millis() + interval.toMillis() > windowEnd) {
+                Log.info("poll.done", delivery, chatId, "polls", polls, "status", progress.state(), "timedOut", timedOut);
+                ObjectNode out = JsonHttp.JSON.createObjectNode();
+                out.put("deadline", deadline).put("polls", polls).put("status", progress.state().name())
+                        .put("timedOut", timedOut).put("done", done).put("waitSeconds", 0);
+                if (done) {
+                    out.put("doneAt", clock.millis());
+                }
+                return out;
+            }
+            pause.pause(interval);
         }
-        Progress progress = Progress.of(conversation.messages());
-        ObjectNode out = state.deepCopy();
-        out.remove("error");
-        out.put("polls", polls);
-        out.put("status", progress.state().name());
-        boolean timedOut = !progress.finished() && clock.instant().getEpochSecond() >= state.path("deadline").asLong(Long.MAX_VALUE);
-        out.put("timedOut", timedOut);
-        out.put("done", progress.finished() || timedOut);
-        out.put("waitSeconds", Math.min(maxWaitSeconds, Math.max(1, state.path("waitSeconds").asInt(1)) * 2));
-        Log.info("poll.done", delivery, chatId, "poll", polls, "status", progress.state(), "timedOut", timedOut);
-        return out;
     }
 }

@@ -1,12 +1,11 @@
 package dev.qabridge.flow;
 
 import dev.qabridge.core.ApiException;
+import dev.qabridge.core.CodeHost;
 import dev.qabridge.core.Log;
+import dev.qabridge.core.Origin;
 import dev.qabridge.core.RepoSettings;
-import dev.qabridge.core.ReviewThread;
-import dev.qabridge.core.RunStore;
 import dev.qabridge.core.Settings;
-import dev.qabridge.core.Texts;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,82 +17,77 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * The settings in force for one repository: the bridge's, with the repository's settings file from
- * its default branch laid over them. The file is cached per repository for {@link #TTL} in this
- * container. An invalid file is reported once per PR and file content, and the bridge's settings
- * apply; a file the API refuses (403 and the like: the token lacks Contents read) is logged and the
- * bridge's settings apply. A transient failure (5xx, timeout) is not caught: the delivery fails and
- * is logged, rather than running with settings the repository may have narrowed.
+ * its default branch laid over them. The webhook reads the file (cached per repository for {@link #TTL}
+ * in this container) and hands its text to the run, so every state of a run applies the same file
+ * ({@link #apply}). A file the API refuses (403 and the like: the token lacks Contents read) is logged
+ * and remembered as absent for the TTL; a transient failure (5xx, timeout) is not caught: the delivery
+ * fails rather than running with settings the repository may have narrowed.
  */
 public final class RepoConfig {
     static final Duration TTL = Duration.ofSeconds(60);
+    /** Larger files are refused with a problem: a settings file is a few lines. */
+    static final int MAX_FILE = 16 * 1024;
 
     private final Settings base;
-    private final RunStore store;
     private final Clock clock;
-    private final String platform;
-    private final String path;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     private record Cached(Instant at, Optional<String> text) {}
 
-    /** The effective settings, and the problem with the file if it has one. */
-    public record Loaded(Settings settings, Optional<String> problem, String fileHash) {}
+    /** The effective settings, the file's text ("" when none) and the problem with the file if it has one. */
+    public record Loaded(Settings settings, String file, Optional<String> problem) {
+        /** The file's SHA-256, so that its problem is reported once per content. */
+        public String fileHash() {
+            return sha256(file);
+        }
+    }
 
-    public RepoConfig(Settings base, RunStore store, Clock clock, String platform, String path) {
+    public RepoConfig(Settings base, Clock clock) {
         this.base = base;
-        this.store = store;
         this.clock = clock;
-        this.platform = platform;
-        this.path = path;
     }
 
-    public String path() {
-        return path;
-    }
-
-    /** {@code file} reads the file from the default branch (empty when there is none); called at most once per TTL per repo. */
-    public Loaded load(String repo, String delivery, Supplier<Optional<String>> file) {
+    /** Reads (or takes from the cache) the settings file of {@code repository} and applies it. */
+    public Loaded load(CodeHost host, Origin repository, String defaultBranch, String delivery) {
+        String key = host.platform() + "#" + repository.repoKey();
         Instant now = clock.instant();
-        Cached c = cache.get(repo);
+        Cached c = cache.get(key);
         if (c == null || c.at().plus(TTL).isBefore(now)) {
             try {
-                c = new Cached(now, file.get());
+                c = new Cached(now, host.settingsFile(repository, defaultBranch));
             } catch (ApiException e) {
-                // A refusal (e.g. a token without Contents: read) lasts: remember "no file" for the TTL
-                // rather than asking again on every delivery. 5xx and timeouts never get here (transient).
-                Log.warn("settings.unreadable", delivery, null, "repo", repo, "status", e.status());
+                if (e.isTransient()) {
+                    throw e;
+                }
+                // A refusal (e.g. a token without Contents: read) lasts: remember "no file" for the TTL.
+                Log.warn("settings.unreadable", delivery, null, "repo", repository.repo(), "status", e.status());
                 c = new Cached(now, Optional.empty());
             }
-            cache.put(repo, c);
+            cache.put(key, c);
         }
-        if (c.text().isEmpty()) {
-            return new Loaded(base, Optional.empty(), "");
+        Loaded loaded = apply(base, c.text().orElse(""));
+        if (loaded.problem().isPresent()) {
+            Log.warn("settings.invalid", delivery, null, "repo", repository.repo(), "file", host.settingsPath());
         }
-        return switch (RepoSettings.parse(c.text().get())) {
-            case RepoSettings.Valid v -> {
-                Log.info("settings.loaded", delivery, null, "repo", repo, "file", path);
-                yield new Loaded(base.with(v.settings()), Optional.empty(), "");
-            }
-            case RepoSettings.Problem p -> {
-                Log.warn("settings.invalid", delivery, null, "repo", repo, "file", path);
-                yield new Loaded(base, Optional.of(p.message()), sha256(c.text().get()));
-            }
-        };
+        return loaded;
     }
 
-    /** Posts the file's problem on the PR/MR once per file content (a claim in the run table). */
-    public void report(Loaded loaded, String repo, long number, ReviewThread thread, String delivery) {
-        if (loaded.problem().isEmpty()) {
-            return;
+    /** {@code base} with the file's settings laid over it; the bridge's own when the file is empty, too large or invalid. */
+    public static Loaded apply(Settings base, String file) {
+        if (file.isBlank()) {
+            return new Loaded(base, "", Optional.empty());
         }
-        if (store.claim("settings#" + platform + "#" + repo + "#" + number + "#" + loaded.fileHash())) {
-            Log.info("settings.reported", delivery, null, "repo", repo, "number", number);
-            thread.post(Texts.badSettings(path, loaded.problem().get()));
+        if (file.length() > MAX_FILE) {
+            return new Loaded(base, file.substring(0, MAX_FILE), Optional.of("the file is larger than " + MAX_FILE / 1024
+                    + " KB; a settings file is a few lines"));
         }
+        return switch (RepoSettings.parse(file)) {
+            case RepoSettings.Valid v -> new Loaded(base.with(v.settings()), file, Optional.empty());
+            case RepoSettings.Problem p -> new Loaded(base, file, Optional.of(p.message()));
+        };
     }
 
     private static String sha256(String text) {

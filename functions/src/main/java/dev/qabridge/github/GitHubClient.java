@@ -2,68 +2,90 @@ package dev.qabridge.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.qabridge.core.ApiException;
+import dev.qabridge.core.CodeHost;
 import dev.qabridge.core.Log;
+import dev.qabridge.core.Origin;
+import dev.qabridge.core.Person;
 import dev.qabridge.core.PullRequest;
 import dev.qabridge.core.ReviewThread;
+import dev.qabridge.core.Settings;
 import dev.qabridge.core.TransientApiError;
 import dev.qabridge.http.JsonHttp;
 
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongFunction;
 
-/** The GitHub REST calls the bridge makes (github.com or Enterprise Server through {@code GITHUB_API_URL}). */
-public final class GitHubClient {
+import static dev.qabridge.http.JsonHttp.query;
+import static dev.qabridge.http.JsonHttp.segment;
+
+/**
+ * The GitHub REST calls the bridge makes (github.com or Enterprise Server through {@code GITHUB_API_URL}).
+ * Every path segment taken from a payload is percent-encoded; a refusal that stops a command carries
+ * the permission the token lacks.
+ */
+public final class GitHubClient implements CodeHost {
     /** GitHub refuses longer comment bodies with 422 "Body is too long". */
     public static final int MAX_COMMENT = 65_536;
+    static final String SETTINGS_PATH = ".github/qa-bridge.yml";
 
     private final JsonHttp http = new JsonHttp("GitHub", Duration.ofSeconds(5));
     private final String apiUrl;
-    private final Map<String, String> headers;
+    private final LongFunction<String> tokens;
 
-    public GitHubClient(String apiUrl, String token) {
+    /** {@code tokens}: the token that speaks for an installation (token mode: the same one for every installation id). */
+    public GitHubClient(String apiUrl, LongFunction<String> tokens) {
         this.apiUrl = apiUrl;
-        this.headers = Map.of(
-                "Authorization", "Bearer " + token,
-                "Accept", "application/vnd.github+json",
-                "X-GitHub-Api-Version", "2022-11-28",
-                "User-Agent", "qa-bridge");
+        this.tokens = tokens;
     }
 
-    public PullRequest pull(String repo, long number) {
-        JsonNode pr = call("GET", "/repos/" + repo + "/pulls/" + number, null);
-        return new PullRequest(repo, number, pr.path("title").asText(""), pr.path("head").path("sha").asText(""),
+    public GitHubClient(String apiUrl, String token) {
+        this(apiUrl, installation -> token);
+    }
+
+    @Override
+    public String platform() {
+        return "github";
+    }
+
+    @Override
+    public String settingsPath() {
+        return SETTINGS_PATH;
+    }
+
+    @Override
+    public PullRequest pullRequest(Origin where) {
+        JsonNode pr = call(where, "GET", repo(where) + "/pulls/" + where.number(), null, "Pull requests: read");
+        return new PullRequest(where.repo(), where.number(), pr.path("title").asText(""), pr.path("head").path("sha").asText(""),
                 pr.path("head").path("ref").asText(""), pr.path("html_url").asText(""), pr.path("body").asText(""));
     }
 
-    /** The numbers of the open pull requests whose head is {@code sha}: {@code GET /repos/{repo}/commits/{sha}/pulls}. */
-    public List<Long> openPullsFor(String repo, String sha) {
+    @Override
+    public List<Long> openPullRequestsFor(Origin repository, String sha) {
         List<Long> numbers = new ArrayList<>();
-        for (JsonNode pr : call("GET", "/repos/" + repo + "/commits/" + sha + "/pulls?per_page=30", null)) {
-            if ("open".equals(pr.path("state").asText())) {
+        for (JsonNode pr : call(repository, "GET", repo(repository) + "/commits/" + segment(sha) + "/pulls?per_page=30", null,
+                "Pull requests: read")) {
+            if ("open".equals(pr.path("state").asText()) && pr.path("number").canConvertToLong() && pr.path("number").asLong() > 0) {
                 numbers.add(pr.path("number").asLong());
             }
         }
         return numbers;
     }
 
-    /** {@code GET /repos/{repo}}'s {@code default_branch}. */
-    public String defaultBranch(String repo) {
-        return call("GET", "/repos/" + repo, null).path("default_branch").asText("");
-    }
-
-    /**
-     * A file's text at {@code ref}, via {@code GET /repos/{repo}/contents/{path}?ref=} (base64
-     * {@code content}); empty when there is no such file (404).
-     */
-    public Optional<String> file(String repo, String path, String ref) {
+    @Override
+    public Optional<String> settingsFile(Origin repository, String defaultBranch) {
+        String ref = defaultBranch.isBlank()
+                ? call(repository, "GET", repo(repository), null, "Metadata: read").path("default_branch").asText("")
+                : defaultBranch;
         try {
-            JsonNode f = call("GET", "/repos/" + repo + "/contents/" + path + "?ref=" + URLEncoder.encode(ref, StandardCharsets.UTF_8), null);
+            JsonNode f = call(repository, "GET", repo(repository) + "/contents/" + SETTINGS_PATH + "?ref=" + query(ref), null,
+                    "Contents: read");
             if (!"file".equals(f.path("type").asText("file"))) {
                 return Optional.empty();
             }
@@ -76,14 +98,25 @@ public final class GitHubClient {
         }
     }
 
+    /** The comment's {@code author_association} must be one of the trusted ones. */
+    @Override
+    public Optional<String> whyNotTrusted(Origin where, Person who, Settings settings) {
+        String association = who.association().toUpperCase(Locale.ROOT);
+        return settings.allowedAssociations().contains(association) ? Optional.empty()
+                : Optional.of("commenter " + who.login() + " is " + association + ", not one of QA_ALLOWED_ASSOCIATIONS");
+    }
+
     /**
-     * The URL of the newest successful deployment of {@code sha}: deployments newest first, and in each
+     * The URL of the newest successful deployment of the PR's head: deployments newest first, and in each
      * the newest {@code success} status ({@code environment_url}, else {@code target_url}).
      */
-    public Optional<String> deployedUrl(String repo, String sha) {
-        JsonNode deployments = call("GET", "/repos/" + repo + "/deployments?sha=" + sha + "&per_page=5", null);
+    @Override
+    public Optional<String> deployedUrl(Origin where, PullRequest pr) {
+        JsonNode deployments = call(where, "GET", repo(where) + "/deployments?sha=" + query(pr.headSha()) + "&per_page=5", null,
+                "Deployments: read");
         for (JsonNode d : deployments) {
-            JsonNode statuses = call("GET", "/repos/" + repo + "/deployments/" + d.path("id").asLong() + "/statuses?per_page=20", null);
+            JsonNode statuses = call(where, "GET", repo(where) + "/deployments/" + d.path("id").asLong() + "/statuses?per_page=20", null,
+                    "Deployments: read");
             for (JsonNode s : statuses) {
                 if ("success".equals(s.path("state").asText())) {
                     String url = s.path("environment_url").asText("");
@@ -94,53 +127,79 @@ public final class GitHubClient {
         return Optional.empty();
     }
 
-    public ReviewThread thread(String repo, long number) {
-        return new Thread(repo, number);
+    @Override
+    public ReviewThread thread(Origin where) {
+        return new Thread(where);
     }
 
-    private JsonNode call(String method, String path, Object body) {
+    private static String repo(Origin where) {
+        int slash = where.repo().indexOf('/');
+        return "/repos/" + segment(where.repo().substring(0, slash)) + "/" + segment(where.repo().substring(slash + 1));
+    }
+
+    private Map<String, String> headers(Origin where) {
+        return Map.of(
+                "Authorization", "Bearer " + tokens.apply(where.installationId()),
+                "Accept", "application/vnd.github+json",
+                "X-GitHub-Api-Version", "2022-11-28",
+                "User-Agent", "qa-bridge");
+    }
+
+    /** One call; a refusal names {@code permission}, the fine-grained permission that allows it. */
+    private JsonNode call(Origin where, String method, String path, Object body, String permission) {
         try {
-            return http.call(method, apiUrl + path, headers, body);
+            return http.call(method, apiUrl + path, headers(where), body);
         } catch (ApiException e) {
-            // GitHub answers an exhausted rate limit with 403: that one passes by itself too
-            throw e.status() == 403 && e.detail().toLowerCase().contains("rate limit")
-                    ? new TransientApiError(e.getMessage(), e) : e.forStateMachine();
+            // GitHub answers an exhausted rate limit with 403 (or 429): that one passes by itself
+            if ((e.status() == 403 || e.status() == 429) && e.detail().toLowerCase(Locale.ROOT).contains("rate limit")) {
+                throw new TransientApiError(e.getMessage(), e);
+            }
+            ApiException explained = e.status() == 401 ? e.withHint("the bridge's GitHub token is invalid or expired")
+                    : e.status() == 403 || e.status() == 404 ? e.withHint("the token needs " + permission + " on " + where.repo())
+                    : e;
+            throw explained.forStateMachine();
         }
     }
 
     private final class Thread implements ReviewThread {
-        private final String repo;
-        private final long number;
+        private final Origin where;
 
-        Thread(String repo, long number) {
-            this.repo = repo;
-            this.number = number;
+        Thread(Origin where) {
+            this.where = where;
         }
 
         @Override
         public String post(String markdown) {
-            return call("POST", "/repos/" + repo + "/issues/" + number + "/comments", Map.of("body", markdown)).path("id").asText();
+            return call(where, "POST", repo(where) + "/issues/" + where.number() + "/comments", Map.of("body", markdown),
+                    "Issues: write and Pull requests: write").path("id").asText();
         }
 
         @Override
-        public boolean edit(String commentId, String markdown) {
-            try {
-                call("PATCH", "/repos/" + repo + "/issues/comments/" + commentId, Map.of("body", markdown));
-                return true;
-            } catch (ApiException e) {
-                Log.warn("github.edit_failed", null, null, "status", e.status(), "comment", commentId);
-                return false;
-            }
+        public void edit(String commentId, String markdown) {
+            call(where, "PATCH", repo(where) + "/issues/comments/" + segment(commentId), Map.of("body", markdown),
+                    "Issues: write and Pull requests: write");
         }
 
         @Override
         public void react(String commentId, Reaction reaction) {
             try {
-                call("POST", "/repos/" + repo + "/issues/comments/" + commentId + "/reactions",
-                        Map.of("content", reaction.name().toLowerCase(java.util.Locale.ROOT)));
+                call(where, "POST", repo(where) + "/issues/comments/" + segment(commentId) + "/reactions",
+                        Map.of("content", reaction.name().toLowerCase(Locale.ROOT)), "Issues: write");
             } catch (RuntimeException e) {
                 Log.warn("github.reaction_failed", null, null, "reaction", reaction, "error", e.getMessage());
             }
+        }
+
+        @Override
+        public Optional<String> findMarked(String marker, java.time.Instant since) {
+            JsonNode comments = call(where, "GET", repo(where) + "/issues/" + where.number() + "/comments?since="
+                    + query(since.toString()) + "&per_page=100", null, "Issues: read");
+            for (JsonNode c : comments) {
+                if (c.path("body").asText("").contains(marker)) {
+                    return Optional.of(c.path("id").asText());
+                }
+            }
+            return Optional.empty();
         }
 
         @Override

@@ -2,14 +2,18 @@ package dev.qabridge.gitlab;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.qabridge.core.ApiException;
+import dev.qabridge.core.CodeHost;
 import dev.qabridge.core.Log;
+import dev.qabridge.core.Origin;
+import dev.qabridge.core.Person;
 import dev.qabridge.core.PullRequest;
 import dev.qabridge.core.ReviewThread;
+import dev.qabridge.core.Settings;
 import dev.qabridge.http.JsonHttp;
 
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -18,63 +22,82 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import static dev.qabridge.http.JsonHttp.query;
+import static dev.qabridge.http.JsonHttp.segment;
+
 /**
  * The GitLab REST v4 calls the bridge makes (GitLab.com or a self-managed instance through
  * {@code GITLAB_API_URL}), authenticated with {@code PRIVATE-TOKEN} (personal, project or group
- * access token with the {@code api} scope). Projects are addressed by their numeric id.
+ * access token with the {@code api} scope). Projects are addressed by their numeric id; every path
+ * segment taken from a payload is percent-encoded.
  */
-public final class GitLabClient {
+public final class GitLabClient implements CodeHost {
     /**
      * GitLab refuses notes over 1,000,000 characters. We stop at a tenth of that: GitLab renders a
      * note's Markdown on every page view and large notes make the MR page slow, while the full
      * answer stays one click away in the conversation link that every reply keeps.
      */
     public static final int MAX_NOTE = 100_000;
+    static final String SETTINGS_PATH = ".gitlab/qa-bridge.yml";
 
     /** Deployments read per lookup: the newest successful ones are enough to find this MR's. */
     static final int DEPLOYMENTS_PAGE = 50;
+    private static final String NEEDS = "the token needs the api scope and at least the Developer role on the project";
 
     private final JsonHttp http = new JsonHttp("GitLab", Duration.ofSeconds(5));
     private final String apiUrl;
-    private final Map<String, String> headers;
+    private final java.util.function.Supplier<String> token;
+
+    /** {@code token}: read on every call, so a rotated token is used as soon as the secrets are read again. */
+    public GitLabClient(String apiUrl, java.util.function.Supplier<String> token) {
+        this.apiUrl = apiUrl;
+        this.token = token;
+    }
 
     public GitLabClient(String apiUrl, String token) {
-        this.apiUrl = apiUrl;
-        this.headers = Map.of("PRIVATE-TOKEN", token, "Accept", "application/json", "User-Agent", "qa-bridge");
+        this(apiUrl, () -> token);
+    }
+
+    @Override
+    public String platform() {
+        return "gitlab";
+    }
+
+    @Override
+    public String settingsPath() {
+        return SETTINGS_PATH;
     }
 
     /** {@code GET /projects/:id/merge_requests/:iid}: head sha, source branch, title, web URL. */
-    public PullRequest mergeRequest(String projectId, String pathWithNamespace, long iid) {
-        JsonNode mr = call("GET", project(projectId) + "/merge_requests/" + iid, null);
-        return new PullRequest(pathWithNamespace, iid, mr.path("title").asText(""), mr.path("sha").asText(""),
+    @Override
+    public PullRequest pullRequest(Origin where) {
+        JsonNode mr = call("GET", project(where) + "/merge_requests/" + where.number(), null);
+        return new PullRequest(where.repo(), where.number(), mr.path("title").asText(""), mr.path("sha").asText(""),
                 mr.path("source_branch").asText(""), mr.path("web_url").asText(""), mr.path("description").asText(""));
     }
 
     /** The iids of the opened merge requests containing {@code sha}: {@code GET /projects/:id/repository/commits/:sha/merge_requests}. */
-    public List<Long> openMergeRequestsFor(String projectId, String sha) {
+    @Override
+    public List<Long> openPullRequestsFor(Origin repository, String sha) {
         List<Long> iids = new ArrayList<>();
-        for (JsonNode mr : call("GET", project(projectId) + "/repository/commits/" + URLEncoder.encode(sha, StandardCharsets.UTF_8)
-                + "/merge_requests", null)) {
-            if ("opened".equals(mr.path("state").asText())) {
+        for (JsonNode mr : call("GET", project(repository) + "/repository/commits/" + segment(sha) + "/merge_requests", null)) {
+            if ("opened".equals(mr.path("state").asText()) && mr.path("iid").canConvertToLong() && mr.path("iid").asLong() > 0) {
                 iids.add(mr.path("iid").asLong());
             }
         }
         return iids;
     }
 
-    /** {@code GET /projects/:id}'s {@code default_branch}. */
-    public String defaultBranch(String projectId) {
-        return call("GET", project(projectId), null).path("default_branch").asText("");
-    }
-
     /**
-     * A file's text at {@code ref}, via {@code GET /projects/:id/repository/files/:file_path?ref=}
-     * (base64 {@code content}); empty when there is no such file (404).
+     * The settings file's text at {@code defaultBranch} (from {@code GET /projects/:id} when blank), via
+     * {@code GET /projects/:id/repository/files/:file_path?ref=} (base64 {@code content}); empty when
+     * there is no such file (404).
      */
-    public Optional<String> file(String projectId, String path, String ref) {
+    @Override
+    public Optional<String> settingsFile(Origin repository, String defaultBranch) {
+        String ref = defaultBranch.isBlank() ? call("GET", project(repository), null).path("default_branch").asText("") : defaultBranch;
         try {
-            JsonNode f = call("GET", project(projectId) + "/repository/files/" + URLEncoder.encode(path, StandardCharsets.UTF_8)
-                    + "?ref=" + URLEncoder.encode(ref, StandardCharsets.UTF_8), null);
+            JsonNode f = call("GET", project(repository) + "/repository/files/" + segment(SETTINGS_PATH) + "?ref=" + query(ref), null);
             return Optional.of(new String(Base64.getMimeDecoder().decode(f.path("content").asText("")), StandardCharsets.UTF_8));
         } catch (ApiException e) {
             if (e.status() == 404) {
@@ -84,13 +107,25 @@ public final class GitLabClient {
         }
     }
 
+    /** Members with an access level of at least the setting (inherited membership counts) may run commands. */
+    @Override
+    public Optional<String> whyNotTrusted(Origin where, Person who, Settings settings) {
+        int level = accessLevel(where, who.id());
+        return level >= settings.gitlabMinAccessLevel() ? Optional.empty()
+                : Optional.of("commenter " + who.login() + " has access level " + level + ", below QA_GITLAB_MIN_ACCESS_LEVEL "
+                        + settings.gitlabMinAccessLevel());
+    }
+
     /**
      * The user's access level in the project, inherited group membership and invited groups included
      * ({@code GET /projects/:id/members/all/:user_id}); 0 when they are no member (404) or not active.
      */
-    public int accessLevel(String projectId, long userId) {
+    public int accessLevel(Origin where, long userId) {
+        if (userId <= 0) {
+            return 0;
+        }
         try {
-            JsonNode member = call("GET", project(projectId) + "/members/all/" + userId, null);
+            JsonNode member = call("GET", project(where) + "/members/all/" + userId, null);
             String state = member.path("state").asText("active");
             return state.equals("active") ? member.path("access_level").asInt(0) : 0;
         } catch (ApiException e) {
@@ -109,10 +144,11 @@ public final class GitLabClient {
      * deployment's environment comes without {@code external_url}, {@code GET /projects/:id/environments/:id}.
      * No deployments, no environment URL, or deployments unavailable to the token (403/404): empty.
      */
-    public Optional<String> deployedUrl(String projectId, PullRequest mr) {
+    @Override
+    public Optional<String> deployedUrl(Origin where, PullRequest mr) {
         JsonNode deployments;
         try {
-            deployments = call("GET", project(projectId) + "/deployments?status=success&order_by=updated_at&sort=desc&per_page="
+            deployments = call("GET", project(where) + "/deployments?status=success&order_by=updated_at&sort=desc&per_page="
                     + DEPLOYMENTS_PAGE, null);
         } catch (ApiException e) {
             if (e.status() == 403 || e.status() == 404) {
@@ -135,7 +171,7 @@ public final class GitLabClient {
         }
         bySha.addAll(byRef);
         for (JsonNode d : bySha) {
-            Optional<String> url = environmentUrl(projectId, d.path("environment"));
+            Optional<String> url = environmentUrl(where, d.path("environment"));
             if (url.isPresent()) {
                 return url;
             }
@@ -143,11 +179,11 @@ public final class GitLabClient {
         return Optional.empty();
     }
 
-    private Optional<String> environmentUrl(String projectId, JsonNode environment) {
+    private Optional<String> environmentUrl(Origin where, JsonNode environment) {
         String url = environment.path("external_url").asText("");
         if (url.isBlank() && environment.path("id").canConvertToLong() && environment.path("id").asLong() > 0) {
             try {
-                url = call("GET", project(projectId) + "/environments/" + environment.path("id").asLong(), null)
+                url = call("GET", project(where) + "/environments/" + environment.path("id").asLong(), null)
                         .path("external_url").asText("");
             } catch (ApiException e) {
                 if (e.status() != 404 && e.status() != 403) {
@@ -159,22 +195,25 @@ public final class GitLabClient {
     }
 
     /**
-     * The notes of merge request {@code iid}. With a {@code discussionId} new notes are replies in
-     * that thread; without one they are top-level notes.
+     * The notes of the merge request. With a discussion id new notes are replies in that thread;
+     * without one they are top-level notes.
      */
-    public ReviewThread thread(String projectId, long iid, Optional<String> discussionId) {
-        return new Thread(projectId, iid, discussionId.filter(d -> !d.isBlank()));
+    @Override
+    public ReviewThread thread(Origin where) {
+        return new Thread(where);
     }
 
-    private static String project(String projectId) {
-        return "/projects/" + URLEncoder.encode(projectId, StandardCharsets.UTF_8);
+    private static String project(Origin where) {
+        return "/projects/" + segment(where.projectId());
     }
 
     private JsonNode call(String method, String path, Object body) {
         try {
-            return http.call(method, apiUrl + path, headers, body);
+            return http.call(method, apiUrl + path, Map.of("PRIVATE-TOKEN", token.get(), "Accept", "application/json", "User-Agent", "qa-bridge"), body);
         } catch (ApiException e) {
-            throw e.forStateMachine();
+            ApiException explained = e.status() == 401 ? e.withHint("the bridge's GitLab token is invalid, expired or revoked")
+                    : e.status() == 403 ? e.withHint(NEEDS) : e;
+            throw explained.forStateMachine();
         }
     }
 
@@ -183,36 +222,40 @@ public final class GitLabClient {
         private final Optional<String> discussionId;
         private final String mr;
 
-        Thread(String projectId, long iid, Optional<String> discussionId) {
-            this.mr = project(projectId) + "/merge_requests/" + iid;
+        Thread(Origin where) {
+            this.mr = project(where) + "/merge_requests/" + where.number();
             this.notes = mr + "/notes";
-            this.discussionId = discussionId;
+            this.discussionId = Optional.of(where.discussionId()).filter(d -> !d.isBlank());
         }
 
         @Override
         public String post(String markdown) {
-            String path = discussionId.map(d -> mr + "/discussions/" + URLEncoder.encode(d, StandardCharsets.UTF_8) + "/notes").orElse(notes);
+            String path = discussionId.map(d -> mr + "/discussions/" + segment(d) + "/notes").orElse(notes);
             return call("POST", path, Map.of("body", markdown)).path("id").asText();
         }
 
         @Override
-        public boolean edit(String noteId, String markdown) {
-            try {
-                call("PUT", notes + "/" + noteId, Map.of("body", markdown));
-                return true;
-            } catch (ApiException e) {
-                Log.warn("gitlab.edit_failed", null, null, "status", e.status(), "note", noteId);
-                return false;
-            }
+        public void edit(String noteId, String markdown) {
+            call("PUT", notes + "/" + segment(noteId), Map.of("body", markdown));
         }
 
         @Override
         public void react(String noteId, Reaction reaction) {
             try {
-                call("POST", notes + "/" + noteId + "/award_emoji", Map.of("name", reaction.name().toLowerCase(Locale.ROOT)));
+                call("POST", notes + "/" + segment(noteId) + "/award_emoji", Map.of("name", reaction.name().toLowerCase(Locale.ROOT)));
             } catch (RuntimeException e) {
                 Log.warn("gitlab.award_failed", null, null, "emoji", reaction, "error", e.getMessage());
             }
+        }
+
+        @Override
+        public Optional<String> findMarked(String marker, Instant since) {
+            for (JsonNode n : call("GET", notes + "?sort=desc&order_by=created_at&per_page=50", null)) {
+                if (n.path("body").asText("").contains(marker)) {
+                    return Optional.of(n.path("id").asText());
+                }
+            }
+            return Optional.empty();
         }
 
         @Override

@@ -10,8 +10,10 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Decides whether a request to {@code /webhooks/gitlab} comes from our GitLab hook.
@@ -32,8 +34,8 @@ public final class GitLabWebhookAuth {
     static final Duration TOLERANCE = Duration.ofMinutes(5);
     private static final String KEY_PREFIX = "whsec_";
 
-    private final Optional<byte[]> secret;
-    private final Optional<byte[]> signingKey;
+    private final Supplier<List<String>> secrets;
+    private final Supplier<Optional<String>> signingToken;
     private final Clock clock;
 
     /** What became of a request: accepted (and how), or refused with advice a person can act on. */
@@ -44,50 +46,68 @@ public final class GitLabWebhookAuth {
     }
 
     public GitLabWebhookAuth(Optional<String> secret, Optional<String> signingToken, Clock clock) {
-        this.secret = secret.map(s -> s.getBytes(StandardCharsets.UTF_8));
-        this.signingKey = signingToken.map(GitLabWebhookAuth::key);
+        this(() -> secret.map(List::of).orElse(List.of()), () -> signingToken, clock);
+    }
+
+    /**
+     * {@code secrets}: the secret token, then (while rotating) the previous one; {@code signingToken}:
+     * GitLab's signing token. Both are read on every check, so rotated values apply at once.
+     */
+    public GitLabWebhookAuth(Supplier<List<String>> secrets, Supplier<Optional<String>> signingToken, Clock clock) {
+        this.secrets = secrets;
+        this.signingToken = signingToken;
         this.clock = clock;
+        signingToken.get().ifPresent(GitLabWebhookAuth::key);   // a malformed signing token fails at start-up, naming the setting
     }
 
     public boolean configured() {
-        return secret.isPresent() || signingKey.isPresent();
+        return !secrets.get().isEmpty() || signingToken.get().isPresent();
     }
 
     public Verdict check(Map<String, String> headers, byte[] body) {
         if (!configured()) {
             return new Verdict.Refused("GitLab webhooks are not configured: set GITLAB_WEBHOOK_SECRET on the bridge");
         }
+        List<String> tokens = secrets.get();
+        Optional<byte[]> signingKey = signingToken.get().map(GitLabWebhookAuth::key);
         String token = headers.get("x-gitlab-token");
         String signature = headers.get("webhook-signature");
         if (signature != null && signingKey.isPresent()) {
-            Optional<String> problem = signatureProblem(headers.get("webhook-id"), headers.get("webhook-timestamp"), signature, body);
+            Optional<String> problem = signatureProblem(signingKey.get(), headers.get("webhook-id"), headers.get("webhook-timestamp"),
+                    signature, body);
             if (problem.isPresent()) {
                 return new Verdict.Refused(problem.get());
             }
-            if (token != null && secret.isPresent() && !tokenMatches(token)) {
+            if (token != null && !tokens.isEmpty() && !tokenMatches(tokens, token)) {
                 return new Verdict.Refused(wrongToken());
             }
             return new Verdict.Accepted("signature");
         }
-        if (secret.isEmpty()) {
+        if (tokens.isEmpty()) {
             return new Verdict.Refused("missing webhook-signature: this bridge only accepts signed deliveries; set the hook's "
                     + "signing token in GitLab to the bridge's GITLAB_WEBHOOK_SIGNING_TOKEN");
         }
         if (token == null) {
             return new Verdict.Refused("missing X-Gitlab-Token: set the webhook's secret token in GitLab to the bridge's GITLAB_WEBHOOK_SECRET");
         }
-        return tokenMatches(token) ? new Verdict.Accepted("token") : new Verdict.Refused(wrongToken());
+        return tokenMatches(tokens, token) ? new Verdict.Accepted("token") : new Verdict.Refused(wrongToken());
     }
 
-    private boolean tokenMatches(String token) {
-        return MessageDigest.isEqual(secret.orElseThrow(), token.getBytes(StandardCharsets.UTF_8));
+    /** Compared in constant time with each accepted token (the current one and, while rotating, the previous one). */
+    private static boolean tokenMatches(List<String> accepted, String token) {
+        byte[] given = token.getBytes(StandardCharsets.UTF_8);
+        boolean match = false;
+        for (String a : accepted) {
+            match |= MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), given);
+        }
+        return match;
     }
 
     private static String wrongToken() {
         return "X-Gitlab-Token does not match: check that the webhook's secret token in GitLab equals the bridge's GITLAB_WEBHOOK_SECRET";
     }
 
-    private Optional<String> signatureProblem(String id, String timestamp, String signatures, byte[] body) {
+    private Optional<String> signatureProblem(byte[] signingKey, String id, String timestamp, String signatures, byte[] body) {
         if (id == null || timestamp == null) {
             return Optional.of("a signed delivery needs webhook-id and webhook-timestamp headers");
         }
@@ -102,7 +122,7 @@ public final class GitLabWebhookAuth {
             return Optional.of("webhook-timestamp is " + skew + " s away from the bridge's clock (at most "
                     + TOLERANCE.toSeconds() + " s allowed): a replayed or delayed delivery");
         }
-        byte[] expected = hmac(signingKey.orElseThrow(), id, sentAt, body);
+        byte[] expected = hmac(signingKey, id, sentAt, body);
         // Standard Webhooks allows several space-separated signatures (key rotation); one match is enough.
         for (String candidate : signatures.trim().split("\\s+")) {
             if (candidate.startsWith("v1,")) {

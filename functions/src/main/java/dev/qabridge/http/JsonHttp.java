@@ -6,18 +6,26 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.qabridge.core.ApiException;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * JSON over {@code java.net.http} (it can PATCH, unlike HttpURLConnection), shared by the QA.tech,
- * GitHub and GitLab clients. One client per container; timeouts sized for a webhook that must answer
- * within 10 s.
+ * GitHub and GitLab clients. One client per container.
+ *
+ * <p>Redirects are never followed: a 3xx is an error naming where it pointed, so a token never
+ * travels to another origin. A request that could not even connect is told apart from one that may
+ * have reached the server ({@link ApiException#notSent()}): only the first is safe to send again when
+ * the call creates something.
  */
 public final class JsonHttp {
     public static final ObjectMapper JSON = new ObjectMapper();
@@ -31,7 +39,7 @@ public final class JsonHttp {
         this.timeout = timeout;
         this.client = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(3))
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
     }
 
@@ -47,7 +55,12 @@ public final class JsonHttp {
     }
 
     public Response send(String method, String url, Map<String, String> headers, Object body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout);
+        return send(method, url, headers, body, timeout);
+    }
+
+    /** As {@link #send(String, String, Map, Object)} with this call's own timeout (e.g. a slow, non-repeatable start). */
+    public Response send(String method, String url, Map<String, String> headers, Object body, Duration callTimeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(callTimeout);
         headers.forEach(b::header);
         try {
             if (body == null) {
@@ -58,6 +71,8 @@ public final class JsonHttp {
             }
             HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             return new Response(r.statusCode(), parse(r.body()), r.headers());
+        } catch (HttpConnectTimeoutException | ConnectException e) {
+            throw new ApiException(service, 0, "could not connect (" + e.getClass().getSimpleName() + ")", Optional.empty(), true);
         } catch (IOException e) {
             throw new ApiException(service, 0, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
         } catch (InterruptedException e) {
@@ -68,11 +83,33 @@ public final class JsonHttp {
 
     /** Like {@link #send} but turns any non-2xx answer into an {@link ApiException} with the API's own message. */
     public JsonNode call(String method, String url, Map<String, String> headers, Object body) {
-        Response r = send(method, url, headers, body);
+        return check(send(method, url, headers, body));
+    }
+
+    public JsonNode call(String method, String url, Map<String, String> headers, Object body, Duration callTimeout) {
+        return check(send(method, url, headers, body, callTimeout));
+    }
+
+    private JsonNode check(Response r) {
+        if (r.status() >= 300 && r.status() < 400) {
+            throw new ApiException(service, r.status(), "redirected to " + r.header("Location").orElse("?")
+                    + " (not followed: a token never leaves the configured API origin)");
+        }
         if (!r.ok()) {
             throw new ApiException(service, r.status(), r.body().path("message").asText(""), r.header("Retry-After"));
         }
         return r.body();
+    }
+
+    /** One path segment, percent-encoded (a {@code /}, {@code ?} or {@code ..} inside an id never changes the path). */
+    public static String segment(String value) {
+        String encoded = URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+        return encoded.equals(".") ? "%2E" : encoded.equals("..") ? "%2E%2E" : encoded;
+    }
+
+    /** A query value, percent-encoded. */
+    public static String query(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     private static JsonNode parse(byte[] bytes) {

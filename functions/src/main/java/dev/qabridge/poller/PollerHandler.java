@@ -2,7 +2,6 @@ package dev.qabridge.poller;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qabridge.core.Env;
 import dev.qabridge.flow.Bridge;
 import dev.qabridge.flow.Poller;
@@ -12,7 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
-/** Lambda entry for the state machine's {@code PollConversation} task. */
+/** Lambda entry for the state machine's {@code PollConversation} task: input the run's state, output its new {@code poll}. */
 public final class PollerHandler implements RequestStreamHandler {
     private final Poller poller;
 
@@ -30,7 +29,11 @@ public final class PollerHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        ObjectNode state = (ObjectNode) JsonHttp.JSON.readTree(input);
-        JsonHttp.JSON.writeValue(output, poller.poll(state));
+        try {
+            JsonHttp.JSON.writeValue(output, poller.poll(JsonHttp.JSON.readTree(input)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting between looks", e);
+        }
     }
 }

@@ -5,47 +5,29 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qabridge.core.ApiException;
 import dev.qabridge.http.JsonHttp;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The two QA.tech calls the bridge makes: start a conversation, read it back. */
+/** The QA.tech calls the bridge makes: start a conversation, read it back. */
 public final class QaTechClient {
     static final String SERVICE = "QA.tech";
 
-    private final JsonHttp http = new JsonHttp(SERVICE, Duration.ofSeconds(6));
+    private final JsonHttp http = new JsonHttp(SERVICE, Duration.ofSeconds(10));
     private final String baseUrl;
-    private final String apiKey;
-    private final Backoff backoff;
+    private final java.util.function.Supplier<String> apiKey;
+    private final Duration startTimeout;
 
-    /** How long to pause before retry number {@code attempt} (1-based); tests and the webhook keep it short. */
-    public interface Backoff {
-        void pause(int attempt, Optional<String> retryAfter) throws InterruptedException;
-
-        /** Short pauses that fit into a webhook's 10 s: 0.5 s, then 1 s; Retry-After honoured up to 2 s. */
-        static Backoff brief() {
-            return (attempt, retryAfter) -> {
-                long millis = attempt == 1 ? 500 : 1000;
-                if (retryAfter.isPresent()) {
-                    try {
-                        millis = Math.min(2000, Math.max(0, Long.parseLong(retryAfter.get().trim()) * 1000));
-                    } catch (NumberFormatException ignored) {
-                        // an HTTP date: keep our own pause
-                    }
-                }
-                Thread.sleep(millis);
-            };
-        }
-    }
-
-    public QaTechClient(String baseUrl, String apiKey, Backoff backoff) {
+    /**
+     * {@code apiKey}: read on every call, so a rotated key is used as soon as the secrets are read again;
+     * {@code startTimeout}: how long a start may take (it is never sent twice, so it gets a generous wait).
+     */
+    public QaTechClient(String baseUrl, java.util.function.Supplier<String> apiKey, Duration startTimeout) {
         this.baseUrl = baseUrl;
         this.apiKey = apiKey;
-        this.backoff = backoff;
+        this.startTimeout = startTimeout;
     }
 
     /** A started conversation: its short id and the dashboard link people click. */
@@ -58,8 +40,9 @@ public final class QaTechClient {
     public record Conversation(String shortId, String url, List<Message> messages) {}
 
     /**
-     * {@code POST /v1/chat} with the preview URL as the environment override. Retries 429/5xx up to
-     * three attempts in all; any other refusal is final and surfaces as an {@link ApiException}.
+     * {@code POST /v1/chat} with the preview URL as the environment override. One attempt: QA.tech has
+     * no idempotency key, so a request that may have reached it is never repeated here (the caller
+     * decides, from {@link ApiException#notSent()} and the status, whether repeating is safe).
      */
     public Chat start(String message, String applicationId, String previewUrl, String environmentName, Optional<String> projectId) {
         ObjectNode body = JsonHttp.JSON.createObjectNode();
@@ -70,7 +53,7 @@ public final class QaTechClient {
         env.put("url", previewUrl);
         env.put("name", environmentName);
         projectId.ifPresent(p -> body.put("projectShortId", p));
-        JsonNode r = withRetries(() -> http.call("POST", baseUrl + "/v1/chat", headers(), body));
+        JsonNode r = http.call("POST", baseUrl + "/v1/chat", headers(), body, startTimeout);
         String shortId = r.path("shortId").asText("");
         if (shortId.isEmpty()) {
             throw new ApiException(SERVICE, 502, "the answer to POST /v1/chat had no shortId");
@@ -80,7 +63,7 @@ public final class QaTechClient {
 
     /** {@code GET /v1/chat/{id}?limit=…}; one attempt, the caller (the state machine) retries. */
     public Conversation get(String chatId, int limit) {
-        JsonNode r = http.call("GET", baseUrl + "/v1/chat/" + URLEncoder.encode(chatId, StandardCharsets.UTF_8) + "?limit=" + limit, headers(), null);
+        JsonNode r = http.call("GET", baseUrl + "/v1/chat/" + JsonHttp.segment(chatId) + "?limit=" + limit, headers(), null);
         List<Message> messages = new ArrayList<>();
         for (JsonNode m : r.path("messages")) {
             messages.add(new Message(m.path("id").asText(""), m.path("role").asText(""), m.path("createdAt").asText(""),
@@ -89,25 +72,7 @@ public final class QaTechClient {
         return new Conversation(r.path("shortId").asText(chatId), r.path("url").asText(""), messages);
     }
 
-    private JsonNode withRetries(java.util.function.Supplier<JsonNode> call) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return call.get();
-            } catch (ApiException e) {
-                if (!e.isTransient() || attempt >= 3) {
-                    throw e;
-                }
-                try {
-                    backoff.pause(attempt, e.retryAfter());
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
-    }
-
     private Map<String, String> headers() {
-        return Map.of("Authorization", "Bearer " + apiKey, "Accept", "application/json", "User-Agent", "qa-bridge");
+        return Map.of("Authorization", "Bearer " + apiKey.get(), "Accept", "application/json", "User-Agent", "qa-bridge");
     }
 }

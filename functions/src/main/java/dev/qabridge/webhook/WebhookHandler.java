@@ -1,27 +1,33 @@
 package dev.qabridge.webhook;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qabridge.core.Env;
 import dev.qabridge.core.Log;
 import dev.qabridge.flow.Answer;
 import dev.qabridge.flow.Bridge;
-import dev.qabridge.flow.GitHubDeliveries;
-import dev.qabridge.flow.GitLabDeliveries;
+import dev.qabridge.flow.Webhook;
+import dev.qabridge.http.JsonHttp;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
+import java.util.UUID;
 
-/** Lambda entry for {@code POST /webhooks/{platform}} behind an HTTP API (payload format 2.0). */
-public final class WebhookHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
-    private final Optional<GitHubDeliveries> github;
-    private final Optional<GitLabDeliveries> gitlab;
+/**
+ * Lambda entry for {@code POST /webhooks/{platform}} behind an HTTP API (payload format 2.0). It reads
+ * the API Gateway event itself (a stream handler: no event classes, no reflection) and answers
+ * {@code {statusCode, headers, body}}.
+ */
+public final class WebhookHandler implements RequestStreamHandler {
+    private final Webhook webhook;
 
     public WebhookHandler() {
         this(Env.system());
@@ -32,42 +38,37 @@ public final class WebhookHandler implements RequestHandler<APIGatewayV2HTTPEven
     }
 
     public WebhookHandler(Bridge bridge) {
-        if (!bridge.githubConfigured() && !bridge.gitlabConfigured()) {
-            throw new Env.MissingSettingException("GITHUB_WEBHOOK_SECRET (or GITLAB_WEBHOOK_SECRET)");
-        }
-        // Only a platform whose webhook secret is set is served, and only its token is required (here, at init).
-        this.github = bridge.githubConfigured() ? Optional.of(bridge.githubDeliveries()) : Optional.empty();
-        this.gitlab = bridge.gitlabConfigured() ? Optional.of(bridge.gitlabDeliveries()) : Optional.empty();
+        this.webhook = bridge.webhook();
     }
 
     @Override
-    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        JsonNode event = JsonHttp.JSON.readTree(input);
+        JsonHttp.JSON.writeValue(output, respond(event));
+    }
+
+    /** The answer to one API Gateway (payload 2.0) event. */
+    public ObjectNode respond(JsonNode event) {
         Map<String, String> headers = new HashMap<>();
-        if (event.getHeaders() != null) {
-            event.getHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
-        }
-        String raw = event.getBody() == null ? "" : event.getBody();
-        byte[] body = event.getIsBase64Encoded() ? Base64.getDecoder().decode(raw) : raw.getBytes(StandardCharsets.UTF_8);
-        String path = event.getRawPath() == null ? "" : event.getRawPath();
+        event.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue().asText()));
+        String raw = event.path("body").asText("");
+        String path = event.path("rawPath").asText("");
+        String request = event.path("requestContext").path("requestId").asText("");
         Answer answer;
         try {
-            answer = switch (path) {
-                case "/webhooks/github" -> github.map(g -> g.handle(headers, body)).orElseGet(() ->
-                        Answer.unauthorized("GitHub webhooks are not configured: set GITHUB_WEBHOOK_SECRET on the bridge"));
-                case "/webhooks/gitlab" -> gitlab.map(g -> g.handle(headers, body)).orElseGet(() ->
-                        Answer.unauthorized("GitLab webhooks are not configured: set GITLAB_WEBHOOK_SECRET on the bridge"));
-                default -> Answer.of(404, "error", "no webhook at " + path + ": use /webhooks/github or /webhooks/gitlab");
-            };
+            byte[] body = event.path("isBase64Encoded").asBoolean(false) ? Base64.getDecoder().decode(raw) : raw.getBytes(StandardCharsets.UTF_8);
+            answer = webhook.handle(path, headers, body, request.isEmpty() ? UUID.randomUUID().toString() : request);
+        } catch (IllegalArgumentException notBase64) {
+            answer = Answer.of(400, "error", "the body is marked base64 but is not");
         } catch (RuntimeException e) {
-            String delivery = path.equals("/webhooks/gitlab") ? GitLabDeliveries.deliveryId(headers) : headers.get("x-github-delivery");
-            Log.warn("webhook.failed", delivery, null, "error", e.getClass().getSimpleName(), "message", e.getMessage());
-            answer = Answer.of(500, "error", "qa-bridge failed on this delivery: " + e.getClass().getSimpleName()
-                    + "; it is logged with the delivery id, and nothing was kept: redeliver it once the cause is fixed");
+            Log.warn("webhook.failed", headers.get("x-github-delivery"), null, "error", e.getClass().getSimpleName(), "message", e.getMessage());
+            answer = Answer.of(500, "error", "qa-bridge failed on this delivery (" + e.getClass().getSimpleName()
+                    + "); it is logged with the delivery id and nothing was started: redeliver it once the cause is fixed");
         }
-        return APIGatewayV2HTTPResponse.builder()
-                .withStatusCode(answer.status())
-                .withHeaders(Map.of("Content-Type", "application/json"))
-                .withBody(answer.body().toString())
-                .build();
+        ObjectNode response = JsonHttp.JSON.createObjectNode();
+        response.put("statusCode", answer.status());
+        response.putObject("headers").put("Content-Type", "application/json");
+        response.put("body", answer.body().toString());
+        return response;
     }
 }

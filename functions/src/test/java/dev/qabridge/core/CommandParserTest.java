@@ -123,7 +123,7 @@ class CommandParserTest {
             "https://x.y/z",
             "http://localhost:3000/cart?x=1#top",
             "HTTPS://EXAMPLE.COM",
-            "https://user@pr-12.preview.example.com:8443/",
+            "https://pr-12.preview.example.com:8443/",
     })
     void acceptsAbsoluteHttpUrlsWithAHost(String url) {
         assertThat(CommandParser.isHttpUrl(url)).isTrue();
@@ -133,6 +133,9 @@ class CommandParserTest {
     @NullAndEmptySource
     @ValueSource(strings = {
             "ftp://x.y/z",
+            "https://user@pr-12.preview.example.com:8443/",
+            "https://user:pass@pr-12.preview.example.com/",
+            "https://preview.example.com@evil.example/",
             "javascript:alert(1)",
             "file:///etc/passwd",
             "mailto:qa@example.com",
@@ -169,5 +172,20 @@ class CommandParserTest {
     @Test
     void aCommandWithOnlyAUrlAsksForAGeneralCheck() {
         assertThat(run("/qa --url https://x.y/z")).isEqualTo(new Command.Run(CommandParser.DEFAULT_INSTRUCTIONS, Optional.of("https://x.y/z")));
+    }
+
+    @Test
+    void refusesAUrlWithUserInfoWithoutEchoingIt() {
+        Command c = new CommandParser("/qa").parse("/qa check it --url https://preview.example.com@evil.example/").orElseThrow();
+        assertThat(c).isInstanceOf(Command.Invalid.class);
+        assertThat(((Command.Invalid) c).problem()).contains("user name or password").doesNotContain("evil.example");
+    }
+
+    @Test
+    void refusesInstructionsLongerThanTheCapSayingHowLong() {
+        Command c = new CommandParser("/qa").parse("/qa " + "x".repeat(CommandParser.MAX_INSTRUCTIONS + 1)).orElseThrow();
+        assertThat(c).isInstanceOf(Command.Invalid.class);
+        assertThat(((Command.Invalid) c).problem()).contains("8,001 characters", "the limit is 8,000");
+        assertThat(new CommandParser("/qa").parse("/qa " + "x".repeat(CommandParser.MAX_INSTRUCTIONS))).get().isInstanceOf(Command.Run.class);
     }
 }

@@ -26,6 +26,14 @@ class GlobsTest {
             "pr-?, pr-77, false",
             "a.b, axb, false",
             "(x)+, (x)+, true",
+            "*, '', true",
+            "a*a, a, false",
+            "a*a, aa, true",
+            "*a*b*, xxaxxbxx, true",
+            "*a*b*, xxbxxaxx, false",
+            "review/*/x, review/a/b/x, true",
+            "?*?, ab, true",
+            "?*?, a, false",
     })
     void matchesCaseInsensitivelyWithStarSpanningSlashes(String glob, String name, boolean expected) {
         assertThat(Globs.matches(glob, name)).isEqualTo(expected);
@@ -56,5 +64,23 @@ class GlobsTest {
         assertThat(custom.autoRuns("Staging")).isTrue();
         assertThat(custom.autoRuns("Preview")).isFalse();
         assertThat(custom.autoRunMessage()).isEqualTo("Smoke test it.");
+    }
+
+    @Test
+    void aPatternThatWouldMakeABacktrackingMatcherExplodeIsAnsweredAtOnce() {
+        String hostile = "*a*a*a*a*a*a*a*a*a*a*b";
+        String name = "a".repeat(40);
+        // a backtracking regex took 98 s of CPU on this pair; the piecewise matcher does a few hundred comparisons
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(Globs.matches(hostile, name)).isFalse();
+        }
+        assertThat(Globs.matches(hostile, name + "b")).isTrue();
+        assertThat(Globs.matches("*".repeat(150) + "b", "a".repeat(900))).isFalse();
+    }
+
+    @Test
+    void overlongPatternsAndNamesNeverMatch() {
+        assertThat(Globs.matches("*" + "x".repeat(Globs.MAX_PATTERN), "x")).isFalse();
+        assertThat(Globs.matches("*", "x".repeat(Globs.MAX_NAME + 1))).isFalse();
     }
 }

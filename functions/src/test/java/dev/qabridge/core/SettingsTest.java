@@ -29,8 +29,9 @@ class SettingsTest {
         assertThat(s.command()).isEqualTo("/qa");
         assertThat(s.allowedAssociations()).containsExactlyInAnyOrder("OWNER", "MEMBER", "COLLABORATOR");
         assertThat(s.gitlabMinAccessLevel()).isEqualTo(30);
-        assertThat(s.pollSeconds()).isEqualTo(5);
-        assertThat(s.pollMaxSeconds()).isEqualTo(30);
+        assertThat(s.pollSeconds()).isEqualTo(3);
+        assertThat(s.pollWindow()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(s.startTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(s.timeout()).isEqualTo(Duration.ofMinutes(60));
         assertThat(s.qatechProjectId()).isEmpty();
         assertThat(s.qatechApplicationId()).isEmpty();
@@ -42,7 +43,7 @@ class SettingsTest {
         Settings s = from("QA_COMMAND", "  ", "QATECH_PROJECT_ID", "", "QA_POLL_SECONDS", " ");
         assertThat(s.command()).isEqualTo("/qa");
         assertThat(s.qatechProjectId()).isEmpty();
-        assertThat(s.pollSeconds()).isEqualTo(5);
+        assertThat(s.pollSeconds()).isEqualTo(3);
     }
 
     @Test
@@ -106,7 +107,7 @@ class SettingsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"QA_POLL_SECONDS", "QA_POLL_MAX_SECONDS", "QA_GITLAB_MIN_ACCESS_LEVEL", "QA_TIMEOUT_MINUTES"})
+    @ValueSource(strings = {"QA_POLL_SECONDS", "QA_POLL_WINDOW_SECONDS", "QA_GITLAB_MIN_ACCESS_LEVEL", "QA_TIMEOUT_MINUTES"})
     void rejectsNonNumericValuesNamingTheSetting(String name) {
         assertThatThrownBy(() -> from(name, "five"))
                 .isInstanceOf(IllegalStateException.class)
@@ -116,7 +117,9 @@ class SettingsTest {
     @Test
     void rejectsPollIntervalsThatCannotWork() {
         assertThatThrownBy(() -> from("QA_POLL_SECONDS", "0")).hasMessageContaining("QA_POLL_SECONDS");
-        assertThatThrownBy(() -> from("QA_POLL_SECONDS", "10", "QA_POLL_MAX_SECONDS", "5")).hasMessageContaining("QA_POLL_MAX_SECONDS");
+        assertThatThrownBy(() -> from("QA_POLL_SECONDS", "10", "QA_POLL_WINDOW_SECONDS", "5")).hasMessageContaining("QA_POLL_WINDOW_SECONDS");
+        assertThatThrownBy(() -> from("QA_POLL_WINDOW_SECONDS", "900")).hasMessageContaining("840");
+        assertThatThrownBy(() -> from("QATECH_START_TIMEOUT_SECONDS", "1")).hasMessageContaining("QATECH_START_TIMEOUT_SECONDS");
     }
 
     @Test

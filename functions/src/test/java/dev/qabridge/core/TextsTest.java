@@ -17,8 +17,9 @@ class TextsTest {
     private static final int GITHUB = GitHubClient.MAX_COMMENT;
     private static final String CHAT = "https://app.qa.tech/p/proj_x/chat/chat_abc123";
     private static final String PREVIEW = "https://pr-42.preview.example.com";
-    private static final RunRecord RUN = new RunRecord("run-1", "github", "acme/shop", 42, "c1", "c2", "chat_abc123",
-            CHAT, PREVIEW, "octocat", "check the cart", "delivery-1", 1_700_000_000L, false);
+    private static final Ask ASK = new Ask("octocat", "check the cart", "", "c1", "delivery-1", 1_700_000_000_000L, "", "");
+    private static final Texts.Facts RUN = new Texts.Facts("run-1", ASK, Optional.of(CHAT), Optional.of(PREVIEW));
+    private static final Origin ORIGIN = new Origin("github", "acme/shop", "", 42, "", 0);
     private static final Settings DEFAULTS = Settings.from(new Env(Map.of()));
     private static final PullRequest PR = new PullRequest("acme/shop", 42, "Cart", "0123456789abcdef", "feature/cart", "https://github.com/acme/shop/pull/42");
 
@@ -43,6 +44,7 @@ class TextsTest {
 
         assertThat(body.length()).isLessThanOrEqualTo(limit);
         assertThat(body).contains("🔗 Conversation: " + CHAT, "🌐 Preview: " + PREVIEW, "🙋 Asked by @octocat");
+        assertThat(body).contains(Texts.runMarker("run-1", "reply"));
         assertThat(body).contains("shortened: the full answer is in the conversation: " + CHAT);
         assertThat(hasLoneSurrogate(body)).as("no character split in half").isFalse();
     }
@@ -114,10 +116,10 @@ class TextsTest {
 
     @Test
     void helpListsCommandUrlFlagTrustedAssociationsAndTimeout() {
-        String help = Texts.help(DEFAULTS, "github");
+        String help = Texts.help("run-1", DEFAULTS, "github");
 
         assertThat(help).contains("`/qa <what to test>`", "`/qa help`", "--url", "OWNER", "MEMBER", "COLLABORATOR",
-                "gives up after 60 min", "polls every 5–30 s");
+                "gives up after 60 min", "every 3 s");
     }
 
     @Test
@@ -125,7 +127,7 @@ class TextsTest {
         Settings s = Settings.from(new Env(Map.of("QA_COMMAND", "/test", "QA_TIMEOUT_MINUTES", "1.5",
                 "QA_ALLOWED_ASSOCIATIONS", "owner", "PREVIEW_URL_TEMPLATE", "https://pr-{number}.example.com")));
 
-        String help = Texts.help(s, "github");
+        String help = Texts.help("run-1", s, "github");
 
         assertThat(help).contains("`/test <what to test>`", "who may run it: OWNER\n", "gives up after 1.5 min",
                 "`https://pr-{number}.example.com`").doesNotContain("/qa ", "MEMBER");
@@ -133,17 +135,17 @@ class TextsTest {
 
     @Test
     void helpOnGitLabNamesTheAccessLevel() {
-        assertThat(Texts.help(DEFAULTS, "gitlab")).contains("merge request", "access level ≥ 30");
+        assertThat(Texts.help("run-1", DEFAULTS, "gitlab")).contains("merge request", "access level ≥ 30");
     }
 
     static Stream<Arguments> everyText() {
-        Preview preview = new Preview(PREVIEW, Preview.Source.DEPLOYMENT);
+        RunRecord run = new RunRecord("run-1", ORIGIN, ASK, new RunRecord.Conversation("chat_abc123", CHAT), "", PREVIEW, "0123456");
         return Stream.of(
-                Arguments.of("help", Texts.help(DEFAULTS, "github")),
-                Arguments.of("noPreview", Texts.noPreview(DEFAULTS, PR, "github")),
-                Arguments.of("invalid", Texts.invalid("`--url ftp://x` is not an http(s) URL", DEFAULTS)),
-                Arguments.of("started", Texts.started("check the cart", preview, CHAT, "octocat")),
-                Arguments.of("notStarted", Texts.notStarted("check the cart", preview, "octocat", "QA.tech said no.")),
+                Arguments.of("help", Texts.help("run-1", DEFAULTS, "github")),
+                Arguments.of("invalid", Texts.invalid("run-1", "the `--url` is not an http(s) URL", DEFAULTS)),
+                Arguments.of("started", Texts.started(run, Preview.Source.DEPLOYMENT)),
+                Arguments.of("no preview", Texts.reply(Outcome.NO_PREVIEW, RUN, Optional.empty(), Optional.of(Texts.noPreview(DEFAULTS, PR, "github")), GITHUB)),
+                Arguments.of("not started", Texts.reply(Outcome.NOT_STARTED, RUN, Optional.empty(), Optional.of("QA.tech said no."), GITHUB)),
                 Arguments.of("reply", reply(Optional.of("fine"), GITHUB)),
                 Arguments.of("shortened reply", reply(Optional.of(HUGE), GITHUB)),
                 Arguments.of("superseded", Texts.superseded("A newer /qa replaced this run.")));

@@ -32,7 +32,9 @@ class VercelBypassTest {
         String agent = VercelBypass.forAgent(plain, SECRET, false);
         assertThat(agent).contains("x-vercel-protection-bypass");
         assertThat(plain).doesNotContain("s3cr3t");
-        Preview preview = new Preview(plain, Preview.Source.DEPLOYMENT);
-        assertThat(Texts.started("check it", preview, "https://app.qa.tech/chat/x", "octocat")).doesNotContain("s3cr3t", "bypass");
+        RunRecord run = new RunRecord("r", new Origin("github", "acme/shop", "", 7, "", 0),
+                new Ask("octocat", "check it", "", "1", "d", 0, "", ""), new RunRecord.Conversation("chat_x", "https://app.qa.tech/chat/x"),
+                "", plain, "");
+        assertThat(Texts.started(run, Preview.Source.DEPLOYMENT)).doesNotContain("s3cr3t", "bypass");
     }
 }

@@ -1,9 +1,10 @@
 package dev.qabridge.webhook;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qabridge.actions.ActionsHandler;
 import dev.qabridge.core.Env;
-import dev.qabridge.reply.ReplyHandler;
+import dev.qabridge.http.JsonHttp;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -39,13 +40,13 @@ class WebhookHandlerPlatformsTest {
 
         WebhookHandler handler = new WebhookHandler(new Env(env));
 
-        APIGatewayV2HTTPResponse github = handler.handleRequest(post("/webhooks/github", Map.of("x-github-event", "ping")), null);
-        assertThat(github.getStatusCode()).isEqualTo(401);
-        assertThat(github.getBody()).contains("GitHub webhooks are not configured", "GITHUB_WEBHOOK_SECRET");
-        APIGatewayV2HTTPResponse gitlab = handler.handleRequest(post("/webhooks/gitlab", Map.of("x-gitlab-token", "wrong")), null);
-        assertThat(gitlab.getStatusCode()).isEqualTo(401);
-        assertThat(gitlab.getBody()).contains("GITLAB_WEBHOOK_SECRET");
-        assertThatCode(() -> new ReplyHandler(new Env(env))).doesNotThrowAnyException();
+        JsonNode github = handler.respond(post("/webhooks/github", Map.of("x-github-event", "ping")));
+        assertThat(github.path("statusCode").asInt()).isEqualTo(401);
+        assertThat(github.path("body").asText()).contains("GitHub webhooks are not configured", "GITHUB_WEBHOOK_SECRET");
+        JsonNode gitlab = handler.respond(post("/webhooks/gitlab", Map.of("x-gitlab-token", "wrong")));
+        assertThat(gitlab.path("statusCode").asInt()).isEqualTo(401);
+        assertThat(gitlab.path("body").asText()).contains("GITLAB_WEBHOOK_SECRET");
+        assertThatCode(() -> new ActionsHandler(new Env(env))).doesNotThrowAnyException();
     }
 
     @Test
@@ -56,9 +57,9 @@ class WebhookHandlerPlatformsTest {
 
         WebhookHandler handler = new WebhookHandler(new Env(env));
 
-        APIGatewayV2HTTPResponse gitlab = handler.handleRequest(post("/webhooks/gitlab", Map.of("x-gitlab-token", "s")), null);
-        assertThat(gitlab.getStatusCode()).isEqualTo(401);
-        assertThat(gitlab.getBody()).contains("GitLab webhooks are not configured", "GITLAB_WEBHOOK_SECRET");
+        JsonNode gitlab = handler.respond(post("/webhooks/gitlab", Map.of("x-gitlab-token", "s")));
+        assertThat(gitlab.path("statusCode").asInt()).isEqualTo(401);
+        assertThat(gitlab.path("body").asText()).contains("GitLab webhooks are not configured", "GITLAB_WEBHOOK_SECRET");
     }
 
     @Test
@@ -78,11 +79,11 @@ class WebhookHandlerPlatformsTest {
         env.put("GITLAB_TOKEN", "t");
         env.put("GITLAB_WEBHOOK_SIGNING_TOKEN", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
 
-        APIGatewayV2HTTPResponse r = new WebhookHandler(new Env(env))
-                .handleRequest(post("/webhooks/gitlab", Map.of("x-gitlab-token", "s")), null);
+        JsonNode r = new WebhookHandler(new Env(env))
+                .respond(post("/webhooks/gitlab", Map.of("x-gitlab-token", "s")));
 
-        assertThat(r.getStatusCode()).isEqualTo(401);
-        assertThat(r.getBody()).contains("missing webhook-signature");
+        assertThat(r.path("statusCode").asInt()).isEqualTo(401);
+        assertThat(r.path("body").asText()).contains("missing webhook-signature");
     }
 
     @Test
@@ -92,7 +93,9 @@ class WebhookHandlerPlatformsTest {
                 .hasMessageContaining("GITHUB_WEBHOOK_SECRET (or GITLAB_WEBHOOK_SECRET)");
     }
 
-    private static APIGatewayV2HTTPEvent post(String path, Map<String, String> headers) {
-        return APIGatewayV2HTTPEvent.builder().withRawPath(path).withHeaders(headers).withBody("{}").withIsBase64Encoded(false).build();
+    private static ObjectNode post(String path, Map<String, String> headers) {
+        ObjectNode event = JsonHttp.JSON.createObjectNode().put("rawPath", path).put("body", "{}").put("isBase64Encoded", false);
+        headers.forEach(event.putObject("headers")::put);
+        return event;
     }
 }

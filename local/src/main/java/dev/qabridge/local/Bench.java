@@ -40,13 +40,13 @@ public final class Bench {
             Map<String, String> settings = sims.settings();
             settings.put("QA_TIMEOUT_MINUTES", "60");
             settings.put("QA_POLL_SECONDS", "600");   // the runs started here only wait; nothing polls while we measure
-            settings.put("QA_POLL_MAX_SECONDS", "600");
+            settings.put("QA_POLL_WINDOW_SECONDS", "600");
             try (LocalStack stack = LocalStack.start(settings, 0, LocalStack.root())) {
                 coldStart(stack, coldRuns);
                 warm(stack, warmRuns);
             }
             settings.put("QA_POLL_SECONDS", "1");
-            settings.put("QA_POLL_MAX_SECONDS", "4");
+            settings.put("QA_POLL_WINDOW_SECONDS", "4");
             try (LocalStack stack = LocalStack.start(settings, 0, LocalStack.root())) {
                 polls(stack, sims, Duration.ofSeconds(20));
             }
@@ -127,7 +127,7 @@ public final class Bench {
         double seconds = (System.nanoTime() - t0) / 1e9;
         int polls = end.path("reply").path("polls").asInt();
         OUT.println("\n## One conversation through the real state machine (agent takes " + agent.toSeconds()
-                + " s; QA_POLL_SECONDS=1, QA_POLL_MAX_SECONDS=4)");
+                + " s; QA_POLL_SECONDS=1, QA_POLL_WINDOW_SECONDS=4)");
         OUT.printf("polls: %d, state transitions: %d, Lambda invocations: %d, command → reply: %.1f s, outcome %s%n",
                 polls, end.path("stateTransitions").asInt(), polls + 1, seconds, end.path("reply").path("outcome").asText());
     }

@@ -1,13 +1,12 @@
 package dev.qabridge.local;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qabridge.http.JsonHttp;
 import dev.qabridge.github.GitHubSignature;
 import dev.qabridge.webhook.WebhookHandler;
 
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -26,13 +25,10 @@ public final class ColdStart {
         String body = "{\"action\":\"created\",\"issue\":{\"number\":7,\"pull_request\":{\"url\":\"x\"}},"
                 + "\"comment\":{\"id\":1234567,\"body\":\"/qa check the cart\",\"author_association\":\"OWNER\"},"
                 + "\"repository\":{\"full_name\":\"acme/shop\",\"default_branch\":\"main\"},\"sender\":{\"login\":\"octocat\",\"type\":\"User\"}}";
-        Map<String, String> headers = new HashMap<>();
-        headers.put("x-github-event", "issue_comment");
-        headers.put("x-github-delivery", UUID.randomUUID().toString());
-        headers.put("x-hub-signature-256", GitHubSignature.sign(System.getenv("GITHUB_WEBHOOK_SECRET"), body.getBytes(StandardCharsets.UTF_8)));
-        APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder().withRawPath("/webhooks/github").withHeaders(headers)
-                .withBody(body).withIsBase64Encoded(false).build();
-        int status = handler.handleRequest(event, new LocalContext("WebhookFunction")).getStatusCode();
+        ObjectNode event = JsonHttp.JSON.createObjectNode().put("rawPath", "/webhooks/github").put("body", body).put("isBase64Encoded", false);
+        event.putObject("headers").put("x-github-event", "issue_comment").put("x-github-delivery", UUID.randomUUID().toString())
+                .put("x-hub-signature-256", GitHubSignature.sign(System.getenv("GITHUB_WEBHOOK_SECRET"), body.getBytes(StandardCharsets.UTF_8)));
+        int status = handler.respond(event).path("statusCode").asInt();
         long t2 = System.nanoTime();
         System.out.printf("{\"status\":%d,\"sinceJvmStartMs\":%d,\"initMs\":%.1f,\"firstRequestMs\":%.1f}%n",
                 status, System.currentTimeMillis() - jvmStart, (t1 - t0) / 1e6, (t2 - t1) / 1e6);

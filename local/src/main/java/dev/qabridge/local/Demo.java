@@ -30,7 +30,7 @@ final class Demo {
         try (Simulations sims = new Simulations(2, line -> out.println("  · " + line))) {
             Map<String, String> settings = sims.settings();
             settings.put("QA_POLL_SECONDS", "1");
-            settings.put("QA_POLL_MAX_SECONDS", "2");
+            settings.put("QA_POLL_WINDOW_SECONDS", "10");
             settings.put("QA_TIMEOUT_MINUTES", "5");
             out.println("1. Starting the local stack (moto server, handlers, front door)…");
             try (LocalStack stack = LocalStack.start(settings, 0, LocalStack.root())) {

@@ -1,7 +1,8 @@
 package dev.qabridge.local;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qabridge.http.JsonHttp;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.qabridge.webhook.WebhookHandler;
@@ -15,9 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,37 +62,30 @@ final class FrontDoor implements AutoCloseable {
                 String report = runs.apply(path.substring("/local/runs/".length()));
                 send(x, report == null ? 404 : 200, report == null ? "{\"error\":\"no such run\"}" : report);
             } else if (path.startsWith("/webhooks/") && x.getRequestMethod().equals("POST")) {
-                APIGatewayV2HTTPResponse r = webhook.handleRequest(event(x, path, body), new LocalContext("WebhookFunction"));
-                send(x, r.getStatusCode(), r.getBody());
+                JsonNode r = webhook.respond(event(x, path, body));
+                send(x, r.path("statusCode").asInt(), r.path("body").asText());
             } else {
                 send(x, 404, "{\"error\":\"not found: POST /webhooks/github, POST /webhooks/gitlab or GET /healthz\"}");
             }
         }
     }
 
-    private static APIGatewayV2HTTPEvent event(HttpExchange x, String path, byte[] body) {
-        Map<String, String> headers = new HashMap<>();
-        x.getRequestHeaders().forEach((k, vs) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", vs)));
+    /** The event API Gateway's HTTP API (payload format 2.0) hands the webhook function. */
+    private static ObjectNode event(HttpExchange x, String path, byte[] body) {
         String text = utf8(body);
         Instant now = Instant.now();
-        return APIGatewayV2HTTPEvent.builder()
-                .withVersion("2.0")
-                .withRouteKey("POST " + path)
-                .withRawPath(path)
-                .withRawQueryString(x.getRequestURI().getRawQuery() == null ? "" : x.getRequestURI().getRawQuery())
-                .withHeaders(headers)
-                .withBody(text != null ? text : java.util.Base64.getEncoder().encodeToString(body))
-                .withIsBase64Encoded(text == null)
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withRequestId(UUID.randomUUID().toString())
-                        .withRouteKey("POST " + path)
-                        .withStage("$default")
-                        .withTime(API_GW_TIME.format(now))
-                        .withTimeEpoch(now.toEpochMilli())
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                                .withMethod("POST").withPath(path).withProtocol("HTTP/1.1").withSourceIp("127.0.0.1").build())
-                        .build())
-                .build();
+        ObjectNode e = JsonHttp.JSON.createObjectNode();
+        e.put("version", "2.0").put("routeKey", "POST " + path).put("rawPath", path)
+                .put("rawQueryString", x.getRequestURI().getRawQuery() == null ? "" : x.getRequestURI().getRawQuery());
+        ObjectNode headers = e.putObject("headers");
+        x.getRequestHeaders().forEach((k, vs) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", vs)));
+        ObjectNode context = e.putObject("requestContext");
+        context.put("requestId", UUID.randomUUID().toString()).put("routeKey", "POST " + path).put("stage", "$default")
+                .put("time", API_GW_TIME.format(now)).put("timeEpoch", now.toEpochMilli());
+        context.putObject("http").put("method", "POST").put("path", path).put("protocol", "HTTP/1.1").put("sourceIp", "127.0.0.1");
+        e.put("body", text != null ? text : java.util.Base64.getEncoder().encodeToString(body));
+        e.put("isBase64Encoded", text == null);
+        return e;
     }
 
     private static String utf8(byte[] body) {

@@ -4,7 +4,7 @@ import dev.qabridge.aws.AwsClients;
 import dev.qabridge.core.Env;
 import dev.qabridge.flow.Bridge;
 import dev.qabridge.poller.PollerHandler;
-import dev.qabridge.reply.ReplyHandler;
+import dev.qabridge.actions.ActionsHandler;
 import dev.qabridge.webhook.WebhookHandler;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -96,7 +96,7 @@ public final class LocalStack implements AutoCloseable {
             Bridge bridge = new Bridge(new Env(env));
             WebhookHandler webhook = new WebhookHandler(bridge);
             router.register("PollerFunction", new PollerHandler(bridge));
-            router.register("ReplyFunction", new ReplyHandler(bridge));
+            router.register("ActionsFunction", new ActionsHandler(bridge));
             RunReports reports = new RunReports(aws.stepFunctions(), arn);
             FrontDoor door = new FrontDoor(port, webhook, reports::report);
             return new LocalStack(router, Optional.ofNullable(moto), door, arn, aws, webhook, env);
@@ -146,7 +146,7 @@ public final class LocalStack implements AutoCloseable {
         return webhook;
     }
 
-    /** A state machine task's handler by function name ({@code PollerFunction}, {@code ReplyFunction}). */
+    /** A state machine task's handler by function name ({@code PollerFunction}, {@code ActionsFunction}). */
     public com.amazonaws.services.lambda.runtime.RequestStreamHandler function(String name) {
         return router.function(name);
     }
@@ -164,7 +164,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private static void createTable(AwsClients aws) {
-        try (DynamoDbClient dynamo = aws.dynamo()) {
+        DynamoDbClient dynamo = aws.dynamo();
+        try {
             dynamo.createTable(r -> r.tableName(TABLE)
                     .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S))
                     .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH))
@@ -179,13 +180,11 @@ public final class LocalStack implements AutoCloseable {
     private static String createStateMachine(AwsClients aws, Path root) throws IOException {
         String definition = Files.readString(root.resolve("statemachine").resolve("qa-bridge.asl.json"))
                 .replace("${PollerFunctionArn}", functionArn("PollerFunction"))
-                .replace("${ReplyFunctionArn}", functionArn("ReplyFunction"));
-        try (SfnClient sfn = aws.stepFunctions()) {
-            return sfn.createStateMachine(r -> r.name("qa-bridge-" + UUID.randomUUID().toString().substring(0, 8))
-                    .definition(definition)
-                    .roleArn("arn:aws:iam::" + ACCOUNT + ":role/qa-bridge-local")
-                    .type(StateMachineType.STANDARD)).stateMachineArn();
-        }
+                .replace("${ActionsFunctionArn}", functionArn("ActionsFunction"));
+        return aws.stepFunctions().createStateMachine(r -> r.name("qa-bridge-" + UUID.randomUUID().toString().substring(0, 8))
+                .definition(definition)
+                .roleArn("arn:aws:iam::" + ACCOUNT + ":role/qa-bridge-local")
+                .type(StateMachineType.STANDARD)).stateMachineArn();
     }
 
     private static int freePort() throws IOException {

@@ -34,9 +34,9 @@ final class Replay {
     static Sent send(String baseUrl, Path file, Map<String, String> settings) throws Exception {
         JsonNode event = JsonHttp.JSON.readTree(file.toFile());
         String path = event.path("rawPath").asText("/webhooks/github");
-        byte[] body = event.path("isBase64Encoded").asBoolean()
+        byte[] body = freshIds(event.path("isBase64Encoded").asBoolean()
                 ? java.util.Base64.getDecoder().decode(event.path("body").asText())
-                : event.path("body").asText().getBytes(StandardCharsets.UTF_8);
+                : event.path("body").asText().getBytes(StandardCharsets.UTF_8));
         String delivery = UUID.randomUUID().toString();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(15))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
@@ -69,6 +69,33 @@ final class Replay {
             // keep it empty
         }
         return new Sent(r.statusCode(), r.body(), runId);
+    }
+
+    /**
+     * The body with a new comment, note or deployment id: the bridge runs each comment (and each
+     * deployment of a PR) once, so a replay is a new one. Bodies that are not JSON objects go as they are.
+     */
+    static byte[] freshIds(byte[] body) {
+        JsonNode root;
+        try {
+            root = JsonHttp.JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            return body;
+        }
+        if (root == null || !root.isObject()) {
+            return body;
+        }
+        long fresh = 100_000_000L + java.util.concurrent.ThreadLocalRandom.current().nextLong(900_000_000L);
+        for (String[] path : new String[][] {{"comment", "id"}, {"object_attributes", "id"}, {"deployment", "id"}}) {
+            JsonNode parent = root.path(path[0]);
+            if (parent.isObject() && parent.path(path[1]).isIntegralNumber()) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) parent).put(path[1], fresh);
+            }
+        }
+        if (root.path("deployment_id").isIntegralNumber()) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) root).put("deployment_id", fresh);
+        }
+        return root.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static final java.util.Set<String> RESTRICTED = java.util.Set.of("host", "content-length", "connection", "expect", "upgrade");

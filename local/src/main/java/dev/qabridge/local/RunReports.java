@@ -12,8 +12,9 @@ import software.amazon.awssdk.services.sfn.model.HistoryEventType;
 import java.util.List;
 
 /**
- * A person-readable account of one run, read from its Step Functions execution history: each poll,
- * and the reply. Served by the local stack only ({@code GET /local/runs/{runId}}), for
+ * A person-readable account of one run, read from its Step Functions execution history: each state
+ * that did something (the preview found, the conversation started, the status comment, each poll,
+ * the reply). Served by the local stack only ({@code GET /local/runs/{runId}}), for
  * {@code ./qa-bridge replay} and {@code ./qa-bridge demo}; the deployed bridge has no such endpoint.
  */
 final class RunReports {
@@ -43,16 +44,34 @@ final class RunReports {
                 }
                 String state = e.stateExitedEventDetails().name();
                 JsonNode out = JsonHttp.JSON.readTree(e.stateExitedEventDetails().output());
-                if (state.equals("PollConversation")) {
-                    steps.add(out.has("error")
-                            ? "poll: failed (" + out.path("error").path("Error").asText() + "), going to the reply"
-                            : "poll " + out.path("polls").asInt() + ": " + out.path("status").asText()
-                            + (out.path("timedOut").asBoolean() ? " (timed out)" : "")
-                            + (out.path("done").asBoolean() ? "" : ", next look in " + out.path("waitSeconds").asInt() + " s"));
-                } else if (state.equals("ReplyOnPullRequest")) {
-                    steps.add("reply: " + out.path("outcome").asText() + (out.path("edited").asBoolean()
-                            ? ", status comment edited in place" : out.path("replied").asBoolean() ? ", posted as a new comment" : ", " + out.path("reason").asText()));
-                    report.set("reply", out);
+                JsonNode failed = out.path("failed");
+                switch (state) {
+                    case "ResolvePreview" -> steps.add(failed.has("resolve") ? "preview: could not be looked up, going to the reply"
+                            : out.path("target").path("url").asText("").isEmpty() ? "preview: none found"
+                            : "preview: " + out.path("target").path("url").asText() + " (" + out.path("target").path("source").asText().toLowerCase() + ")");
+                    case "StartConversation" -> steps.add(failed.has("start") ? "conversation: not started (" + failed.path("start").path("Error").asText() + ")"
+                            : "conversation: " + out.path("conversation").path("id").asText() + " started");
+                    case "PostStatus" -> steps.add(failed.has("status") ? "status comment: could not be posted"
+                            : "status comment " + out.path("status").path("commentId").asText() + " posted");
+                    case "PollConversation" -> {
+                        JsonNode poll = out.path("poll");
+                        steps.add(failed.has("poll")
+                                ? "poll: failed (" + failed.path("poll").path("Error").asText() + "), going to the reply"
+                                : "looked " + poll.path("polls").asInt() + "×: " + poll.path("status").asText()
+                                + (poll.path("timedOut").asBoolean() ? " (timed out)" : "")
+                                + (poll.path("done").asBoolean() ? "" : ", still looking"));
+                    }
+                    case "Answer" -> steps.add("answered with comment " + out.path("answer").path("commentId").asText());
+                    case "Reply", "ReplyInNewComment" -> {
+                        JsonNode reply = out.path("reply");
+                        if (!reply.isMissingNode()) {
+                            steps.add("reply: " + reply.path("outcome").asText() + (reply.path("edited").asBoolean()
+                                    ? ", status comment edited in place"
+                                    : reply.path("replied").asBoolean() ? ", posted as a new comment" : ", " + reply.path("reason").asText()));
+                            report.set("reply", reply);
+                        }
+                    }
+                    default -> { }
                 }
             }
             report.put("stateTransitions", transitions);

@@ -97,10 +97,10 @@ class AutoRunGitHubIT {
         HttpResponse<String> answer = deliver(delivery, repo, 1001, "Preview", "success");
 
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
-        assertThat(json(answer.body()).path("run").asText()).isEqualTo("github-auto-1001-7");
-        DescribeExecutionResponse end = fx.awaitEnd("github-auto-1001-7");
+        assertThat(json(answer.body()).path("run").asText()).isEqualTo("github-d1001-7");
+        DescribeExecutionResponse end = fx.awaitEnd("github-d1001-7");
         assertThat(end.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        assertThat(json(end.output()).path("outcome").asText()).isEqualTo("COMPLETED");
+        assertThat(json(end.output()).path("reply").path("outcome").asText()).isEqualTo("COMPLETED");
 
         List<LoggedRequest> starts = fx.fakes.qatech.findAll(postRequestedFor(urlPathEqualTo("/v1/chat")));
         assertThat(starts).hasSize(1);
@@ -127,7 +127,7 @@ class AutoRunGitHubIT {
         HttpResponse<String> redelivered = deliver(delivery, repo, 1001, "Preview", "success");
         HttpResponse<String> again = deliver(repo, 1001, "Preview", "success");
         assertThat(redelivered.statusCode()).isEqualTo(200);
-        assertThat(json(redelivered.body()).path("ignored").asText()).contains("already handled");
+        assertThat(json(redelivered.body()).path("ignored").asText()).contains("deployment 1001 was already tested");
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(json(again.body()).path("ignored").asText()).contains("deployment 1001 was already tested");
         fx.fakes.qatech.verify(1, postRequestedFor(urlPathEqualTo("/v1/chat")));
@@ -172,9 +172,9 @@ class AutoRunGitHubIT {
         HttpResponse<String> newer = deliver(repo, 3002, "Preview", "success");
         assertThat(newer.statusCode()).as(newer.body()).isEqualTo(202);
 
-        DescribeExecutionResponse old = fx.awaitEnd("github-auto-3001-7");
+        DescribeExecutionResponse old = fx.awaitEnd("github-d3001-7");
         assertThat(old.status()).isEqualTo(ExecutionStatus.ABORTED);
-        DescribeExecutionResponse now = fx.awaitEnd("github-auto-3002-7");
+        DescribeExecutionResponse now = fx.awaitEnd("github-d3002-7");
         assertThat(now.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
 
         List<LoggedRequest> oldEdits = fx.fakes.github.findAll(patchRequestedFor(urlPathEqualTo("/repos/" + repo + "/issues/comments/9001")));
@@ -197,7 +197,7 @@ class AutoRunGitHubIT {
         Stubs.chatPolls(fx.fakes.qatech, "chat_settings1", Stubs.finished("chat_settings1", "COMPLETED", "Fine."));
 
         assertThat(deliver(repo, 4001, "Preview", "success").statusCode()).isEqualTo(202);
-        fx.awaitEnd("github-auto-4001-7");
+        fx.awaitEnd("github-d4001-7");
 
         JsonNode request = json(fx.fakes.qatech.findAll(postRequestedFor(urlPathEqualTo("/v1/chat"))).get(0).getBodyAsString());
         assertThat(request.path("applicationOverrides").get(0).path("applicationShortId").asText()).isEqualTo("app_from_repo");
@@ -214,7 +214,7 @@ class AutoRunGitHubIT {
         Stubs.chatPolls(fx.fakes.qatech, "chat_branch1", Stubs.finished("chat_branch1", "COMPLETED", "Fine."));
 
         assertThat(deliver(repo, 5001, "Preview", "success").statusCode()).isEqualTo(202);
-        fx.awaitEnd("github-auto-5001-7");
+        fx.awaitEnd("github-d5001-7");
 
         JsonNode request = json(fx.fakes.qatech.findAll(postRequestedFor(urlPathEqualTo("/v1/chat"))).get(0).getBodyAsString());
         assertThat(request.path("applicationOverrides").get(0).path("applicationShortId").asText()).isEqualTo("app_shop");
@@ -235,9 +235,9 @@ class AutoRunGitHubIT {
         Stubs.chatPolls(fx.fakes.qatech, "chat_broken2", Stubs.finished("chat_broken2", "COMPLETED", "Fine."));
 
         assertThat(deliver(repo, 6001, "Preview", "success").statusCode()).isEqualTo(202);
-        fx.awaitEnd("github-auto-6001-7");
+        fx.awaitEnd("github-d6001-7");
         assertThat(deliver(repo, 6002, "Preview", "success").statusCode()).isEqualTo(202);
-        fx.awaitEnd("github-auto-6002-7");
+        fx.awaitEnd("github-d6002-7");
 
         List<String> bodies = fx.fakes.github.findAll(postRequestedFor(urlPathEqualTo("/repos/" + repo + "/issues/7/comments"))).stream()
                 .map(r -> json(r.getBodyAsString()).path("body").asText()).toList();

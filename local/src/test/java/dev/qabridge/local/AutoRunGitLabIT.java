@@ -91,8 +91,8 @@ class AutoRunGitLabIT {
         HttpResponse<String> answer = deliver(key, project, 1001, "review/feature-cart-totals", "success");
 
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
-        assertThat(json(answer.body()).path("run").asText()).isEqualTo("gitlab-auto-1001-7");
-        DescribeExecutionResponse end = fx.awaitEnd("gitlab-auto-1001-7");
+        assertThat(json(answer.body()).path("run").asText()).isEqualTo("gitlab-d1001-7");
+        DescribeExecutionResponse end = fx.awaitEnd("gitlab-d1001-7");
         assertThat(end.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
 
         List<LoggedRequest> starts = fx.fakes.qatech.findAll(postRequestedFor(urlPathEqualTo("/v1/chat")));
@@ -116,7 +116,7 @@ class AutoRunGitLabIT {
 
         HttpResponse<String> redelivered = deliver(key, project, 1001, "review/feature-cart-totals", "success");
         HttpResponse<String> again = deliver(project, 1001, "review/feature-cart-totals", "success");
-        assertThat(json(redelivered.body()).path("ignored").asText()).contains("already handled");
+        assertThat(json(redelivered.body()).path("ignored").asText()).contains("deployment 1001 was already tested");
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(json(again.body()).path("ignored").asText()).contains("deployment 1001 was already tested");
         fx.fakes.qatech.verify(1, postRequestedFor(urlPathEqualTo("/v1/chat")));
@@ -158,8 +158,8 @@ class AutoRunGitLabIT {
                 fx.fakes.qatech.findAll(getRequestedFor(urlPathEqualTo("/v1/chat/chat_gl_old1"))).size() >= 1);
         assertThat(deliver(project, 3002, "review/feature-cart-totals", "success").statusCode()).isEqualTo(202);
 
-        assertThat(fx.awaitEnd("gitlab-auto-3001-7").status()).isEqualTo(ExecutionStatus.ABORTED);
-        assertThat(fx.awaitEnd("gitlab-auto-3002-7").status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(fx.awaitEnd("gitlab-d3001-7").status()).isEqualTo(ExecutionStatus.ABORTED);
+        assertThat(fx.awaitEnd("gitlab-d3002-7").status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         List<LoggedRequest> oldEdits = fx.fakes.gitlab.findAll(putRequestedFor(urlPathEqualTo(api(project) + "/merge_requests/7/notes/9001")));
         assertThat(oldEdits).hasSize(1);
         assertThat(json(oldEdits.get(0).getBodyAsString()).path("body").asText())
@@ -179,7 +179,7 @@ class AutoRunGitLabIT {
         Stubs.chatPolls(fx.fakes.qatech, "chat_gl_settings1", Stubs.finished("chat_gl_settings1", "COMPLETED", "Fine."));
 
         assertThat(deliver(project, 4001, "review/feature-cart-totals", "success").statusCode()).isEqualTo(202);
-        fx.awaitEnd("gitlab-auto-4001-7");
+        fx.awaitEnd("gitlab-d4001-7");
 
         JsonNode request = json(fx.fakes.qatech.findAll(postRequestedFor(urlPathEqualTo("/v1/chat"))).get(0).getBodyAsString());
         assertThat(request.path("applicationOverrides").get(0).path("applicationShortId").asText()).isEqualTo("app_from_repo");
@@ -195,7 +195,7 @@ class AutoRunGitLabIT {
         Stubs.chatPolls(fx.fakes.qatech, "chat_gl_branch1", Stubs.finished("chat_gl_branch1", "COMPLETED", "Fine."));
 
         assertThat(deliver(project, 5001, "review/feature-cart-totals", "success").statusCode()).isEqualTo(202);
-        fx.awaitEnd("gitlab-auto-5001-7");
+        fx.awaitEnd("gitlab-d5001-7");
 
         JsonNode request = json(fx.fakes.qatech.findAll(postRequestedFor(urlPathEqualTo("/v1/chat"))).get(0).getBodyAsString());
         assertThat(request.path("applicationOverrides").get(0).path("applicationShortId").asText()).isEqualTo("app_shop");

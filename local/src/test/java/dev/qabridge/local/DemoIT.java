@@ -19,10 +19,10 @@ class DemoIT {
 
         assertThat(code).as(out).isZero();
         assertThat(out).contains("SIMULATED", "QA.tech (simulated) ← POST /v1/chat", "GitHub (simulated) ← status comment",
-                "→ POST /webhooks/github answered 202", "poll 1: RUNNING", "reply: COMPLETED, status comment edited in place",
+                "→ POST /webhooks/github answered 202", "looked 3×: COMPLETED", "reply: COMPLETED, status comment edited in place",
                 "QA.tech finished", "The cart total updates correctly", "🔗 Conversation: https://app.qa.tech/",
                 "Execution SUCCEEDED");
-        assertThat(out.indexOf("poll 1:")).isLessThan(out.indexOf("reply: COMPLETED"));
+        assertThat(out.indexOf("looked 3×")).isLessThan(out.indexOf("reply: COMPLETED"));
         assertThat(out).doesNotContain("Exception");
     }
 }

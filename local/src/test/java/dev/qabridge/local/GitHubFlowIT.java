@@ -54,10 +54,9 @@ class GitHubFlowIT {
         String chat = "chat_failed1";
         Stubs.chatStarted(fx.fakes.qatech, chat);
         Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.running(chat), Stubs.finished(chat, "FAILED", "I could not log in: the login form returned 500."));
-        String delivery = GitHubPayloads.newDelivery();
-
-        GitHubPayloads.deliver(fx.url(), "issue_comment", delivery, GitHubPayloads.command("/qa log in and buy a hat --url https://pr-7.example.dev"));
-        DescribeExecutionResponse end = fx.awaitEnd("github-" + delivery);
+        var answer = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(),
+                GitHubPayloads.command("/qa log in and buy a hat --url https://pr-7.example.dev"));
+        DescribeExecutionResponse end = fx.awaitEnd(GitHubPayloads.runId(answer));
 
         assertThat(end.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(json(fx.fakes.qatech.findAll(postRequestedFor(urlPathEqualTo("/v1/chat"))).get(0).getBodyAsString())
@@ -76,14 +75,12 @@ class GitHubFlowIT {
         Stubs.chatStarted(fx.fakes.qatech, chat);
         Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.error(503), Stubs.error(503), Stubs.running(chat),
                 Stubs.finished(chat, "COMPLETED", "All good."));
-        String delivery = GitHubPayloads.newDelivery();
-
-        GitHubPayloads.deliver(fx.url(), "issue_comment", delivery, GitHubPayloads.command("/qa smoke test"));
-        DescribeExecutionResponse end = fx.awaitEnd("github-" + delivery);
+        var answer = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(), GitHubPayloads.command("/qa smoke test"));
+        DescribeExecutionResponse end = fx.awaitEnd(GitHubPayloads.runId(answer));
 
         assertThat(end.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        // two 503s retried by the state machine, two good polls, one read by the reply
-        assertThat(json(end.output()).path("polls").asInt()).isEqualTo(2);
+        // two 503s retried by the state machine, two good looks, one read by the reply
+        assertThat(json(end.output()).path("poll").path("polls").asInt()).isEqualTo(2);
         fx.fakes.qatech.verify(5, getRequestedFor(urlPathEqualTo("/v1/chat/" + chat)));
         List<LoggedRequest> edits = fx.fakes.github.findAll(patchRequestedFor(urlPathEqualTo(STATUS_COMMENT)));
         assertThat(edits).hasSize(1);
@@ -95,13 +92,11 @@ class GitHubFlowIT {
         String chat = "chat_gone1";
         Stubs.chatStarted(fx.fakes.qatech, chat);
         Stubs.chatPolls(fx.fakes.qatech, chat, new Stubs.Answer(404, "{\"message\": \"Conversation not found\"}"));
-        String delivery = GitHubPayloads.newDelivery();
-
-        GitHubPayloads.deliver(fx.url(), "issue_comment", delivery, GitHubPayloads.command("/qa check the cart"));
-        DescribeExecutionResponse end = fx.awaitEnd("github-" + delivery);
+        var answer = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(), GitHubPayloads.command("/qa check the cart"));
+        DescribeExecutionResponse end = fx.awaitEnd(GitHubPayloads.runId(answer));
 
         assertThat(end.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        assertThat(json(end.output()).path("outcome").asText()).isEqualTo("ERROR");
+        assertThat(json(end.output()).path("reply").path("outcome").asText()).isEqualTo("ERROR");
         fx.fakes.qatech.verify(1, getRequestedFor(urlPathEqualTo("/v1/chat/" + chat)));   // a 404 is not retried
         List<LoggedRequest> edits = fx.fakes.github.findAll(patchRequestedFor(urlPathEqualTo(STATUS_COMMENT)));
         assertThat(edits).hasSize(1);
@@ -131,7 +126,7 @@ class GitHubFlowIT {
             bodies.add(f.get().body());
         }
         pool.shutdown();
-        fx.awaitEnd("github-" + delivery);
+        fx.awaitEnd("github-c" + json(new String(body, StandardCharsets.UTF_8)).path("comment").path("id").asText());
 
         assertThat(statuses).containsExactlyInAnyOrder(202, 200, 200, 200);
         assertThat(bodies.stream().filter(b -> b.contains("already handled")).count()).isEqualTo(3);
@@ -141,7 +136,7 @@ class GitHubFlowIT {
     }
 
     @Test
-    void aDeliveryThatFailedHalfwayIsNotTakenForADuplicateWhenRedelivered() throws Exception {
+    void aRedeliveryOfTheSameCommentStartsNothingAndAGitHubHiccupOnThePrLookupIsRetriedByTheRun() throws Exception {
         fx.fakes.github.stubFor(get(urlPathEqualTo("/repos/acme/shop/pulls/7")).inScenario("github-down")
                 .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
                 .willReturn(aResponse().withStatus(502)).willSetStateTo("github-up"));
@@ -149,15 +144,20 @@ class GitHubFlowIT {
         Stubs.chatStarted(fx.fakes.qatech, chat);
         Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.finished(chat, "COMPLETED", "Worked the second time."));
         String delivery = GitHubPayloads.newDelivery();
+        var command = GitHubPayloads.command("/qa check the cart");
 
-        var first = GitHubPayloads.deliver(fx.url(), "issue_comment", delivery, GitHubPayloads.command("/qa check the cart"));
-        var redelivered = GitHubPayloads.deliver(fx.url(), "issue_comment", delivery, GitHubPayloads.command("/qa check the cart"));
+        var first = GitHubPayloads.deliver(fx.url(), "issue_comment", delivery, command);
+        var redelivered = GitHubPayloads.deliver(fx.url(), "issue_comment", delivery, command);
+        var underAnotherId = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(), command);
 
-        assertThat(first.statusCode()).isEqualTo(500);
-        assertThat(json(first.body()).path("error").asText()).contains("redeliver");
-        assertThat(redelivered.statusCode()).isEqualTo(202);
-        assertThat(fx.awaitEnd("github-" + delivery).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(redelivered.statusCode()).isEqualTo(200);
+        assertThat(json(redelivered.body()).path("ignored").asText()).contains("already handled");
+        assertThat(underAnotherId.statusCode()).isEqualTo(200);
+        assertThat(fx.awaitEnd(GitHubPayloads.runId(first)).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        fx.fakes.github.verify(2, getRequestedFor(urlPathEqualTo("/repos/acme/shop/pulls/7")));   // the 502, then the retry
         fx.fakes.qatech.verify(1, postRequestedFor(urlPathEqualTo("/v1/chat")));
+        fx.fakes.github.verify(1, postRequestedFor(urlPathEqualTo(COMMENTS)));
         fx.fakes.github.verify(1, patchRequestedFor(urlPathEqualTo(STATUS_COMMENT)));
     }
 
@@ -168,10 +168,9 @@ class GitHubFlowIT {
         assertThat(longText.length()).isGreaterThan(70_000);
         Stubs.chatStarted(fx.fakes.qatech, chat);
         Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.finished(chat, "COMPLETED", longText));
-        String delivery = GitHubPayloads.newDelivery();
-
-        GitHubPayloads.deliver(fx.url(), "issue_comment", delivery, GitHubPayloads.command("/qa describe everything"));
-        fx.awaitEnd("github-" + delivery);
+        var answer = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(),
+                GitHubPayloads.command("/qa describe everything"));
+        fx.awaitEnd(GitHubPayloads.runId(answer));
 
         List<LoggedRequest> edits = fx.fakes.github.findAll(patchRequestedFor(urlPathEqualTo(STATUS_COMMENT)));
         assertThat(edits).hasSize(1);
@@ -186,44 +185,77 @@ class GitHubFlowIT {
     void tellsThePrInWordsWhenQaTechRejectsTheKey() throws Exception {
         fx.fakes.qatech.stubFor(post(urlPathEqualTo("/v1/chat")).willReturn(aResponse().withStatus(401)
                 .withHeader("Content-Type", "application/json").withBody("{\"message\": \"Invalid API key\"}")));
-        String delivery = GitHubPayloads.newDelivery();
 
-        HttpResponse<String> answer = GitHubPayloads.deliver(fx.url(), "issue_comment", delivery, GitHubPayloads.command("/qa check login"));
+        HttpResponse<String> answer = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(),
+                GitHubPayloads.command("/qa check login"));
+        DescribeExecutionResponse end = fx.awaitEnd(GitHubPayloads.runId(answer));
 
-        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.statusCode()).isEqualTo(202);
+        assertThat(end.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(json(end.output()).path("reply").path("outcome").asText()).isEqualTo("NOT_STARTED");
         fx.fakes.qatech.verify(1, postRequestedFor(urlPathEqualTo("/v1/chat")));
+        // no conversation, so no status comment: the final word is one new comment
         List<LoggedRequest> posted = fx.fakes.github.findAll(postRequestedFor(urlPathEqualTo(COMMENTS)));
         assertThat(posted).hasSize(1);
+        fx.fakes.github.verify(0, patchRequestedFor(urlPathMatching("/repos/acme/shop/issues/comments/\\d+")));
         assertThat(json(posted.get(0).getBodyAsString()).path("body").asText())
                 .contains("QA.tech rejected the API key (401)", "Invalid API key", "QATECH_API_KEY")
                 .doesNotContain("it-qatech-key");
-        assertThat(fx.sfn.listExecutions(r -> r.stateMachineArn(fx.stack.stateMachineArn())).executions())
-                .noneMatch(e -> e.name().equals("github-" + delivery));
+        assertThat(reactions()).containsExactly("eyes", "confused");
     }
 
     @Test
-    void retriesQaTech503OnStartThenReportsIt() throws Exception {
+    void aQaTech503OnStartIsNeverSentAgainAndTheReplySaysTheConversationMayExist() throws Exception {
         fx.fakes.qatech.stubFor(post(urlPathEqualTo("/v1/chat")).willReturn(aResponse().withStatus(503).withHeader("Retry-After", "0")
                 .withHeader("Content-Type", "application/json").withBody("{\"message\": \"maintenance\"}")));
-        String delivery = GitHubPayloads.newDelivery();
 
-        HttpResponse<String> answer = GitHubPayloads.deliver(fx.url(), "issue_comment", delivery, GitHubPayloads.command("/qa check login"));
+        HttpResponse<String> answer = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(),
+                GitHubPayloads.command("/qa check login"));
+        DescribeExecutionResponse end = fx.awaitEnd(GitHubPayloads.runId(answer));
 
-        assertThat(answer.statusCode()).isEqualTo(200);
-        fx.fakes.qatech.verify(3, postRequestedFor(urlPathEqualTo("/v1/chat")));
-        assertThat(json(fx.fakes.github.findAll(postRequestedFor(urlPathEqualTo(COMMENTS))).get(0).getBodyAsString())
-                .path("body").asText()).contains("QA.tech is having trouble (503)");
+        assertThat(answer.statusCode()).isEqualTo(202);
+        assertThat(json(end.output()).path("reply").path("outcome").asText()).isEqualTo("NOT_STARTED");
+        fx.fakes.qatech.verify(1, postRequestedFor(urlPathEqualTo("/v1/chat")));   // a 5xx may have created it: never repeated
+        List<LoggedRequest> posted = fx.fakes.github.findAll(postRequestedFor(urlPathEqualTo(COMMENTS)));
+        assertThat(posted).hasSize(1);
+        assertThat(json(posted.get(0).getBodyAsString()).path("body").asText())
+                .contains("QA.tech answered 503", "may have started the conversation", "does not send it twice");
+    }
+
+    @Test
+    void aStartQaTechTurnedAwayUnprocessedIsSentAgainAndStartsOneConversation() throws Exception {
+        String chat = "chat_429then1";
+        fx.fakes.qatech.stubFor(post(urlPathEqualTo("/v1/chat")).inScenario("busy").whenScenarioStateIs(
+                        com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED).willSetStateTo("less busy")
+                .willReturn(aResponse().withStatus(429).withHeader("Content-Type", "application/json").withBody("{\"message\": \"slow down\"}")));
+        fx.fakes.qatech.stubFor(post(urlPathEqualTo("/v1/chat")).inScenario("busy").whenScenarioStateIs("less busy")
+                .willReturn(aResponse().withStatus(202).withHeader("Content-Type", "application/json").withBody(Stubs.conversation(chat, ""))));
+        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.finished(chat, "COMPLETED", "Fine after the wait."));
+
+        HttpResponse<String> answer = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(),
+                GitHubPayloads.command("/qa check login"));
+        DescribeExecutionResponse end = fx.awaitEnd(GitHubPayloads.runId(answer));
+
+        assertThat(json(end.output()).path("reply").path("outcome").asText()).isEqualTo("COMPLETED");
+        fx.fakes.qatech.verify(2, postRequestedFor(urlPathEqualTo("/v1/chat")));   // the 429, then the one that started it
+        fx.fakes.github.verify(1, postRequestedFor(urlPathEqualTo(COMMENTS)));
+        fx.fakes.github.verify(1, patchRequestedFor(urlPathEqualTo(STATUS_COMMENT)));
     }
 
     @Test
     void answersHelpWithTheSyntaxAndTheSettingsInForce() throws Exception {
         HttpResponse<String> answer = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(),
                 GitHubPayloads.command("/qa help"));
+        fx.awaitEnd(GitHubPayloads.runId(answer));
 
-        assertThat(answer.statusCode()).isEqualTo(200);
-        String help = json(fx.fakes.github.findAll(postRequestedFor(urlPathEqualTo(COMMENTS))).get(0).getBodyAsString()).path("body").asText();
+        assertThat(answer.statusCode()).isEqualTo(202);
+        assertThat(json(answer.body()).path("command").asText()).isEqualTo("help");
+        List<LoggedRequest> posted = fx.fakes.github.findAll(postRequestedFor(urlPathEqualTo(COMMENTS)));
+        assertThat(posted).hasSize(1);
+        String help = json(posted.get(0).getBodyAsString()).path("body").asText();
         assertThat(help).contains("/qa <what to test>", "--url", "COLLABORATOR, MEMBER, OWNER", "gives up after 5 min",
                 ".github/qa-bridge.yml");
+        assertThat(reactions()).containsExactly("eyes");
         fx.fakes.qatech.verify(0, postRequestedFor(urlPathEqualTo("/v1/chat")));
     }
 
@@ -234,17 +266,22 @@ class GitHubFlowIT {
 
         HttpResponse<String> answer = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(),
                 GitHubPayloads.command("/qa check the cart"));
+        DescribeExecutionResponse end = fx.awaitEnd(GitHubPayloads.runId(answer));
 
-        assertThat(answer.statusCode()).isEqualTo(200);
-        String text = json(fx.fakes.github.findAll(postRequestedFor(urlPathEqualTo(COMMENTS))).get(0).getBodyAsString()).path("body").asText();
-        assertThat(text).contains("--url", "deployment", "PREVIEW_URL_TEMPLATE", "No QA.tech conversation was started");
+        assertThat(answer.statusCode()).isEqualTo(202);
+        assertThat(json(end.output()).path("reply").path("outcome").asText()).isEqualTo("NO_PREVIEW");
+        List<LoggedRequest> posted = fx.fakes.github.findAll(postRequestedFor(urlPathEqualTo(COMMENTS)));
+        assertThat(posted).hasSize(1);
+        assertThat(json(posted.get(0).getBodyAsString()).path("body").asText())
+                .contains("--url", "deployment", "PREVIEW_URL_TEMPLATE", "No QA.tech conversation was started");
         fx.fakes.qatech.verify(0, postRequestedFor(urlPathEqualTo("/v1/chat")));
     }
 
     @Test
     void reactsConfusedToAnUntrustedCommenterAndRunsNothing() throws Exception {
-        HttpResponse<String> answer = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(),
-                GitHubPayloads.comment("created", "/qa check the cart", "CONTRIBUTOR", true, "User"));
+        var comment = GitHubPayloads.comment("created", "/qa check the cart", "CONTRIBUTOR", true, "User");
+        HttpResponse<String> answer = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(), comment);
+        fx.awaitEnd("github-c" + GitHubPayloads.commentId(comment));
 
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(json(answer.body()).path("ignored").asText()).contains("CONTRIBUTOR");

@@ -20,7 +20,8 @@ final class GitHubPayloads {
     static final String REPO = "acme/shop";
     static final long PR = 7;
     static final String SHA = "6dcb09b5b57875f334f61aebed695e2e4193db5e";
-    static final long COMMENT_ID = 1_234_567;
+    /** Comment ids: a fresh one per comment, since the bridge runs each comment at most once. */
+    private static final java.util.concurrent.atomic.AtomicLong COMMENT_IDS = new java.util.concurrent.atomic.AtomicLong(1_234_567);
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -37,7 +38,7 @@ final class GitHubPayloads {
             issue.putObject("pull_request").put("url", "https://api.github.com/repos/" + REPO + "/pulls/" + PR);
         }
         ObjectNode comment = p.putObject("comment");
-        comment.put("id", COMMENT_ID);
+        comment.put("id", COMMENT_IDS.getAndIncrement());
         comment.put("body", body);
         comment.put("author_association", association);
         comment.putObject("user").put("login", "octocat").put("type", senderType);
@@ -48,6 +49,16 @@ final class GitHubPayloads {
         repo.putObject("owner").put("login", "acme");
         p.putObject("sender").put("login", senderType.equals("Bot") ? "some-bot[bot]" : "octocat").put("type", senderType);
         return p;
+    }
+
+    /** The id of the comment in {@code payload}. */
+    static long commentId(ObjectNode payload) {
+        return payload.path("comment").path("id").asLong();
+    }
+
+    /** The run the webhook said it started ({@code run} in its answer). */
+    static String runId(HttpResponse<String> answer) {
+        return Scenarios.json(answer.body()).path("run").asText();
     }
 
     static ObjectNode command(String body) {

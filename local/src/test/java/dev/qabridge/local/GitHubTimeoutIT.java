@@ -27,14 +27,12 @@ class GitHubTimeoutIT {
         Stubs.github(fx.fakes.github, "https://pr-7.preview.example.com");
         Stubs.chatStarted(fx.fakes.qatech, chat);
         Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.running(chat));
-        String delivery = GitHubPayloads.newDelivery();
-
-        GitHubPayloads.deliver(fx.url(), "issue_comment", delivery, GitHubPayloads.command("/qa explore everything"));
-        DescribeExecutionResponse end = fx.awaitEnd("github-" + delivery);
+        var answer = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(), GitHubPayloads.command("/qa explore everything"));
+        DescribeExecutionResponse end = fx.awaitEnd(GitHubPayloads.runId(answer));
 
         assertThat(end.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        assertThat(JsonHttp.JSON.readTree(end.output()).path("outcome").asText()).isEqualTo("TIMED_OUT");
-        assertThat(JsonHttp.JSON.readTree(end.output()).path("polls").asInt()).isGreaterThanOrEqualTo(2);
+        assertThat(JsonHttp.JSON.readTree(end.output()).path("reply").path("outcome").asText()).isEqualTo("TIMED_OUT");
+        assertThat(JsonHttp.JSON.readTree(end.output()).path("poll").path("polls").asInt()).isGreaterThanOrEqualTo(2);
         List<LoggedRequest> edits = fx.fakes.github.findAll(patchRequestedFor(urlPathMatching("/repos/acme/shop/issues/comments/\\d+")));
         assertThat(edits).hasSize(1);
         assertThat(JsonHttp.JSON.readTree(edits.get(0).getBodyAsString()).path("body").asText())

@@ -61,15 +61,16 @@ class GitLabFlowIT {
         Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.onlyUserMessage(chat), Stubs.running(chat),
                 Stubs.finished(chat, "COMPLETED", "The cart total updated from $20 to $35 after adding a second item. ✅"));
         String delivery = GitLabPayloads.newDelivery();
+        ObjectNode command = GitLabPayloads.command("/qa check that the cart total updates --url https://mr-7.review.example.dev");
 
-        HttpResponse<String> answer = GitLabPayloads.deliver(fx.url(), delivery,
-                GitLabPayloads.command("/qa check that the cart total updates --url https://mr-7.review.example.dev"));
+        HttpResponse<String> answer = GitLabPayloads.deliver(fx.url(), delivery, command);
 
         assertThat(answer.statusCode()).isEqualTo(202);
-        assertThat(json(answer.body()).path("conversation").asText()).isEqualTo(chat);
-        DescribeExecutionResponse end = fx.awaitEnd("gitlab-" + delivery);
+        assertThat(json(answer.body()).path("run").asText()).isEqualTo("gitlab-n" + GitLabPayloads.noteId(command));
+        DescribeExecutionResponse end = fx.awaitEnd(GitLabPayloads.runId(answer));
         assertThat(end.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        assertThat(json(end.output()).path("outcome").asText()).isEqualTo("COMPLETED");
+        assertThat(json(end.output()).path("reply").path("outcome").asText()).isEqualTo("COMPLETED");
+        assertThat(json(end.output()).path("conversation").path("id").asText()).isEqualTo(chat);
 
         // QA.tech: one conversation aimed at --url, with the MR as context.
         List<LoggedRequest> starts = fx.fakes.qatech.findAll(postRequestedFor(urlPathEqualTo("/v1/chat")));
@@ -114,7 +115,7 @@ class GitLabFlowIT {
         String delivery = GitLabPayloads.newDelivery();
 
         HttpResponse<String> answer = GitLabPayloads.deliver(fx.url(), delivery, GitLabPayloads.command("/qa check the cart"));
-        fx.awaitEnd("gitlab-" + delivery);
+        fx.awaitEnd(GitLabPayloads.runId(answer));
 
         assertThat(answer.statusCode()).isEqualTo(202);
         assertThat(json(fx.fakes.qatech.findAll(postRequestedFor(urlPathEqualTo("/v1/chat"))).get(0).getBodyAsString())
@@ -136,7 +137,7 @@ class GitLabFlowIT {
 
         HttpResponse<String> answer = GitLabPayloads.deliver(fx.url(), delivery,
                 GitLabPayloads.inThread(GitLabPayloads.command("/qa check the cart"), "DiffNote"));
-        DescribeExecutionResponse end = fx.awaitEnd("gitlab-" + delivery);
+        DescribeExecutionResponse end = fx.awaitEnd(GitLabPayloads.runId(answer));
 
         assertThat(answer.statusCode()).isEqualTo(202);
         assertThat(end.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
@@ -164,11 +165,11 @@ class GitLabFlowIT {
         Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.running(chat), Stubs.finished(chat, "FAILED", "I could not log in: the login form returned 500."));
         String delivery = GitLabPayloads.newDelivery();
 
-        GitLabPayloads.deliver(fx.url(), delivery, GitLabPayloads.command("/qa log in and buy a hat --url https://mr-7.example.dev"));
-        DescribeExecutionResponse end = fx.awaitEnd("gitlab-" + delivery);
+        var answer = GitLabPayloads.deliver(fx.url(), delivery, GitLabPayloads.command("/qa log in and buy a hat --url https://mr-7.example.dev"));
+        DescribeExecutionResponse end = fx.awaitEnd(GitLabPayloads.runId(answer));
 
         assertThat(end.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        assertThat(json(end.output()).path("outcome").asText()).isEqualTo("FAILED");
+        assertThat(json(end.output()).path("reply").path("outcome").asText()).isEqualTo("FAILED");
         fx.fakes.gitlab.verify(1, postRequestedFor(urlPathEqualTo(NOTES)));
         List<LoggedRequest> edits = fx.fakes.gitlab.findAll(putRequestedFor(urlPathEqualTo(STATUS_NOTE)));
         assertThat(edits).hasSize(1);
@@ -182,7 +183,8 @@ class GitLabFlowIT {
         Stubs.chatStarted(fx.fakes.qatech, chat);
         Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.finished(chat, "COMPLETED", "Done once."));
         String delivery = GitLabPayloads.newDelivery();
-        byte[] body = GitLabPayloads.bytes(GitLabPayloads.command("/qa check checkout --url https://mr-7.example.dev"));
+        ObjectNode command = GitLabPayloads.command("/qa check checkout --url https://mr-7.example.dev");
+        byte[] body = GitLabPayloads.bytes(command);
 
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Callable<HttpResponse<String>>> copies = new ArrayList<>();
@@ -197,7 +199,7 @@ class GitLabFlowIT {
             bodies.add(f.get().body());
         }
         pool.shutdown();
-        fx.awaitEnd("gitlab-" + delivery);
+        fx.awaitEnd("gitlab-n" + GitLabPayloads.noteId(command));
 
         assertThat(statuses).containsExactlyInAnyOrder(202, 200, 200, 200);
         assertThat(bodies.stream().filter(b -> b.contains("already handled")).count()).isEqualTo(3);
@@ -209,10 +211,13 @@ class GitLabFlowIT {
 
     @Test
     void ignoresReportersAndNonMembersWithoutRunningOrWritingANote() throws Exception {
-        var reporter = GitLabPayloads.deliver(fx.url(), GitLabPayloads.newDelivery(),
-                GitLabPayloads.note("create", "/qa check the cart", "MergeRequest", false, GitLabPayloads.REPORTER_ID, GitLabPayloads.REPORTER));
-        var outsider = GitLabPayloads.deliver(fx.url(), GitLabPayloads.newDelivery(),
-                GitLabPayloads.note("create", "/qa check the cart", "MergeRequest", false, GitLabPayloads.OUTSIDER_ID, "mallory"));
+        ObjectNode byReporter = GitLabPayloads.note("create", "/qa check the cart", "MergeRequest", false, GitLabPayloads.REPORTER_ID,
+                GitLabPayloads.REPORTER);
+        ObjectNode byOutsider = GitLabPayloads.note("create", "/qa check the cart", "MergeRequest", false, GitLabPayloads.OUTSIDER_ID, "mallory");
+        var reporter = GitLabPayloads.deliver(fx.url(), GitLabPayloads.newDelivery(), byReporter);
+        fx.awaitEnd("gitlab-n" + GitLabPayloads.noteId(byReporter));   // its run only awards 😕
+        var outsider = GitLabPayloads.deliver(fx.url(), GitLabPayloads.newDelivery(), byOutsider);
+        fx.awaitEnd("gitlab-n" + GitLabPayloads.noteId(byOutsider));
 
         assertThat(reporter.statusCode()).isEqualTo(200);
         assertThat(json(reporter.body()).path("ignored").asText()).contains("rita", "access level 20", "QA_GITLAB_MIN_ACCESS_LEVEL 30");
@@ -300,8 +305,9 @@ class GitLabFlowIT {
         headers.put("X-Gitlab-Token", GitLabPayloads.SECRET);   // a good token must not carry a tampered body
         var forged = GitLabPayloads.send(fx.url(), "Note Hook", other, tampered, headers);
 
-        assertThat(signed.statusCode()).isEqualTo(200);
-        assertThat(json(signed.body()).path("help").asText()).isEqualTo("posted");
+        assertThat(signed.statusCode()).isEqualTo(202);
+        assertThat(json(signed.body()).path("command").asText()).isEqualTo("help");
+        fx.awaitEnd(GitLabPayloads.runId(signed));
         assertThat(body(fx.fakes.gitlab.findAll(postRequestedFor(urlPathEqualTo(NOTES))).get(0)))
                 .contains("merge request", "access level ≥ 30", "/qa <what to test>");
         assertThat(forged.statusCode()).isEqualTo(401);
@@ -314,7 +320,8 @@ class GitLabFlowIT {
     /** What the GitLab fake received, oldest first, as "METHOD /path?query". */
     private static List<String> gitlabRequests() {
         List<String> requests = new ArrayList<>(fx.fakes.gitlab.getAllServeEvents().stream()
-                .map(e -> e.getRequest().getMethod() + " " + e.getRequest().getUrl()).toList());
+                .map(e -> e.getRequest().getMethod() + " " + e.getRequest().getUrl().replaceAll("/notes/\\d+/award_emoji", "/notes/{note}/award_emoji"))
+                .toList());
         java.util.Collections.reverse(requests);   // WireMock lists the newest first
         return requests;
     }
@@ -322,7 +329,7 @@ class GitLabFlowIT {
     /** The emoji awarded on the command note, oldest first. */
     private static List<String> awards() {
         List<String> names = new ArrayList<>(fx.fakes.gitlab.getAllServeEvents().stream()
-                .filter(e -> e.getRequest().getUrl().equals(AWARDS))
+                .filter(e -> e.getRequest().getUrl().matches(NOTES + "/\\d+/award_emoji"))
                 .map(e -> json(e.getRequest().getBodyAsString()).path("name").asText()).toList());
         java.util.Collections.reverse(names);
         return names;

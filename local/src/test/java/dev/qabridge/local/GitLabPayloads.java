@@ -29,7 +29,8 @@ final class GitLabPayloads {
     static final long PROJECT_ID = 42;
     static final String PATH = "acme/shop";
     static final long MR_IID = 7;
-    static final long NOTE_ID = 1244;
+    /** Note ids: a fresh one per note, since the bridge runs each note at most once. */
+    private static final java.util.concurrent.atomic.AtomicLong NOTE_IDS = new java.util.concurrent.atomic.AtomicLong(1244);
     static final String SHA = "562e173be03b8ff2efb05345d12df18815438a4b";
     static final String BRANCH = "feature/cart-totals";
     static final String DISCUSSION_ID = "6a9c1750b37d513a43987b574953fceb50b03ce7";
@@ -65,7 +66,8 @@ final class GitLabPayloads {
         p.putObject("repository").put("name", "shop").put("url", "git@gitlab.example.com:" + PATH + ".git")
                 .put("homepage", "https://gitlab.example.com/" + PATH);
         ObjectNode note = p.putObject("object_attributes");
-        note.put("id", NOTE_ID);
+        long noteId = NOTE_IDS.getAndIncrement();
+        note.put("id", noteId);
         note.put("note", body);
         note.put("noteable_type", noteableType);
         note.put("author_id", userId);
@@ -83,7 +85,7 @@ final class GitLabPayloads {
         switch (noteableType) {
             case "MergeRequest" -> {
                 note.put("noteable_id", 99);
-                note.put("url", "https://gitlab.example.com/" + PATH + "/-/merge_requests/" + MR_IID + "#note_" + NOTE_ID);
+                note.put("url", "https://gitlab.example.com/" + PATH + "/-/merge_requests/" + MR_IID + "#note_" + noteId);
                 ObjectNode mr = p.putObject("merge_request");
                 mr.put("id", 99);
                 mr.put("iid", MR_IID);
@@ -111,6 +113,16 @@ final class GitLabPayloads {
             }
         }
         return p;
+    }
+
+    /** The id of the note in {@code payload}. */
+    static long noteId(ObjectNode payload) {
+        return payload.path("object_attributes").path("id").asLong();
+    }
+
+    /** The run the webhook said it started ({@code run} in its answer). */
+    static String runId(HttpResponse<String> answer) {
+        return Scenarios.json(answer.body()).path("run").asText();
     }
 
     /** A new note on the MR by a Developer. */

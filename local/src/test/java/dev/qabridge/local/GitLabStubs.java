@@ -22,7 +22,8 @@ final class GitLabStubs {
     static final String NOTES = MR + "/notes";
     static final String THREAD_NOTES = MR + "/discussions/" + GitLabPayloads.DISCUSSION_ID + "/notes";
     static final String STATUS_NOTE = NOTES + "/" + STATUS_NOTE_ID;
-    static final String AWARDS = NOTES + "/" + GitLabPayloads.NOTE_ID + "/award_emoji";
+    /** Award emoji on the command's note, as {@code GitLabFlowIT}'s request lists show it (the note id folded to {note}). */
+    static final String AWARDS = NOTES + "/{note}/award_emoji";
     static final String DEPLOYMENTS = API + "/deployments";
 
     private GitLabStubs() {}
@@ -46,7 +47,7 @@ final class GitLabStubs {
         gl.stubFor(put(urlPathMatching(NOTES + "/\\d+")).willReturn(okJson(note(null))));
         gl.stubFor(post(urlPathMatching(NOTES + "/\\d+/award_emoji")).willReturn(created("""
                 {"id": 4649, "name": "eyes", "user": {"id": 26, "username": "project_42_bot_3f0c1a"},
-                 "awardable_id": %d, "awardable_type": "Note"}""".formatted(GitLabPayloads.NOTE_ID))));
+                 "awardable_id": 1244, "awardable_type": "Note"}""")));
     }
 
     /** No deployment at all: GitLab answers an empty list. */

@@ -85,12 +85,14 @@ class LocalStackIT implements BridgeUnderTest {
         env.put("GITHUB_TOKEN", "it-github-token");
         env.put("GITHUB_WEBHOOK_SECRET", GitHubPayloads.SECRET);
         env.put("QA_POLL_SECONDS", "1");
-        env.put("QA_POLL_MAX_SECONDS", "1");
+        env.put("QA_POLL_WINDOW_SECONDS", "5");
         env.put("TABLE_NAME", LocalStack.TABLE);
         String poller = function("PollerFunction", "dev.qabridge.poller.PollerHandler::handleRequest", code, env);
-        String reply = function("ReplyFunction", "dev.qabridge.reply.ReplyHandler::handleRequest", code, env);
+        // the actions function stops superseded runs by the state machine's ARN, known before it exists (as in the template)
+        env.put("STATE_MACHINE_ARN", "arn:aws:states:" + LOCALSTACK.getRegion() + ":000000000000:stateMachine:qa-bridge");
+        String actions = function("ActionsFunction", "dev.qabridge.actions.ActionsHandler::handleRequest", code, env);
         String definition = Files.readString(LocalStack.root().resolve("statemachine/qa-bridge.asl.json"))
-                .replace("${PollerFunctionArn}", poller).replace("${ReplyFunctionArn}", reply);
+                .replace("${PollerFunctionArn}", poller).replace("${ActionsFunctionArn}", actions);
         stateMachineArn = sfn.createStateMachine(r -> r.name("qa-bridge").definition(definition)
                 .roleArn("arn:aws:iam::000000000000:role/qa-bridge")).stateMachineArn();
         env.put("STATE_MACHINE_ARN", stateMachineArn);
@@ -137,7 +139,7 @@ class LocalStackIT implements BridgeUnderTest {
 
     private static String function(String name, String handler, SdkBytes code, Map<String, String> env) {
         String arn = lambda.createFunction(f -> f.functionName(name).runtime(Runtime.JAVA21).handler(handler)
-                .role("arn:aws:iam::000000000000:role/qa-bridge").code(c -> c.zipFile(code)).timeout(30).memorySize(1024)
+                .role("arn:aws:iam::000000000000:role/qa-bridge").code(c -> c.zipFile(code)).timeout(150).memorySize(1024)
                 .environment(e -> e.variables(env))).functionArn();
         lambda.waiter().waitUntilFunctionActiveV2(w -> w.functionName(name));
         return arn;

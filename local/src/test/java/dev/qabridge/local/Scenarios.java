@@ -22,7 +22,7 @@ final class Scenarios {
     static final String PREVIEW = "https://shop-git-feature-cart-totals-acme.vercel.app";
     static final String COMMENTS = "/repos/acme/shop/issues/7/comments";
     static final String STATUS_COMMENT = "/repos/acme/shop/issues/comments/" + Stubs.STATUS_COMMENT_ID;
-    static final String REACTIONS = "/repos/acme/shop/issues/comments/" + GitHubPayloads.COMMENT_ID + "/reactions";
+    static final String REACTIONS = "/repos/acme/shop/issues/comments/\\d+/reactions";
 
     private Scenarios() {}
 
@@ -38,15 +38,16 @@ final class Scenarios {
         Stubs.chatPolls(fakes.qatech, chat, Stubs.onlyUserMessage(chat), Stubs.running(chat),
                 Stubs.finished(chat, "COMPLETED", "The cart total updated from $20 to $35 after adding a second item. ✅"));
         String delivery = GitHubPayloads.newDelivery();
+        var command = GitHubPayloads.command("/qa check that the cart total updates");
 
-        BridgeUnderTest.Delivered answer = bridge.deliverGitHub("issue_comment", delivery,
-                GitHubPayloads.command("/qa check that the cart total updates"));
+        BridgeUnderTest.Delivered answer = bridge.deliverGitHub("issue_comment", delivery, command);
 
         assertThat(answer.status()).isEqualTo(202);
-        assertThat(json(answer.body()).path("conversation").asText()).isEqualTo(chat);
-        DescribeExecutionResponse end = bridge.awaitEnd("github-" + delivery);
+        assertThat(json(answer.body()).path("run").asText()).isEqualTo("github-c" + GitHubPayloads.commentId(command));
+        DescribeExecutionResponse end = bridge.awaitEnd(json(answer.body()).path("run").asText());
         assertThat(end.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        assertThat(json(end.output()).path("outcome").asText()).isEqualTo("COMPLETED");
+        assertThat(json(end.output()).path("reply").path("outcome").asText()).isEqualTo("COMPLETED");
+        assertThat(json(end.output()).path("conversation").path("id").asText()).isEqualTo(chat);
 
         // QA.tech got one conversation, aimed at the deployment's URL, with the PR as context.
         List<LoggedRequest> starts = fakes.qatech.findAll(postRequestedFor(urlPathEqualTo("/v1/chat")));
@@ -59,8 +60,8 @@ final class Scenarios {
         JsonNode override = chatRequest.path("applicationOverrides").get(0);
         assertThat(override.path("applicationShortId").asText()).isEqualTo("app_shop");
         assertThat(override.path("environment").path("url").asText()).isEqualTo(PREVIEW);
-        // three polls, then the reply reads the answer once
-        assertThat(json(end.output()).path("polls").asInt()).isEqualTo(3);
+        // three looks, then the reply reads the answer once
+        assertThat(json(end.output()).path("poll").path("polls").asInt()).isEqualTo(3);
         fakes.qatech.verify(4, getRequestedFor(urlPathEqualTo("/v1/chat/" + chat)).withQueryParam("limit", equalTo("20")));
 
         // GitHub: eyes, one status comment, edited once with the answer, then a rocket.

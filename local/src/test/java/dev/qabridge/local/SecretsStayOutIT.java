@@ -42,15 +42,17 @@ class SecretsStayOutIT {
         Stubs.chatStarted(fx.fakes.qatech, "chat_secret1");
         Stubs.chatPolls(fx.fakes.qatech, "chat_secret1", Stubs.running("chat_secret1"), Stubs.finished("chat_secret1", "COMPLETED", "ok"));
         String delivery = GitHubPayloads.newDelivery();
-        GitHubPayloads.deliver(fx.url(), "issue_comment", delivery, GitHubPayloads.command("/qa check the cart"));
-        GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(), GitHubPayloads.command("/qa help"));
-        fx.awaitEnd("github-" + delivery);
+        String run = GitHubPayloads.runId(GitHubPayloads.deliver(fx.url(), "issue_comment", delivery, GitHubPayloads.command("/qa check the cart")));
+        String help = GitHubPayloads.runId(GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(),
+                GitHubPayloads.command("/qa help")));
+        fx.awaitEnd(run);
+        fx.awaitEnd(help);
 
         // the agent, and only the agent, gets the bypass
         String agentUrl = Scenarios.json(fx.fakes.qatech.findAll(postRequestedFor(urlPathEqualTo("/v1/chat"))).get(0).getBodyAsString())
                 .path("applicationOverrides").get(0).path("environment").path("url").asText();
         assertThat(agentUrl).isEqualTo(Scenarios.PREVIEW + "?x-vercel-protection-bypass=it-vercel-bypass&x-vercel-set-bypass-cookie=true");
-        String arn = fx.executionArn("github-" + delivery);
+        String arn = fx.executionArn(run);
         String execution = fx.sfn.describeExecution(r -> r.executionArn(arn)).input()
                 + fx.sfn.getExecutionHistory(r -> r.executionArn(arn)).events().toString();
         String comments = String.join("\n", fx.fakes.github.getAllServeEvents().stream()

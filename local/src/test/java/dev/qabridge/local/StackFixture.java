@@ -98,7 +98,7 @@ final class StackFixture implements BridgeUnderTest, AutoCloseable, BeforeAllCal
         settings.put("GITLAB_WEBHOOK_SECRET", GitLabPayloads.SECRET);
         settings.put("GITLAB_WEBHOOK_SIGNING_TOKEN", GitLabPayloads.SIGNING_TOKEN);
         settings.put("QA_POLL_SECONDS", "1");
-        settings.put("QA_POLL_MAX_SECONDS", "1");
+        settings.put("QA_POLL_WINDOW_SECONDS", "5");
         settings.put("QA_TIMEOUT_MINUTES", "5");
         return settings;
     }

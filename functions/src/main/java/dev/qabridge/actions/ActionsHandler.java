@@ -1,0 +1,41 @@
+package dev.qabridge.actions;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.qabridge.core.Env;
+import dev.qabridge.flow.Bridge;
+import dev.qabridge.flow.Steps;
+import dev.qabridge.http.JsonHttp;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * Lambda entry for the state machine's side-effect states (acknowledge, answer, resolve, start,
+ * post-status, supersede, reply…). Input {@code {"action", "state", "retry"}}: the step, the run's
+ * state, and the state's retry count; output: that step's result.
+ */
+public final class ActionsHandler implements RequestStreamHandler {
+    private final Steps steps;
+
+    public ActionsHandler() {
+        this(Env.system());
+    }
+
+    public ActionsHandler(Env env) {
+        this(new Bridge(env));
+    }
+
+    public ActionsHandler(Bridge bridge) {
+        this.steps = bridge.steps();
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        JsonNode request = JsonHttp.JSON.readTree(input);
+        JsonNode result = steps.run(request.path("action").asText(), request.path("state"), request.path("retry").asInt(0));
+        JsonHttp.JSON.writeValue(output, result);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.qabridge.core;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the bridge needs of GitHub or GitLab, in the core's words. Both platforms implement it, so
+ * what a command does is decided once; the platform packages only translate events and speak their
+ * REST APIs. Calls throw {@link ApiException} (transient ones as {@link TransientApiError}).
+ */
+public interface CodeHost {
+
+    /** "github" or "gitlab". */
+    String platform();
+
+    /** The PR/MR as it stands now. */
+    PullRequest pullRequest(Origin where);
+
+    /** The URL of the newest successful deployment of the PR/MR's head; empty when there is none. */
+    Optional<String> deployedUrl(Origin where, PullRequest pr);
+
+    /** The numbers of the open PRs/MRs whose head (GitHub) or commits (GitLab) include {@code sha}. */
+    List<Long> openPullRequestsFor(Origin repository, String sha);
+
+    /** The repository settings file's text on {@code defaultBranch} (looked up when blank); empty when there is none. */
+    Optional<String> settingsFile(Origin repository, String defaultBranch);
+
+    /** Where the settings file lives in a repository ({@code .github/qa-bridge.yml}, {@code .gitlab/qa-bridge.yml}). */
+    String settingsPath();
+
+    /** Why {@code who} may not run commands here under {@code settings}; empty when they may. */
+    Optional<String> whyNotTrusted(Origin where, Person who, Settings settings);
+
+    /** The comments of the PR/MR (in its discussion thread when {@code where} names one). */
+    ReviewThread thread(Origin where);
+}

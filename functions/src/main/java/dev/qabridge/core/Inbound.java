@@ -1,0 +1,25 @@
+package dev.qabridge.core;
+
+/**
+ * A webhook delivery, translated by its platform into what the bridge may act on. The platform
+ * packages produce these; what happens next is decided once for both (see the flow's decider).
+ */
+public sealed interface Inbound {
+
+    /** Nothing to do, with the reason (answered 200: GitLab disables hooks that fail). */
+    record Ignored(String reason) implements Inbound {}
+
+    /** GitHub's hook-created ping. */
+    record Ping() implements Inbound {}
+
+    /**
+     * A new comment by a person on a PR/MR that may hold a command. {@code defaultBranch} is the
+     * repository's as the payload named it ("" when it did not).
+     */
+    record Comment(Origin where, Person author, String text, String commentId, String deliveryId, String defaultBranch)
+            implements Inbound {}
+
+    /** A successful deployment of {@code sha} to {@code environment}, reachable at {@code url}. */
+    record Deployment(Origin repository, String deploymentId, String sha, String environment, String url, String deliveryId,
+                      String defaultBranch) implements Inbound {}
+}

@@ -1,0 +1,55 @@
+package dev.qabridge.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Where a run lives: the platform, the repository ({@code owner/name} on GitHub, the path with
+ * namespace on GitLab), GitLab's numeric project id (which its API addresses projects by; empty on
+ * GitHub), the PR/MR number, the thread to answer in (a GitLab discussion; empty otherwise), and the
+ * GitHub App installation whose token speaks for it (0 in token mode).
+ */
+public record Origin(String platform, String repo, String projectId, long number, String discussionId, long installationId) {
+
+    public Origin {
+        projectId = projectId == null ? "" : projectId;
+        discussionId = discussionId == null ? "" : discussionId;
+    }
+
+    public boolean gitlab() {
+        return platform.equals("gitlab");
+    }
+
+    /** How people write the number: {@code #7} on GitHub, {@code !7} on GitLab. */
+    public String reference() {
+        return (gitlab() ? "!" : "#") + number;
+    }
+
+    /** "pull request" or "merge request". */
+    public String noun() {
+        return gitlab() ? "merge request" : "pull request";
+    }
+
+    /** The repository as the platform's API addresses it: GitLab's project id, GitHub's owner/name. */
+    public String repoKey() {
+        return gitlab() ? projectId : repo;
+    }
+
+    /** The same PR/MR, answered in its main thread. */
+    public Origin withoutThread() {
+        return new Origin(platform, repo, projectId, number, "", installationId);
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("platform", platform).put("repo", repo).put("projectId", projectId).put("number", number)
+                .put("discussionId", discussionId).put("installationId", installationId);
+        return o;
+    }
+
+    public static Origin fromJson(JsonNode o) {
+        return new Origin(o.path("platform").asText(), o.path("repo").asText(), o.path("projectId").asText(""),
+                o.path("number").asLong(), o.path("discussionId").asText(""), o.path("installationId").asLong(0));
+    }
+}

@@ -1,0 +1,43 @@
+package dev.qabridge.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * What the webhook decided, as the state machine's input: one execution per accepted command (its
+ * name is {@link #runId}, which carries the dedupe), holding ids and short texts, never a secret.
+ * {@code command} is what the states do: {@code run} (a command run), {@code auto} (a run for a
+ * deployment), {@code help}, {@code invalid} (answered with {@code problem}), {@code refuse} (an
+ * untrusted commenter: a 😕 reaction, nothing else). {@code settingsFile} is the repository's settings
+ * file as read from its default branch ("" when none), so every state applies the same settings.
+ * {@code request} makes each delivery's input unique, so that a second start of the same name is
+ * refused by Step Functions instead of joining the first.
+ */
+public record RunInput(String runId, String command, Origin origin, Ask ask, String problem, String settingsFile,
+                       long deadlineEpochSeconds, int firstWaitSeconds, String request) {
+
+    public static final String RUN = "run";
+    public static final String AUTO = "auto";
+    public static final String HELP = "help";
+    public static final String INVALID = "invalid";
+    public static final String REFUSE = "refuse";
+
+    public ObjectNode toJson() {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("runId", runId).put("command", command);
+        o.set("origin", origin.toJson());
+        o.set("ask", ask.toJson());
+        o.put("problem", problem == null ? "" : problem);
+        o.put("settingsFile", settingsFile == null ? "" : settingsFile);
+        o.putObject("poll").put("deadline", deadlineEpochSeconds).put("waitSeconds", firstWaitSeconds).put("polls", 0);
+        o.put("request", request);
+        return o;
+    }
+
+    public static RunInput fromJson(JsonNode o) {
+        return new RunInput(o.path("runId").asText(), o.path("command").asText(), Origin.fromJson(o.path("origin")),
+                Ask.fromJson(o.path("ask")), o.path("problem").asText(""), o.path("settingsFile").asText(""),
+                o.path("poll").path("deadline").asLong(), o.path("poll").path("waitSeconds").asInt(), o.path("request").asText(""));
+    }
+}

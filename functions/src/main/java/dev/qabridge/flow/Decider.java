@@ -1,0 +1,130 @@
+package dev.qabridge.flow;
+
+import dev.qabridge.core.Ask;
+import dev.qabridge.core.CodeHost;
+import dev.qabridge.core.Command;
+import dev.qabridge.core.CommandParser;
+import dev.qabridge.core.Inbound;
+import dev.qabridge.core.Log;
+import dev.qabridge.core.Origin;
+import dev.qabridge.core.RunInput;
+import dev.qabridge.core.Settings;
+import dev.qabridge.core.Workflow;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the webhook decides for a translated delivery, the same way for GitHub and GitLab: ignore it
+ * (with the reason), or start one run per command (an execution named after the comment, so a second
+ * delivery of the same comment is refused by Step Functions) or per PR of a deployment. It reads (the
+ * settings file, trust, the PRs of a commit) but never writes: every side effect is a state of the run.
+ */
+public final class Decider {
+    private final Settings settings;
+    private final RepoConfig repoConfig;
+    private final Workflow workflow;
+    private final Clock clock;
+    private final CommandParser parser;
+
+    public Decider(Settings settings, RepoConfig repoConfig, Workflow workflow, Clock clock) {
+        this.settings = settings;
+        this.repoConfig = repoConfig;
+        this.workflow = workflow;
+        this.clock = clock;
+        this.parser = new CommandParser(settings.command());
+    }
+
+    public Answer decide(Inbound inbound, CodeHost host, String request) {
+        return switch (inbound) {
+            case Inbound.Ignored i -> Answer.ignored(i.reason());
+            case Inbound.Ping p -> Answer.of(200, "pong", "qa-bridge is listening");
+            case Inbound.Comment c -> comment(c, host, request);
+            case Inbound.Deployment d -> deployment(d, host, request);
+        };
+    }
+
+    private Answer comment(Inbound.Comment c, CodeHost host, String request) {
+        Optional<Command> command = parser.parse(c.text());
+        if (command.isEmpty()) {
+            return Answer.ignored("no " + settings.command() + " command on the comment's first line");
+        }
+        RepoConfig.Loaded loaded = repoConfig.load(host, c.where(), c.defaultBranch(), c.deliveryId());
+        String runId = runId(host.platform(), (c.where().gitlab() ? "n" : "c") + c.commentId());
+        Optional<String> untrusted = host.whyNotTrusted(c.where(), c.author(), loaded.settings());
+        if (untrusted.isPresent()) {
+            Log.info(host.platform() + ".untrusted", c.deliveryId(), null, "run", runId);
+            start(runId, RunInput.REFUSE, c.where(), ask(c, "", ""), untrusted.get(), loaded, request);
+            return Answer.ignored(untrusted.get());
+        }
+        return switch (command.get()) {
+            case Command.Help h -> accepted(runId, start(runId, RunInput.HELP, c.where(), ask(c, "", ""), "", loaded, request), "help");
+            case Command.Invalid i ->
+                    accepted(runId, start(runId, RunInput.INVALID, c.where(), ask(c, "", ""), i.problem(), loaded, request), "invalid");
+            case Command.Run r -> accepted(runId,
+                    start(runId, RunInput.RUN, c.where(), ask(c, r.instructions(), r.url().orElse("")), "", loaded, request), "run");
+        };
+    }
+
+    private Answer deployment(Inbound.Deployment d, CodeHost host, String request) {
+        RepoConfig.Loaded loaded = repoConfig.load(host, d.repository(), d.defaultBranch(), d.deliveryId());
+        Optional<String> notHere = loaded.settings().noAutoRunBecause(d.environment());
+        if (notHere.isPresent()) {
+            return Answer.ignored(notHere.get());
+        }
+        List<Long> numbers = host.openPullRequestsFor(d.repository(), d.sha());
+        if (numbers.isEmpty()) {
+            Log.info(host.platform() + ".autorun_no_pr", d.deliveryId(), null, "sha", d.sha());
+            return Answer.ignored(d.repository().gitlab() ? "no opened merge request contains " + d.sha()
+                    : "no open pull request has " + d.sha());
+        }
+        List<String> started = new ArrayList<>();
+        for (long number : numbers) {
+            Origin where = new Origin(d.repository().platform(), d.repository().repo(), d.repository().projectId(), number, "",
+                    d.repository().installationId());
+            String runId = runId(host.platform(), "d" + d.deploymentId() + "-" + number);
+            Ask ask = new Ask("the " + d.environment() + " deployment", loaded.settings().autoRunMessage(), d.url(), "",
+                    d.deliveryId(), clock.millis(), d.sha(), d.environment().isEmpty() ? "deployment" : d.environment());
+            if (start(runId, RunInput.AUTO, where, ask, "", loaded, request)) {
+                started.add(runId);
+            } else {
+                Log.info(host.platform() + ".autorun_duplicate", d.deliveryId(), null, "run", runId);
+            }
+        }
+        if (started.isEmpty()) {
+            return Answer.ignored("deployment " + d.deploymentId() + " was already tested");
+        }
+        Answer answer = Answer.of(202, "run", started.get(0)).with("command", RunInput.AUTO);
+        if (started.size() > 1) {
+            var runs = answer.body().putArray("runs");
+            started.forEach(runs::add);
+        }
+        return answer;
+    }
+
+    private Ask ask(Inbound.Comment c, String instructions, String url) {
+        return new Ask(c.author().login(), instructions, url, c.commentId(), c.deliveryId(), clock.millis(), "", "");
+    }
+
+    private boolean start(String runId, String command, Origin where, Ask ask, String problem, RepoConfig.Loaded loaded, String request) {
+        Instant now = clock.instant();
+        RunInput input = new RunInput(runId, command, where, ask, problem, loaded.file(),
+                now.plus(loaded.settings().timeout()).getEpochSecond(), loaded.settings().pollSeconds(), request);
+        boolean started = workflow.start(runId, input.toJson());
+        Log.info(started ? "run.started" : "run.duplicate", ask.deliveryId(), null, "run", runId, "command", command);
+        return started;
+    }
+
+    private static Answer accepted(String runId, boolean started, String command) {
+        return started ? Answer.of(202, "run", runId).with("command", command)
+                : Answer.ignored("this comment was already handled (run " + runId + ")");
+    }
+
+    /** A run's id, which is its execution's name: at most 80 of [A-Za-z0-9_-], built from numeric ids only (no folding). */
+    static String runId(String platform, String key) {
+        return platform + "-" + key;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.qabridge.flow;
+
+import dev.qabridge.core.ApiException;
+import dev.qabridge.core.BadDelivery;
+import dev.qabridge.core.CodeHost;
+import dev.qabridge.core.Inbound;
+import dev.qabridge.core.Log;
+import dev.qabridge.core.NotAuthorized;
+import dev.qabridge.core.TransientApiError;
+import dev.qabridge.github.GitHubEvents;
+import dev.qabridge.gitlab.GitLabEvents;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * One webhook request, from raw bytes to an answer: size, route, the platform's translation
+ * (verification, strict parsing), then the shared {@link Decider}. Bad input gets a clear 4xx and
+ * changes nothing; an event the bridge ignores gets a 2xx saying why; only the bridge's own failures
+ * (or a platform that cannot be read right now) answer 5xx, so that a person can redeliver.
+ */
+public final class Webhook {
+    /** Larger bodies are refused before any parsing (GitLab notes reach 1,000,000 characters; API Gateway allows 10 MB). */
+    public static final int MAX_BODY = 2 * 1024 * 1024;
+
+    private final Optional<GitHubEvents> github;
+    private final Optional<GitLabEvents> gitlab;
+    private final Supplier<CodeHost> githubHost;
+    private final Supplier<CodeHost> gitlabHost;
+    private final Decider decider;
+
+    public Webhook(Optional<GitHubEvents> github, Optional<GitLabEvents> gitlab, Supplier<CodeHost> githubHost,
+                   Supplier<CodeHost> gitlabHost, Decider decider) {
+        this.github = github;
+        this.gitlab = gitlab;
+        this.githubHost = githubHost;
+        this.gitlabHost = gitlabHost;
+        this.decider = decider;
+    }
+
+    public Answer handle(String path, Map<String, String> headers, byte[] body, String request) {
+        String delivery = path.equals("/webhooks/gitlab") ? GitLabEvents.deliveryId(headers) : GitHubEvents.deliveryId(headers);
+        if (body.length > MAX_BODY) {
+            Log.warn("webhook.too_large", delivery, null, "bytes", body.length);
+            return Answer.of(413, "error", "the body is " + body.length + " bytes; qa-bridge accepts at most " + MAX_BODY);
+        }
+        try {
+            return switch (path) {
+                case "/webhooks/github" -> github.filter(GitHubEvents::configured)
+                        .map(g -> decide(g.read(headers, body), githubHost, request))
+                        .orElseGet(() -> Answer.unauthorized("GitHub webhooks are not configured: set GITHUB_WEBHOOK_SECRET on the bridge"));
+                case "/webhooks/gitlab" -> gitlab.filter(GitLabEvents::configured)
+                        .map(g -> decide(g.read(headers, body), gitlabHost, request))
+                        .orElseGet(() -> Answer.unauthorized("GitLab webhooks are not configured: set GITLAB_WEBHOOK_SECRET on the bridge"));
+                default -> Answer.of(404, "error", "no webhook here: use /webhooks/github or /webhooks/gitlab");
+            };
+        } catch (NotAuthorized e) {
+            return Answer.unauthorized(e.getMessage());
+        } catch (BadDelivery e) {
+            Log.warn("webhook.bad_delivery", delivery, null, "reason", e.getMessage());
+            return Answer.of(400, "error", e.getMessage());
+        } catch (TransientApiError e) {
+            Log.warn("webhook.unavailable", delivery, null, "error", e.getMessage());
+            return Answer.of(503, "error", "qa-bridge could not read what it needs right now (" + e.getMessage()
+                    + "); nothing was started: redeliver it in a few minutes");
+        } catch (ApiException e) {
+            Log.warn("webhook.refused", delivery, null, "status", e.status(), "error", e.getMessage());
+            return Answer.ignored("nothing was started: " + e.getMessage());
+        }
+    }
+
+    private Answer decide(Inbound inbound, Supplier<CodeHost> host, String request) {
+        // Ignored and ping need no platform client: a stack without a token still answers them.
+        return switch (inbound) {
+            case Inbound.Ignored i -> Answer.ignored(i.reason());
+            case Inbound.Ping p -> Answer.of(200, "pong", "qa-bridge is listening");
+            default -> decider.decide(inbound, host.get(), request);
+        };
+    }
+}

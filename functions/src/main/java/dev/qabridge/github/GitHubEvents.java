@@ -1,0 +1,140 @@
+package dev.qabridge.github;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.qabridge.core.BadDelivery;
+import dev.qabridge.core.CommandParser;
+import dev.qabridge.core.DeliveryIds;
+import dev.qabridge.core.Inbound;
+import dev.qabridge.core.Log;
+import dev.qabridge.core.NotAuthorized;
+import dev.qabridge.core.Origin;
+import dev.qabridge.core.Payload;
+import dev.qabridge.core.Person;
+import dev.qabridge.core.Texts;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Translates a GitHub webhook delivery into an {@link Inbound}: verifies {@code X-Hub-Signature-256}
+ * (against the current secret, and during a rotation the previous one too), reads the body strictly,
+ * and keeps only new comments by people on pull requests and successful deployments. Headers arrive
+ * lower-cased, as API Gateway v2 hands them over.
+ */
+public final class GitHubEvents {
+    private static final Pattern SHA = Pattern.compile("^[0-9a-f]{40}$");
+    /** GitHub caps comment bodies at 65,536 characters. */
+    static final int MAX_COMMENT = 65_536;
+
+    private final java.util.function.Supplier<List<String>> secrets;
+    private final Optional<String> botLogin;
+
+    /** {@code secrets}: the webhook secret, then (while rotating) the previous one; empty when GitHub is not configured. */
+    public GitHubEvents(java.util.function.Supplier<List<String>> secrets, Optional<String> botLogin) {
+        this.secrets = secrets;
+        this.botLogin = botLogin;
+    }
+
+    public boolean configured() {
+        return !secrets.get().isEmpty();
+    }
+
+    /** The delivery's id, for log lines and answers ("" when it has none). */
+    public static String deliveryId(Map<String, String> headers) {
+        try {
+            return DeliveryIds.check("X-GitHub-Delivery", headers.get("x-github-delivery"));
+        } catch (BadDelivery e) {
+            return "";
+        }
+    }
+
+    public Inbound read(Map<String, String> headers, byte[] body) {
+        String delivery = DeliveryIds.check("X-GitHub-Delivery", headers.get("x-github-delivery"));
+        String event = headers.getOrDefault("x-github-event", "");
+        List<String> accepted = secrets.get();
+        if (accepted.isEmpty()) {
+            throw new NotAuthorized("GitHub webhooks are not configured: set GITHUB_WEBHOOK_SECRET on the bridge");
+        }
+        String signature = headers.get("x-hub-signature-256");
+        if (signature == null) {
+            Log.warn("github.unsigned", delivery, null);
+            throw new NotAuthorized("missing X-Hub-Signature-256: set the webhook's secret in GitHub to the bridge's GITHUB_WEBHOOK_SECRET");
+        }
+        if (accepted.stream().noneMatch(s -> GitHubSignature.verify(s, body, signature))) {
+            Log.warn("github.bad_signature", delivery, null);
+            throw new NotAuthorized("X-Hub-Signature-256 does not match: check that the webhook secret in GitHub equals the bridge's "
+                    + "GITHUB_WEBHOOK_SECRET");
+        }
+        JsonNode p = Payload.parse(body);
+        String action = Payload.optionalText(p, "action", 64).orElse("");
+        Log.info("github.received", delivery, null, "event", event, "action", action);
+        return switch (event) {
+            case "ping" -> new Inbound.Ping();
+            case "issue_comment" -> comment(delivery, action, p);
+            case "deployment_status" -> deployment(delivery, p);
+            default -> new Inbound.Ignored("event '" + clip(event) + "' is not one qa-bridge acts on");
+        };
+    }
+
+    private Inbound comment(String delivery, String action, JsonNode p) {
+        if (!action.equals("created")) {
+            return new Inbound.Ignored("comment " + clip(action) + ": only new comments are commands");
+        }
+        if (!p.path("issue").isObject()) {
+            throw new BadDelivery("`issue` is missing");
+        }
+        if (p.path("issue").path("pull_request").isMissingNode() || p.path("issue").path("pull_request").isNull()) {
+            return new Inbound.Ignored("comment on an issue, not a pull request");
+        }
+        String login = Payload.text(p, "sender.login", 100);
+        String senderType = Payload.optionalText(p, "sender.type", 32).orElse("");
+        if ("Bot".equals(senderType) || botLogin.filter(login::equalsIgnoreCase).isPresent()) {
+            return new Inbound.Ignored("comment by a bot (" + clip(login) + ")");
+        }
+        String text = Payload.text(p, "comment.body", MAX_COMMENT);
+        if (text.startsWith(Texts.MARKER)) {
+            return new Inbound.Ignored("comment written by qa-bridge");
+        }
+        Origin where = new Origin("github", Payload.repository(p, "repository.full_name"), "",
+                Payload.positive(p, "issue.number", Payload.MAX_NUMBER), "", installation(p));
+        long commentId = Payload.positive(p, "comment.id", Payload.MAX_ID);
+        long userId = Payload.at(p, "sender.id").canConvertToLong() ? Math.max(0, Payload.at(p, "sender.id").asLong()) : 0;
+        String association = Payload.optionalText(p, "comment.author_association", 32).orElse("NONE");
+        return new Inbound.Comment(where, new Person(login, userId, association), text, String.valueOf(commentId), delivery,
+                Payload.optionalText(p, "repository.default_branch", 255).orElse(""));
+    }
+
+    private Inbound deployment(String delivery, JsonNode p) {
+        String state = Payload.text(p, "deployment_status.state", 32);
+        if (!state.equals("success")) {
+            return new Inbound.Ignored("deployment status " + clip(state) + ": only successful deployments are tested");
+        }
+        Origin repository = new Origin("github", Payload.repository(p, "repository.full_name"), "", 0, "", installation(p));
+        long deploymentId = Payload.positive(p, "deployment.id", Payload.MAX_ID);
+        String sha = Payload.text(p, "deployment.sha", 40);
+        if (!SHA.matcher(sha).matches()) {
+            throw new BadDelivery("`deployment.sha` must be a 40-character commit SHA");
+        }
+        String environment = Payload.optionalText(p, "deployment_status.environment", 255)
+                .or(() -> Payload.optionalText(p, "deployment.environment", 255)).orElse("");
+        String url = Payload.optionalText(p, "deployment_status.environment_url", 2048).filter(u -> !u.isBlank())
+                .or(() -> Payload.optionalText(p, "deployment_status.target_url", 2048)).orElse("");
+        if (!CommandParser.isHttpUrl(url)) {
+            return new Inbound.Ignored("successful deployment without an http(s) environment_url or target_url");
+        }
+        return new Inbound.Deployment(repository, String.valueOf(deploymentId), sha, environment, url, delivery,
+                Payload.optionalText(p, "repository.default_branch", 255).orElse(""));
+    }
+
+    /** The GitHub App installation the delivery came through; 0 for a repository or organization webhook. */
+    private static long installation(JsonNode p) {
+        JsonNode id = Payload.at(p, "installation.id");
+        return id.isMissingNode() || id.isNull() ? 0 : Payload.positive(p, "installation.id", Payload.MAX_ID);
+    }
+
+    private static String clip(String s) {
+        return dev.qabridge.core.Strings.clip(s.replaceAll("[^\\p{L}\\p{N}_ ./-]", "?"), 60);
+    }
+}

@@ -1,0 +1,116 @@
+package dev.qabridge.flow;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qabridge.core.CodeHost;
+import dev.qabridge.core.Origin;
+import dev.qabridge.core.Person;
+import dev.qabridge.core.PullRequest;
+import dev.qabridge.core.ReviewThread;
+import dev.qabridge.core.RunRecord;
+import dev.qabridge.core.RunStore;
+import dev.qabridge.core.Settings;
+import dev.qabridge.core.Workflow;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/** In-memory stand-ins for the platform, the run table, the workflow and the clock, for unit tests of the flow. */
+final class Fakes {
+    private Fakes() {}
+
+    /** A clock the test moves. */
+    static final class TestClock extends Clock {
+        Instant now = Instant.parse("2026-11-26T10:00:00Z");
+        @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+        @Override public Clock withZone(ZoneId zone) { return this; }
+        @Override public Instant instant() { return now; }
+    }
+
+    /** A platform that records every write as "verb target" and answers reads from its fields. */
+    static final class Host implements CodeHost {
+        final List<String> writes = new ArrayList<>();
+        final Map<String, String> comments = new LinkedHashMap<>();
+        Supplier<Optional<String>> settingsFile = Optional::empty;
+        int settingsReads;
+        Optional<String> deployed = Optional.of("https://pr-7.preview.example.com");
+        List<Long> openPulls = List.of(7L);
+        Optional<String> distrust = Optional.empty();
+        RuntimeException failEdits;
+        RuntimeException failPosts;
+        private int ids = 9000;
+
+        @Override public String platform() { return "github"; }
+        @Override public String settingsPath() { return ".github/qa-bridge.yml"; }
+        @Override public PullRequest pullRequest(Origin where) {
+            return new PullRequest(where.repo(), where.number(), "Cart totals", "6dcb09b5b57875f334f61aebed695e2e4193db5e", "feature/cart",
+                    "https://github.com/acme/shop/pull/" + where.number(), "Recomputes totals.");
+        }
+        @Override public Optional<String> deployedUrl(Origin where, PullRequest pr) { return deployed; }
+        @Override public List<Long> openPullRequestsFor(Origin repository, String sha) { return openPulls; }
+        @Override public Optional<String> settingsFile(Origin repository, String defaultBranch) {
+            settingsReads++;
+            return settingsFile.get();
+        }
+        @Override public Optional<String> whyNotTrusted(Origin where, Person who, Settings settings) { return distrust; }
+        @Override public ReviewThread thread(Origin where) {
+            return new ReviewThread() {
+                @Override public String post(String markdown) {
+                    if (failPosts != null) {
+                        throw failPosts;
+                    }
+                    String id = String.valueOf(++ids);
+                    comments.put(id, markdown);
+                    writes.add("post " + id);
+                    return id;
+                }
+                @Override public void edit(String commentId, String markdown) {
+                    if (failEdits != null) {
+                        throw failEdits;
+                    }
+                    comments.put(commentId, markdown);
+                    writes.add("edit " + commentId);
+                }
+                @Override public void react(String commentId, Reaction reaction) { writes.add("react " + reaction.name().toLowerCase()); }
+                @Override public Optional<String> findMarked(String marker, Instant since) {
+                    writes.add("find");
+                    return comments.entrySet().stream().filter(e -> e.getValue().contains(marker)).map(Map.Entry::getKey).findFirst();
+                }
+                @Override public int maxCommentLength() { return 65_536; }
+            };
+        }
+    }
+
+    /** The run table in a map. */
+    static final class Store implements RunStore {
+        final Set<String> claimed = new HashSet<>();
+        final Map<String, String> pointers = new HashMap<>();
+        final Map<String, RunRecord> runs = new HashMap<>();
+        final Map<String, String> finalWord = new HashMap<>();
+        @Override public boolean claim(String key) { return claimed.add(key); }
+        @Override public Optional<String> swapPointer(String key, String value) { return Optional.ofNullable(pointers.put(key, value)); }
+        @Override public void saveRun(RunRecord run) { runs.put(run.runId(), run); }
+        @Override public Optional<RunRecord> findRun(String runId) { return Optional.ofNullable(runs.get(runId)); }
+        @Override public boolean claimFinalWord(String runId, String owner) {
+            return finalWord.putIfAbsent(runId, owner) == null || finalWord.get(runId).equals(owner);
+        }
+    }
+
+    /** Executions by name; a name is taken once. */
+    static final class Runs implements Workflow {
+        final Map<String, ObjectNode> started = new LinkedHashMap<>();
+        final List<String> stopped = new ArrayList<>();
+        @Override public boolean start(String name, ObjectNode input) { return started.putIfAbsent(name, input) == null; }
+        @Override public void stop(String name, String error, String cause) { stopped.add(name); }
+    }
+}

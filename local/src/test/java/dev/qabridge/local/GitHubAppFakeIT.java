@@ -180,6 +180,19 @@ class GitHubAppFakeIT {
         }
     }
 
+    @Test
+    void grantsWhatTheDocumentedManifestAsksFor() throws Exception {
+        JsonNode manifest = JsonHttp.JSON.readTree(LocalStack.root().resolve("docs/github-app-manifest.json").toFile());
+        JsonNode app = call("GET", "/app", new GitHubAppAuth(APP_ID, this.app.privateKeyPem(), this.app.url()).jwt()).body();
+
+        assertThat(manifest.path("default_permissions")).isEqualTo(JsonHttp.JSON.valueToTree(GitHubAppFake.PERMISSIONS));
+        assertThat(manifest.path("default_events")).map(JsonNode::asText)
+                .containsExactlyInAnyOrder("issue_comment", "deployment_status", "check_run");
+        assertThat(app.path("permissions")).isEqualTo(manifest.path("default_permissions"));
+        assertThat(app.path("events")).map(JsonNode::asText)
+                .containsExactlyInAnyOrder("issue_comment", "deployment_status", "check_run");
+    }
+
     private JsonHttp.Response exchange(long installation, String jwt) {
         return call("POST", "/app/installations/" + installation + "/access_tokens", jwt);
     }

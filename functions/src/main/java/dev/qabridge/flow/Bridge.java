@@ -12,6 +12,7 @@ import dev.qabridge.core.Settings;
 import dev.qabridge.core.Workflow;
 import dev.qabridge.github.GitHubClient;
 import dev.qabridge.github.GitHubEvents;
+import dev.qabridge.github.SecretsGitHubAuth;
 import dev.qabridge.gitlab.GitLabClient;
 import dev.qabridge.gitlab.GitLabEvents;
 import dev.qabridge.gitlab.GitLabWebhookAuth;
@@ -83,12 +84,10 @@ public final class Bridge {
         return qatech;
     }
 
+    /** The GitHub client, in token or App mode as the secrets say. */
     public synchronized GitHubClient github() {
         if (github == null) {
-            Secrets s = secrets.get();
-            s.require(s.githubToken(), Secrets.GITHUB_TOKEN);
-            github = new GitHubClient(settings.githubApiUrl(),
-                    installation -> secrets.get().require(secrets.get().githubToken(), Secrets.GITHUB_TOKEN));
+            github = new GitHubClient(settings.githubApiUrl(), new SecretsGitHubAuth(secrets, settings.githubApiUrl(), settings.githubBotLogin()));
         }
         return github;
     }
@@ -128,7 +127,7 @@ public final class Bridge {
             throw new Env.MissingSettingException("GITHUB_WEBHOOK_SECRET (or GITLAB_WEBHOOK_SECRET)");
         }
         Optional<GitHubEvents> githubEvents = Optional.of(new GitHubEvents(() -> secrets.get().githubWebhookSecrets(),
-                settings.githubBotLogin()));
+                () -> github().auth().botLogin()));
         Optional<GitLabEvents> gitlabEvents = Optional.of(new GitLabEvents(new GitLabWebhookAuth(
                 () -> secrets.get().gitlabWebhookSecrets(), () -> secrets.get().gitlabSigningToken(), clock)));
         // Only a platform whose webhook secret is set is served, and only its token is required (here, at init).

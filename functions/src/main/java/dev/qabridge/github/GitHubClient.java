@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.LongFunction;
 
 import static dev.qabridge.http.JsonHttp.query;
 import static dev.qabridge.http.JsonHttp.segment;
@@ -37,16 +36,21 @@ public final class GitHubClient implements CodeHost {
 
     private final JsonHttp http = new JsonHttp("GitHub", Duration.ofSeconds(5));
     private final String apiUrl;
-    private final LongFunction<String> tokens;
+    private final GitHubAuth auth;
 
-    /** {@code tokens}: the token that speaks for an installation (token mode: the same one for every installation id). */
-    public GitHubClient(String apiUrl, LongFunction<String> tokens) {
+    /** {@code auth}: the token that speaks for an installation (token mode: the same one for every installation id). */
+    public GitHubClient(String apiUrl, GitHubAuth auth) {
         this.apiUrl = apiUrl;
-        this.tokens = tokens;
+        this.auth = auth;
     }
 
     public GitHubClient(String apiUrl, String token) {
-        this(apiUrl, installation -> token);
+        this(apiUrl, new GitHubTokenAuth(token, Optional.empty()));
+    }
+
+    /** How this client authenticates (token or App mode), e.g. for the bridge's own login. */
+    public GitHubAuth auth() {
+        return auth;
     }
 
     @Override
@@ -139,7 +143,7 @@ public final class GitHubClient implements CodeHost {
 
     private Map<String, String> headers(Origin where) {
         return Map.of(
-                "Authorization", "Bearer " + tokens.apply(where.installationId()),
+                "Authorization", "Bearer " + auth.token(where.installationId()),
                 "Accept", "application/vnd.github+json",
                 "X-GitHub-Api-Version", "2022-11-28",
                 "User-Agent", "qa-bridge");

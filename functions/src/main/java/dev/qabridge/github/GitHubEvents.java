@@ -29,10 +29,11 @@ public final class GitHubEvents {
     static final int MAX_COMMENT = 65_536;
 
     private final java.util.function.Supplier<List<String>> secrets;
-    private final Optional<String> botLogin;
+    private final java.util.function.Supplier<Optional<String>> botLogin;
 
     /** {@code secrets}: the webhook secret, then (while rotating) the previous one; empty when GitHub is not configured. */
-    public GitHubEvents(java.util.function.Supplier<List<String>> secrets, Optional<String> botLogin) {
+    /** {@code botLogin}: the bridge's own login (in App mode read once from {@code GET /app}). */
+    public GitHubEvents(java.util.function.Supplier<List<String>> secrets, java.util.function.Supplier<Optional<String>> botLogin) {
         this.secrets = secrets;
         this.botLogin = botLogin;
     }
@@ -90,12 +91,15 @@ public final class GitHubEvents {
         }
         String login = Payload.text(p, "sender.login", 100);
         String senderType = Payload.optionalText(p, "sender.type", 32).orElse("");
-        if ("Bot".equals(senderType) || botLogin.filter(login::equalsIgnoreCase).isPresent()) {
+        if ("Bot".equals(senderType) || login.toLowerCase(java.util.Locale.ROOT).endsWith("[bot]")) {
             return new Inbound.Ignored("comment by a bot (" + clip(login) + ")");
         }
         String text = Payload.text(p, "comment.body", MAX_COMMENT);
         if (text.startsWith(Texts.MARKER)) {
             return new Inbound.Ignored("comment written by qa-bridge");
+        }
+        if (botLogin.get().filter(login::equalsIgnoreCase).isPresent()) {
+            return new Inbound.Ignored("comment by the bridge's own account (" + clip(login) + ")");
         }
         Origin where = new Origin("github", Payload.repository(p, "repository.full_name"), "",
                 Payload.positive(p, "issue.number", Payload.MAX_NUMBER), "", installation(p));

@@ -3,6 +3,8 @@ package dev.qabridge.local;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.qabridge.core.Origin;
+import dev.qabridge.core.PullRequest;
 import dev.qabridge.core.ReviewThread;
 import dev.qabridge.github.GitHubAppAuth;
 import dev.qabridge.github.GitHubClient;
@@ -145,15 +147,16 @@ class GitHubRestSpecIT {
             gh.stubFor(get(urlPathEqualTo("/repos/acme/shop/contents/.github/qa-bridge.yml"))
                     .willReturn(aResponse().withStatus(404).withBody("{\"message\": \"Not Found\"}")));
             GitHubAppAuth auth = new GitHubAppAuth(app.appId(), app.privateKeyPem(), app.url());
-            GitHubClient client = new GitHubClient(app.url(), auth.token(42));
+            GitHubClient client = new GitHubClient(app.url(), auth);
+            Origin pr = new Origin("github", "acme/shop", "", 7, "", 42);
 
             assertThat(auth.botLogin()).contains(GitHubAppFake.SLUG + "[bot]");
-            assertThat(client.pull("acme/shop", 7).headSha()).isEqualTo(SHA);
-            assertThat(client.openPullsFor("acme/shop", SHA)).containsExactly(7L);
-            assertThat(client.defaultBranch("acme/shop")).isEqualTo("main");
-            assertThat(client.file("acme/shop", ".github/qa-bridge.yml", "feature/cart-totals")).isEmpty();
-            assertThat(client.deployedUrl("acme/shop", SHA)).contains("https://pr-7.example.dev");
-            ReviewThread thread = client.thread("acme/shop", 7);
+            PullRequest pull = client.pullRequest(pr);
+            assertThat(pull.headSha()).isEqualTo(SHA);
+            assertThat(client.openPullRequestsFor(pr, SHA)).containsExactly(7L);
+            assertThat(client.settingsFile(pr, "")).isEmpty();   // default branch from GET /repos, then a 404
+            assertThat(client.deployedUrl(pr, pull)).contains("https://pr-7.example.dev");
+            ReviewThread thread = client.thread(pr);
             String comment = thread.post("Running QA…");
             thread.edit(comment, "Passed");
             thread.react(comment, ReviewThread.Reaction.EYES);

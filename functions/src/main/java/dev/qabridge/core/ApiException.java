@@ -31,10 +31,11 @@ public class ApiException extends RuntimeException {
 
     private ApiException(String service, int status, String detail, Optional<String> retryAfter, boolean notSent, String hint) {
         super(service + " answered " + (status == 0 ? "nothing" : String.valueOf(status))
-                + (detail == null || detail.isBlank() ? "" : ": " + detail) + (hint.isEmpty() ? "" : " (" + hint + ")"));
+                + (detail == null || detail.isBlank() ? "" : ": " + Redaction.apply(detail)) + (hint.isEmpty() ? "" : " (" + hint + ")"));
         this.service = service;
         this.status = status;
-        this.detail = detail == null ? "" : detail;
+        // an API may repeat what it was sent (a URL with the Vercel bypass secret): never keep it
+        this.detail = detail == null ? "" : Redaction.apply(detail);
         this.retryAfter = retryAfter;
         this.notSent = notSent;
         this.hint = hint;

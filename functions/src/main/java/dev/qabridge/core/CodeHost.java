@@ -19,8 +19,8 @@ public interface CodeHost {
     /** The URL of the newest successful deployment of the PR/MR's head; empty when there is none. */
     Optional<String> deployedUrl(Origin where, PullRequest pr);
 
-    /** The numbers of the open PRs/MRs whose head (GitHub) or commits (GitLab) include {@code sha}. */
-    List<Long> openPullRequestsFor(Origin repository, String sha);
+    /** The open PRs/MRs whose head (GitHub) or commits (GitLab) include {@code sha}. */
+    List<PullRequest> openPullRequestsFor(Origin repository, String sha);
 
     /** The repository settings file's text on {@code defaultBranch} (looked up when blank); empty when there is none. */
     Optional<String> settingsFile(Origin repository, String defaultBranch);
@@ -33,4 +33,11 @@ public interface CodeHost {
 
     /** The comments of the PR/MR (in its discussion thread when {@code where} names one). */
     ReviewThread thread(Origin where);
+
+    /**
+     * Reports {@code report} on commit {@code sha}: a commit status, or on GitHub in App mode a check
+     * run (created when {@code checkRunId} is empty, updated otherwise). Returns the check run's id
+     * ("" for a commit status), for the run's later reports. Repeating a report is harmless.
+     */
+    String report(Origin where, String sha, StatusReport report, String checkRunId);
 }

@@ -9,7 +9,8 @@ import java.time.Instant;
 /**
  * One structured JSON line per step, carrying the delivery id and the conversation id, so that one
  * delivery or one run can be followed through CloudWatch (or the local stack's output). Never give
- * it bodies, tokens or secrets.
+ * it bodies, tokens or secrets; every field value also passes through {@link Redaction}, so a secret
+ * inside an API's error message never reaches the log.
  */
 public final class Log {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,7 +43,7 @@ public final class Log {
             line.put("conversation", conversation);
         }
         for (int i = 0; i + 1 < fields.length; i += 2) {
-            line.put(String.valueOf(fields[i]), String.valueOf(fields[i + 1]));
+            line.put(String.valueOf(fields[i]), Redaction.apply(String.valueOf(fields[i + 1])));
         }
         out.println(line);
     }

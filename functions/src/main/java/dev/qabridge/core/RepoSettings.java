@@ -29,11 +29,13 @@ public record RepoSettings(
         Optional<List<String>> autoRunEnvironments,
         Optional<String> autoRunMessage,
         Optional<Set<String>> associations,
-        Optional<Integer> minAccessLevel) {
+        Optional<Integer> minAccessLevel,
+        Optional<Boolean> forks,
+        Optional<Settings.NoVerdict> onNoVerdict) {
 
     /** No file, or an empty one: the bridge's settings as they are. */
     public static final RepoSettings NONE = new RepoSettings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern PROJECT_ID = Pattern.compile("^proj(-.+_.+|_.+)$");
@@ -44,8 +46,9 @@ public record RepoSettings(
     private static final Map<String, Set<String>> KEYS = Map.of(
             "qatech", Set.of("applicationId", "projectId"),
             "preview", Set.of("urlTemplate", "vercel"),
-            "autoRun", Set.of("environments", "message"),
-            "trusted", Set.of("associations", "minAccessLevel"));
+            "autoRun", Set.of("environments", "message", "forks"),
+            "trusted", Set.of("associations", "minAccessLevel"),
+            "status", Set.of("onNoVerdict"));
 
     /** The file read: its settings, or the first problem found in it (then the bridge's settings apply). */
     public sealed interface Parsed permits Valid, Problem {}
@@ -82,7 +85,7 @@ public record RepoSettings(
 
     private static RepoSettings read(JsonNode root, String text) {
         if (!root.isObject()) {
-            throw new Invalid("the file must be a mapping of sections (qatech, preview, autoRun, trusted), not a " + kind(root));
+            throw new Invalid("the file must be a mapping of sections (qatech, preview, autoRun, trusted, status), not a " + kind(root));
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String section = it.next();
@@ -115,13 +118,19 @@ public record RepoSettings(
         template.filter(t -> !CommandParser.isHttpUrl(t.replaceAll("\\{[a-z]+}", "x"))).ifPresent(t -> {
             throw new Invalid("`preview.urlTemplate`" + at(text, "preview", "urlTemplate") + " must be an http(s) URL, got '" + t + "'");
         });
-        Optional<Boolean> vercel = field(root, "preview", "vercel").map(v -> {
-            if (!v.isBoolean()) {
-                throw new Invalid("`preview.vercel`" + at(text, "preview", "vercel") + " must be true or false, not a " + kind(v));
-            }
-            return v.booleanValue();
-        });
+        Optional<Boolean> vercel = bool(root, text, "preview", "vercel");
         Optional<List<String>> environments = strings(root, text, "autoRun", "environments");
+        environments.ifPresent(globs -> globs.stream().filter(g -> g.length() > Globs.MAX_PATTERN).findFirst().ifPresent(g -> {
+            throw new Invalid("`autoRun.environments`" + at(text, "autoRun", "environments") + " has a pattern longer than "
+                    + Globs.MAX_PATTERN + " characters");
+        }));
+        Optional<Boolean> forks = bool(root, text, "autoRun", "forks");
+        Optional<Settings.NoVerdict> onNoVerdict = string(root, text, "status", "onNoVerdict").map(v -> switch (v.toLowerCase(Locale.ROOT)) {
+            case "error" -> Settings.NoVerdict.ERROR;
+            case "success" -> Settings.NoVerdict.SUCCESS;
+            default -> throw new Invalid("`status.onNoVerdict`" + at(text, "status", "onNoVerdict") + " must be error or success, got '"
+                    + v + "'");
+        });
         Optional<String> message = string(root, text, "autoRun", "message");
         message.filter(String::isBlank).ifPresent(m -> {
             throw new Invalid("`autoRun.message`" + at(text, "autoRun", "message") + " must not be empty");
@@ -148,7 +157,17 @@ public record RepoSettings(
             }
             return v.intValue();
         });
-        return new RepoSettings(applicationId, projectId, template, vercel, environments, message, associations, minAccessLevel);
+        return new RepoSettings(applicationId, projectId, template, vercel, environments, message, associations, minAccessLevel, forks,
+                onNoVerdict);
+    }
+
+    private static Optional<Boolean> bool(JsonNode root, String text, String section, String key) {
+        return field(root, section, key).map(v -> {
+            if (!v.isBoolean()) {
+                throw new Invalid("`" + section + "." + key + "`" + at(text, section, key) + " must be true or false, not a " + kind(v));
+            }
+            return v.booleanValue();
+        });
     }
 
     private static Optional<JsonNode> field(JsonNode root, String section, String key) {

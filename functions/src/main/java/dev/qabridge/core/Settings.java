@@ -32,7 +32,13 @@ public record Settings(
         Optional<String> stateMachineArn,
         List<String> autoRunEnvironments,
         String autoRunMessage,
-        boolean previewOnVercel) {
+        boolean previewOnVercel,
+        boolean autoRunForks,
+        String statusContext,
+        NoVerdict statusOnNoVerdict) {
+
+    /** What a commit status or check run says when the agent gave no verdict ({@code QA_STATUS_ON_NO_VERDICT}). */
+    public enum NoVerdict { ERROR, SUCCESS }
 
     /** Environments whose successful deployments start a run unless {@code AUTO_RUN_ENVIRONMENTS} says otherwise. */
     public static final String DEFAULT_AUTO_RUN_ENVIRONMENTS = "*preview*,review/*";
@@ -67,12 +73,26 @@ public record Settings(
                 Globs.parse(env.values().containsKey("AUTO_RUN_ENVIRONMENTS")
                         ? String.valueOf(env.values().get("AUTO_RUN_ENVIRONMENTS")) : DEFAULT_AUTO_RUN_ENVIRONMENTS),
                 env.get("AUTO_RUN_MESSAGE", DEFAULT_AUTO_RUN_MESSAGE),
-                false);
+                false,
+                env.get("AUTO_RUN_FORKS", "false").equalsIgnoreCase("true"),
+                env.get("QA_STATUS_CONTEXT", "qa-bridge"),
+                noVerdict(env.get("QA_STATUS_ON_NO_VERDICT", "error")));
         s.validate();
         return s;
     }
 
+    private static NoVerdict noVerdict(String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "error" -> NoVerdict.ERROR;
+            case "success" -> NoVerdict.SUCCESS;
+            default -> throw new IllegalStateException("QA_STATUS_ON_NO_VERDICT must be error or success, got '" + value + "'");
+        };
+    }
+
     private void validate() {
+        if (statusContext.isBlank() || statusContext.length() > 100) {
+            throw new IllegalStateException("QA_STATUS_CONTEXT must be 1 to 100 characters (the commit status's context / the check's name)");
+        }
         qatechProjectId.filter(id -> !PROJECT_ID.matcher(id).matches()).ifPresent(id -> {
             throw new IllegalStateException("QATECH_PROJECT_ID '" + id + "' is not a QA.tech project short id (proj_… or proj-slug_…)");
         });
@@ -127,7 +147,8 @@ public record Settings(
                 repo.associations().orElse(allowedAssociations), repo.minAccessLevel().orElse(gitlabMinAccessLevel),
                 pollSeconds, pollWindow, startTimeout, timeout, tableName, stateMachineArn,
                 repo.autoRunEnvironments().orElse(autoRunEnvironments), repo.autoRunMessage().orElse(autoRunMessage),
-                repo.vercel().orElse(previewOnVercel));
+                repo.vercel().orElse(previewOnVercel), repo.forks().orElse(autoRunForks), statusContext,
+                repo.onNoVerdict().orElse(statusOnNoVerdict));
     }
 
     public String applicationIdOrThrow() {

@@ -1,12 +1,23 @@
 package dev.qabridge.core;
 
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 
-/** Every text the bridge writes on a pull request or merge request, in Markdown. */
+/**
+ * Every text the bridge writes on a pull request or merge request, in Markdown. Whatever the bridge
+ * did not write itself (the agent's answer, instructions, API messages, URLs, settings-file
+ * excerpts) goes through {@link Untrusted} first, and every finished text through {@link Redaction}.
+ */
 public final class Texts {
 
     /** Starts every comment the bridge writes, so it recognises (and ignores) its own comments. */
     public static final String MARKER = "<!-- qa-bridge -->";
+
+    /** Answers longer than this (or than {@link #FOLD_LINES} lines) are folded in a {@code <details>} section. */
+    static final int FOLD_CHARS = 3_000;
+    static final int FOLD_LINES = 40;
 
     private Texts() {}
 
@@ -22,13 +33,17 @@ public final class Texts {
         return MARKER + "\n" + runMarker(runId, role) + "\n";
     }
 
+    private static Untrusted.Platform platform(String platform) {
+        return platform.equals("gitlab") ? Untrusted.Platform.GITLAB : Untrusted.Platform.GITHUB;
+    }
+
     public static String help(String runId, Settings s, String platform) {
         String w = s.command();
         boolean gitlab = platform.equals("gitlab");
         String who = gitlab
                 ? "members with access level ≥ " + s.gitlabMinAccessLevel()
                 : String.join(", ", s.allowedAssociations().stream().sorted().toList());
-        return head(runId, "answer")
+        return Redaction.apply(head(runId, "answer")
                 + "### 🤖 qa-bridge: QA.tech's agent on this " + (gitlab ? "merge request" : "pull request") + "\n\n"
                 + "| command | what it does |\n|---|---|\n"
                 + "| `" + w + " <what to test>` | runs QA.tech's agent against this " + (gitlab ? "MR" : "PR")
@@ -36,18 +51,21 @@ public final class Texts {
                 + "| `" + w + " <what to test> --url https://…` | tests that URL instead |\n"
                 + "| `" + w + " help` | shows this message |\n\n"
                 + "Example: `" + w + " check that the cart total updates when an item is removed`\n\n"
+                + "The agent ends its answer with a verdict; the bridge reports it as the commit status `"
+                + s.statusContext() + "`, which branch protection can require.\n\n"
                 + "**Settings in force**\n"
                 + "- who may run it: " + who + "\n"
                 + "- preview URL: `--url`, else the newest successful deployment of the head commit"
-                + s.previewUrlTemplate().map(t -> ", else `" + t + "`").orElse("") + "\n"
+                + s.previewUrlTemplate().map(t -> ", else " + Untrusted.inlineCode(t)).orElse("") + "\n"
                 + "- looks at the conversation every " + s.pollSeconds() + " s, gives up after " + minutes(s) + " min\n"
                 + "- this repository can change these in `" + (gitlab ? ".gitlab" : ".github")
-                + "/qa-bridge.yml` on its default branch\n";
+                + "/qa-bridge.yml` on its default branch\n");
     }
 
+    /** What was wrong with a command; {@code problem} is the bridge's own wording. */
     public static String invalid(String runId, String problem, Settings s) {
-        return head(runId, "answer") + "### 🤖 qa-bridge: I did not understand that\n\n" + problem
-                + ". Try `" + s.command() + " help`.\n";
+        return Redaction.apply(head(runId, "answer") + "### 🤖 qa-bridge: I did not understand that\n\n" + problem
+                + ". Try `" + s.command() + " help`.\n");
     }
 
     public static String noPreview(Settings s, PullRequest pr, String platform) {
@@ -64,60 +82,125 @@ public final class Texts {
                 + "No QA.tech conversation was started.";
     }
 
-    /** The status comment, written once the conversation has started and edited with the final reply. */
-    public static String started(RunRecord run, Preview.Source source) {
-        return head(run.runId(), "status")
+    /**
+     * The status comment, written once the conversation has started and edited with the final reply.
+     * {@code leftOut}: why the PR's title and description were not given to the agent (empty when they were).
+     */
+    public static String started(RunRecord run, Preview.Source source, Optional<String> leftOut) {
+        Untrusted.Platform p = platform(run.origin().platform());
+        return Redaction.apply(head(run.runId(), "status")
                 + "### ⏳ QA.tech is testing this preview\n\n"
-                + quote(run.ask().instructions()) + "\n\n"
-                + "- 🌐 preview: " + run.previewUrl() + " (" + source.words() + ")\n"
-                + "- 🔗 conversation: " + run.conversation().url() + "\n"
-                + "- 🙋 asked by " + who(run.ask().requester()) + "\n\n"
-                + "This comment will be updated with the agent's answer.\n";
+                + quote(run.ask().instructions(), p) + "\n\n"
+                + "- 🌐 Preview: " + host(run.previewUrl()) + " (" + source.words() + ") · " + link("open it", run.previewUrl()) + "\n"
+                + "- 🧪 Commit: `" + Strings.shortSha(run.headSha()) + "`\n"
+                + "- 🔗 " + link("Conversation in QA.tech", run.conversation().url()) + "\n"
+                + "- 🙋 Asked by " + who(run.ask().requester()) + "\n"
+                + leftOut.map(why -> "- 📝 The " + run.origin().noun() + "'s title and description were not given to the agent: "
+                        + Untrusted.markdown(why, p) + "\n").orElse("")
+                + "\nThis comment will be updated with the agent's answer.\n");
     }
 
-    /** What the final reply is about, beyond the outcome: the run, and what was tested where (empty when it never started). */
-    public record Facts(String runId, Ask ask, Optional<String> chatUrl, Optional<String> previewUrl) {}
+    /** What the final reply is about, beyond how it ended: the run, what was tested where, and how long it took. */
+    public record Facts(String runId, Origin origin, Ask ask, Optional<String> chatUrl, Optional<String> previewUrl, String sha,
+                        Duration took, String command) {}
+
+    /** The heading a reply gets: from the verdict when the agent finished, else from how the run ended. */
+    public static String heading(Outcome outcome, Verdict.Kind verdict) {
+        if (outcome == Outcome.COMPLETED) {
+            return switch (verdict) {
+                case PASS -> "✅ QA passed";
+                case FAIL -> "❌ QA found a problem";
+                case NONE -> "⚠️ QA finished without a verdict";
+            };
+        }
+        return outcome.icon() + " " + outcome.headline();
+    }
 
     /**
-     * The final reply. The agent's text is the only part that may be shortened: the conversation link,
-     * the preview URL and who asked always survive, so the whole answer stays one click away.
+     * The final reply. The agent's text (shown inside a labelled quote, sanitized, folded when long)
+     * is the only part that may be shortened: the conversation link, the preview, who asked and how to
+     * run it again always survive, so the whole answer stays one click away.
      */
-    public static String reply(Outcome outcome, Facts run, Optional<String> agentText, Optional<String> problem, int limit) {
-        String head = head(run.runId(), "reply") + "### " + outcome.icon() + " " + outcome.headline() + "\n\n"
-                + quote(run.ask().instructions()) + "\n\n";
-        StringBuilder footer = new StringBuilder("\n\n---\n");
-        run.chatUrl().filter(u -> !u.isBlank()).ifPresent(u -> footer.append("- 🔗 Conversation: ").append(u).append("\n"));
-        run.previewUrl().filter(u -> !u.isBlank()).ifPresent(u -> footer.append("- 🌐 Preview: ").append(u).append("\n"));
-        footer.append("- 🙋 Asked by ").append(who(run.ask().requester())).append("\n");
-        StringBuilder body = new StringBuilder();
-        problem.ifPresent(p -> body.append(p).append("\n\n"));
-        agentText.filter(t -> !t.isBlank()).ifPresent(body::append);
+    public static String reply(Outcome outcome, Verdict.Kind verdict, Facts run, Optional<String> agentText, Optional<String> problem,
+                               int limit) {
+        Untrusted.Platform p = platform(run.origin().platform());
+        StringBuilder top = new StringBuilder(head(run.runId(), "reply"))
+                .append("### ").append(heading(outcome, verdict)).append("\n\n")
+                .append(quote(run.ask().instructions(), p)).append("\n\n");
+        if (!run.sha().isEmpty() || run.previewUrl().filter(u -> !u.isBlank()).isPresent()) {
+            top.append("Tested").append(run.sha().isEmpty() ? "" : " `" + Strings.shortSha(run.sha()) + "`")
+                    .append(run.previewUrl().filter(u -> !u.isBlank()).map(u -> " on " + host(u)).orElse(""))
+                    .append(" · took ").append(duration(run.took())).append("\n\n");
+        }
+        problem.ifPresent(text -> top.append(Untrusted.markdown(text, p)).append("\n\n"));
         if (outcome == Outcome.TIMED_OUT && problem.isEmpty()) {
-            body.append("The agent had not finished within the bridge's timeout. It may still be working: follow the conversation link.");
+            top.append("The agent had not finished within the bridge's timeout. It may still be working: follow the conversation link.\n\n");
         }
-        String text = body.toString().strip();
-        if (text.isEmpty()) {
-            text = "_The agent sent no text._";
+        if (outcome == Outcome.COMPLETED && verdict == Verdict.Kind.NONE) {
+            top.append("The agent's answer did not end with `Verdict: PASS` or `Verdict: FAIL`, so the bridge cannot tell whether "
+                    + "what you asked for works. Read the answer below.\n\n");
         }
-        return head + fit(text, limit - head.length() - footer.length(), run.chatUrl().orElse("")) + footer;
+        StringBuilder footer = new StringBuilder("\n---\n");
+        run.chatUrl().filter(u -> !u.isBlank()).ifPresent(u -> footer.append("- 🔗 ").append(link("Conversation in QA.tech", u)).append("\n"));
+        run.previewUrl().filter(u -> !u.isBlank()).ifPresent(u -> footer.append("- 🌐 ").append(link("Preview", u)).append("\n"));
+        footer.append("- 🙋 Asked by ").append(who(run.ask().requester())).append("\n");
+        footer.append("- 🔁 Run it again: ").append(run.ask().automatic() ? "`" + run.command() + " <what to test>`"
+                : Untrusted.inlineCode(again(run))).append("\n");
+        String answer = agentText.filter(t -> !t.isBlank())
+                .map(t -> answerSection(t, p, limit - top.length() - footer.length(), run.chatUrl().orElse("")))
+                .orElse(problem.isEmpty() && outcome != Outcome.TIMED_OUT && outcome != Outcome.NO_PREVIEW ? "_The agent sent no text._\n" : "");
+        return Redaction.apply(top + answer + footer);
+    }
+
+    /** The command that runs the same check again ({@code --url} kept when it was given). */
+    private static String again(Facts run) {
+        String instructions = run.ask().instructions().replaceAll("\\s+", " ").strip();
+        String url = run.ask().url().isEmpty() ? "" : " --url " + run.ask().url();
+        return Strings.clip(run.command() + " " + instructions, 200) + url;
+    }
+
+    /**
+     * The agent's answer as a labelled quote, folded in {@code <details>} when long, shortened to
+     * {@code room} characters (sanitizing can lengthen text, so it is measured after, and cut again if needed).
+     */
+    static String answerSection(String raw, Untrusted.Platform p, int room, String link) {
+        String label = "**The agent's answer** _(written by QA.tech's agent; qa-bridge shows it without its verdict line)_\n\n";
+        String note = "\n\n… _(shortened: the full answer is in the conversation: " + link + ")_";
+        int budget = raw.length();
+        for (int attempt = 0; attempt < 6; attempt++) {
+            boolean cut = budget < raw.length();
+            String text = cut ? Strings.clip(raw, Math.max(0, budget)).replaceAll("…$", "") : raw;
+            String quoted = Untrusted.quoteBlock(text, p) + (cut ? "\n>" + note.replace("\n\n", "\n> ") : "");
+            boolean fold = quoted.length() > FOLD_CHARS || quoted.lines().count() > FOLD_LINES;
+            String section = fold
+                    ? "<details><summary>The agent's answer (" + String.format(Locale.ROOT, "%,d", raw.length()) + " characters)</summary>\n\n"
+                            + label + quoted + "\n\n</details>\n"
+                    : label + quoted + "\n";
+            if (section.length() <= room || budget <= 0) {
+                return section.length() <= room ? section : "";
+            }
+            budget = (int) ((long) budget * room / section.length()) - 200;
+        }
+        return "";
     }
 
     public static String superseded(String why) {
-        return MARKER + "\n### ⏹️ Superseded\n\n" + why + "\n";
+        return Redaction.apply(MARKER + "\n### ⏹️ Superseded\n\n" + why + "\n");
     }
 
     /** The status comment of an automatic run that a newer deployment of the same PR replaced. */
     public static String superseded(RunRecord old, String newChatUrl) {
-        return superseded("A newer deployment of this " + old.origin().noun()
-                + " started a new run, so this one was stopped: " + newChatUrl + "\n\n" + quote(old.ask().instructions())
-                + "\n\n- preview: " + old.previewUrl() + "\n- conversation (stopped following): " + old.conversation().url());
+        Untrusted.Platform p = platform(old.origin().platform());
+        return superseded("A newer deployment of this " + old.origin().noun() + " started a new run, so this one was stopped: "
+                + link("the new conversation", newChatUrl) + "\n\n" + quote(old.ask().instructions(), p)
+                + "\n\n- 🌐 " + link("Preview", old.previewUrl()) + "\n- 🔗 " + link("Conversation (stopped following)", old.conversation().url()));
     }
 
-    /** One comment when a repository's settings file cannot be used. */
-    public static String badSettings(String path, String problem) {
-        return MARKER + "\n### ⚠️ qa-bridge: `" + path + "` is not valid\n\n" + problem + ".\n\n"
-                + "Until it is fixed (on the default branch), qa-bridge uses the bridge's own settings for this repository. "
-                + "The file's reference is in qa-bridge's README (\"Repository settings file\").\n";
+    /** One comment when a repository's settings file cannot be used; {@code problem} quotes the file. */
+    public static String badSettings(String path, String problem, String platform) {
+        return Redaction.apply(MARKER + "\n### ⚠️ qa-bridge: `" + path + "` is not valid\n\n" + Untrusted.markdown(problem, platform(platform))
+                + ".\n\nUntil it is fixed (on the default branch), qa-bridge uses the bridge's own settings for this repository. "
+                + "The file's reference is in qa-bridge's README (\"Repository settings file\").\n");
     }
 
     /**
@@ -125,28 +208,37 @@ public final class Texts {
      * contains a space, which no GitHub or GitLab login does, and is written as it is.
      */
     static String who(String requester) {
-        return requester != null && requester.contains(" ") ? requester : "@" + requester;
+        return requester != null && requester.contains(" ") ? Untrusted.markdown(requester, Untrusted.Platform.GITLAB) : "@" + requester;
     }
 
-    /** Shortens {@code text} to at most {@code room} UTF-16 units without splitting a character. */
-    static String fit(String text, int room, String link) {
-        if (text.length() <= room) {
-            return text;
+    /** A labelled link whose URL cannot break out of the link syntax (it is an http(s) URL, checked, with brackets encoded). */
+    static String link(String label, String url) {
+        if (!CommandParser.isHttpUrl(url)) {
+            return label + " (none)";
         }
-        String note = "\n\n… _(shortened: the full answer is in the conversation: " + link + ")_";
-        int keep = Math.max(0, room - note.length());
-        if (keep > 0 && Character.isHighSurrogate(text.charAt(keep - 1))) {
-            keep--;
-        }
-        return text.substring(0, keep) + note;
+        String safe = url.replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E").replace("[", "%5B")
+                .replace("]", "%5D").replace("`", "%60").replace(" ", "%20").replace("\"", "%22").replace("'", "%27");
+        return "[" + label + "](" + safe + ")";
     }
 
-    static String quote(String instructions) {
+    /** The host being tested, shown plainly. */
+    static String host(String url) {
+        try {
+            String host = URI.create(url).getHost();
+            return Untrusted.inlineCode(host == null ? url : host);
+        } catch (IllegalArgumentException e) {
+            return Untrusted.inlineCode(url);
+        }
+    }
+
+    static String quote(String instructions, Untrusted.Platform p) {
         String s = instructions == null || instructions.isBlank() ? "(no instructions)" : instructions.strip();
-        if (s.length() > 500) {
-            s = s.substring(0, Character.isHighSurrogate(s.charAt(499)) ? 499 : 500) + "…";
-        }
-        return "> " + s.replace("\n", "\n> ");
+        return Untrusted.quoteBlock(Strings.clip(s, 500), p);
+    }
+
+    static String duration(Duration d) {
+        long s = Math.max(0, d.toSeconds());
+        return s < 60 ? s + " s" : s < 3600 ? (s / 60) + " min " + (s % 60) + " s" : (s / 3600) + " h " + (s % 3600 / 60) + " min";
     }
 
     private static String minutes(Settings s) {

@@ -2,13 +2,15 @@ package dev.qabridge.flow;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qabridge.core.Redaction;
 
 /** What the webhook answers the platform: a status code and a small JSON body saying what happened. */
 public record Answer(int status, ObjectNode body) {
 
+    /** Every value passes through {@link Redaction}: GitHub shows webhook answers in its delivery log. */
     public static Answer of(int status, String key, String value) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
-        body.put(key, value);
+        body.put(key, Redaction.apply(value));
         return new Answer(status, body);
     }
 
@@ -22,7 +24,7 @@ public record Answer(int status, ObjectNode body) {
     }
 
     public Answer with(String key, String value) {
-        body.put(key, value);
+        body.put(key, Redaction.apply(value));
         return this;
     }
 }

@@ -6,6 +6,7 @@ import dev.qabridge.aws.SecretsLoader;
 import dev.qabridge.aws.StepFunctionsWorkflow;
 import dev.qabridge.core.CodeHost;
 import dev.qabridge.core.Env;
+import dev.qabridge.core.Redaction;
 import dev.qabridge.core.RunStore;
 import dev.qabridge.core.Secrets;
 import dev.qabridge.core.Settings;
@@ -42,10 +43,23 @@ public final class Bridge {
     private GitLabClient gitlab;
     private QaTechClient qatech;
 
+    private Secrets lastSeen;
+
     public Bridge(Env env) {
         this.settings = Settings.from(env);
         this.aws = new AwsClients(env);
         this.secrets = new SecretsLoader(env, aws, clock, SecretsLoader.TTL);
+        current();
+    }
+
+    /** The secrets in force; whenever they change (read again after the TTL) the redactor learns the new values. */
+    private synchronized Secrets current() {
+        Secrets s = secrets.get();
+        if (s != lastSeen) {
+            Redaction.use(s.values());
+            lastSeen = s;
+        }
+        return s;
     }
 
     public Settings settings() {
@@ -53,7 +67,7 @@ public final class Bridge {
     }
 
     public Secrets secrets() {
-        return secrets.get();
+        return current();
     }
 
     public SecretsLoader secretsLoader() {
@@ -76,10 +90,10 @@ public final class Bridge {
 
     public synchronized QaTechClient qatech() {
         if (qatech == null) {
-            Secrets s = secrets.get();
+            Secrets s = current();
             s.require(s.qatechApiKey(), Secrets.QATECH_API_KEY);
             qatech = new QaTechClient(settings.qatechApiUrl(),
-                    () -> secrets.get().require(secrets.get().qatechApiKey(), Secrets.QATECH_API_KEY), settings.startTimeout());
+                    () -> current().require(current().qatechApiKey(), Secrets.QATECH_API_KEY), settings.startTimeout());
         }
         return qatech;
     }
@@ -87,16 +101,16 @@ public final class Bridge {
     /** The GitHub client, in token or App mode as the secrets say. */
     public synchronized GitHubClient github() {
         if (github == null) {
-            github = new GitHubClient(settings.githubApiUrl(), new SecretsGitHubAuth(secrets, settings.githubApiUrl(), settings.githubBotLogin()));
+            github = new GitHubClient(settings.githubApiUrl(), new SecretsGitHubAuth(this::current, settings.githubApiUrl(), settings.githubBotLogin()));
         }
         return github;
     }
 
     public synchronized GitLabClient gitlab() {
         if (gitlab == null) {
-            Secrets s = secrets.get();
+            Secrets s = current();
             s.require(s.gitlabToken(), Secrets.GITLAB_TOKEN);
-            gitlab = new GitLabClient(settings.gitlabApiUrl(), () -> secrets.get().require(secrets.get().gitlabToken(), Secrets.GITLAB_TOKEN));
+            gitlab = new GitLabClient(settings.gitlabApiUrl(), () -> current().require(current().gitlabToken(), Secrets.GITLAB_TOKEN));
         }
         return gitlab;
     }
@@ -112,12 +126,12 @@ public final class Bridge {
 
     /** True when a GitHub webhook secret is set: then {@code /webhooks/github} is served. */
     public boolean githubConfigured() {
-        return !secrets.get().githubWebhookSecrets().isEmpty();
+        return !current().githubWebhookSecrets().isEmpty();
     }
 
     /** True when a GitLab secret token or signing token is set: then {@code /webhooks/gitlab} is served. */
     public boolean gitlabConfigured() {
-        Secrets s = secrets.get();
+        Secrets s = current();
         return s.gitlabWebhookSecret().isPresent() || s.gitlabSigningToken().isPresent();
     }
 
@@ -126,10 +140,10 @@ public final class Bridge {
         if (!githubConfigured() && !gitlabConfigured()) {
             throw new Env.MissingSettingException("GITHUB_WEBHOOK_SECRET (or GITLAB_WEBHOOK_SECRET)");
         }
-        Optional<GitHubEvents> githubEvents = Optional.of(new GitHubEvents(() -> secrets.get().githubWebhookSecrets(),
+        Optional<GitHubEvents> githubEvents = Optional.of(new GitHubEvents(() -> current().githubWebhookSecrets(),
                 () -> github().auth().botLogin()));
         Optional<GitLabEvents> gitlabEvents = Optional.of(new GitLabEvents(new GitLabWebhookAuth(
-                () -> secrets.get().gitlabWebhookSecrets(), () -> secrets.get().gitlabSigningToken(), clock)));
+                () -> current().gitlabWebhookSecrets(), () -> current().gitlabSigningToken(), clock)));
         // Only a platform whose webhook secret is set is served, and only its token is required (here, at init).
         if (githubConfigured()) {
             github();
@@ -146,6 +160,6 @@ public final class Bridge {
     }
 
     public Steps steps() {
-        return new Steps(settings, this::host, this::qatech, store(), workflow(), clock, () -> secrets.get().vercelAutomationBypassSecret());
+        return new Steps(settings, this::host, this::qatech, store(), workflow(), clock, () -> current().vercelAutomationBypassSecret());
     }
 }

@@ -7,6 +7,7 @@ import dev.qabridge.core.CommandParser;
 import dev.qabridge.core.Inbound;
 import dev.qabridge.core.Log;
 import dev.qabridge.core.Origin;
+import dev.qabridge.core.PullRequest;
 import dev.qabridge.core.RunInput;
 import dev.qabridge.core.Settings;
 import dev.qabridge.core.Workflow;
@@ -75,7 +76,16 @@ public final class Decider {
         if (notHere.isPresent()) {
             return Answer.ignored(notHere.get());
         }
-        List<Long> numbers = host.openPullRequestsFor(d.repository(), d.sha());
+        List<PullRequest> open = host.openPullRequestsFor(d.repository(), d.sha());
+        List<PullRequest> forks = open.stream().filter(PullRequest::fork).toList();
+        List<Long> numbers = open.stream().filter(pr -> !pr.fork() || loaded.settings().autoRunForks()).map(PullRequest::number).toList();
+        if (!forks.isEmpty() && !loaded.settings().autoRunForks()) {
+            Log.info(host.platform() + ".autorun_fork", d.deliveryId(), null, "forks", forks.size());
+        }
+        if (numbers.isEmpty() && !forks.isEmpty()) {
+            return Answer.ignored("the " + d.repository().noun() + " of " + d.sha() + " comes from a fork; automatic runs for forks are off "
+                    + "(autoRun.forks in the repository's settings file)");
+        }
         if (numbers.isEmpty()) {
             Log.info(host.platform() + ".autorun_no_pr", d.deliveryId(), null, "sha", d.sha());
             return Answer.ignored(d.repository().gitlab() ? "no opened merge request contains " + d.sha()

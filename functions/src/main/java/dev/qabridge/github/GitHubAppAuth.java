@@ -95,6 +95,11 @@ public final class GitHubAppAuth implements GitHubAuth {
 
     /** {@code <slug>[bot]}, the login GitHub shows on the app's comments; asked once per container. */
     @Override
+    public boolean app() {
+        return true;
+    }
+
+    @Override
     public Optional<String> botLogin() {
         String login = botLogin;
         if (login == null) {

@@ -12,4 +12,9 @@ public interface GitHubAuth {
 
     /** The login the bridge's own comments carry, so it can ignore them; empty when not known. */
     Optional<String> botLogin();
+
+    /** True in App mode: only GitHub Apps may write check runs. */
+    default boolean app() {
+        return false;
+    }
 }

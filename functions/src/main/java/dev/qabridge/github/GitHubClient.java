@@ -3,6 +3,9 @@ package dev.qabridge.github;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.qabridge.core.ApiException;
 import dev.qabridge.core.CodeHost;
+import dev.qabridge.core.CommandParser;
+import dev.qabridge.core.StatusReport;
+import dev.qabridge.core.Strings;
 import dev.qabridge.core.Log;
 import dev.qabridge.core.Origin;
 import dev.qabridge.core.Person;
@@ -65,21 +68,31 @@ public final class GitHubClient implements CodeHost {
 
     @Override
     public PullRequest pullRequest(Origin where) {
-        JsonNode pr = call(where, "GET", repo(where) + "/pulls/" + where.number(), null, "Pull requests: read");
-        return new PullRequest(where.repo(), where.number(), pr.path("title").asText(""), pr.path("head").path("sha").asText(""),
-                pr.path("head").path("ref").asText(""), pr.path("html_url").asText(""), pr.path("body").asText(""));
+        return pull(where.repo(), call(where, "GET", repo(where) + "/pulls/" + where.number(), null, "Pull requests: read"));
+    }
+
+    /** A pull request as the REST API returns it; a head repository that is gone or another one is a fork. */
+    private static PullRequest pull(String repo, JsonNode pr) {
+        JsonNode head = pr.path("head").path("repo");
+        boolean fork = head.isNull()
+                || head.isObject() && !head.path("full_name").asText("").equalsIgnoreCase(pr.path("base").path("repo").path("full_name").asText(repo));
+        return new PullRequest(repo, pr.path("number").asLong(), pr.path("title").asText(""), pr.path("head").path("sha").asText(""),
+                pr.path("head").path("ref").asText(""), pr.path("html_url").asText(""), pr.path("body").asText(""),
+                new Person(pr.path("user").path("login").asText(""), pr.path("user").path("id").asLong(0),
+                        pr.path("author_association").asText("NONE")),
+                fork);
     }
 
     @Override
-    public List<Long> openPullRequestsFor(Origin repository, String sha) {
-        List<Long> numbers = new ArrayList<>();
+    public List<PullRequest> openPullRequestsFor(Origin repository, String sha) {
+        List<PullRequest> open = new ArrayList<>();
         for (JsonNode pr : call(repository, "GET", repo(repository) + "/commits/" + segment(sha) + "/pulls?per_page=30", null,
                 "Pull requests: read")) {
             if ("open".equals(pr.path("state").asText()) && pr.path("number").canConvertToLong() && pr.path("number").asLong() > 0) {
-                numbers.add(pr.path("number").asLong());
+                open.add(pull(repository.repo(), pr));
             }
         }
-        return numbers;
+        return open;
     }
 
     @Override
@@ -134,6 +147,67 @@ public final class GitHubClient implements CodeHost {
     @Override
     public ReviewThread thread(Origin where) {
         return new Thread(where);
+    }
+
+    /** GitHub's limit on a commit status's description. */
+    static final int STATUS_DESCRIPTION = 140;
+    /** GitHub's limit on each of a check run's output title, summary and text. */
+    static final int CHECK_OUTPUT = 65_535;
+
+    /**
+     * Token mode: {@code POST /repos/{o}/{r}/statuses/{sha}}. App mode: a check run, created
+     * ({@code POST /repos/{o}/{r}/check-runs}) and then completed ({@code PATCH …/check-runs/{id}}).
+     */
+    @Override
+    public String report(Origin where, String sha, StatusReport report, String checkRunId) {
+        if (!auth.app()) {
+            String state = switch (report.state()) {
+                case RUNNING -> "pending";
+                case SUCCESS -> "success";
+                case FAILURE -> "failure";
+                case NEUTRAL, ERROR, TIMED_OUT, CANCELLED -> "error";
+            };
+            Map<String, Object> body = new java.util.LinkedHashMap<>();
+            body.put("state", state);
+            body.put("context", report.context());
+            body.put("description", Strings.clip(report.description(), STATUS_DESCRIPTION));
+            if (CommandParser.isHttpUrl(report.targetUrl())) {
+                body.put("target_url", report.targetUrl());
+            }
+            call(where, "POST", repo(where) + "/statuses/" + segment(sha), body, "Commit statuses: write");
+            return "";
+        }
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("name", report.context());
+        body.put("external_id", report.externalId());
+        if (CommandParser.isHttpUrl(report.targetUrl())) {
+            body.put("details_url", report.targetUrl());
+        }
+        if (report.running()) {
+            body.put("status", "in_progress");
+        } else {
+            body.put("status", "completed");
+            body.put("conclusion", switch (report.state()) {
+                case SUCCESS -> "success";
+                case NEUTRAL -> "neutral";
+                case TIMED_OUT -> "timed_out";
+                case CANCELLED -> "cancelled";
+                case FAILURE, ERROR, RUNNING -> "failure";
+            });
+        }
+        Map<String, Object> output = new java.util.LinkedHashMap<>();
+        output.put("title", Strings.clip(report.title(), CHECK_OUTPUT));
+        output.put("summary", Strings.clip(report.summary().isEmpty() ? report.description() : report.summary(), CHECK_OUTPUT));
+        if (!report.text().isEmpty()) {
+            output.put("text", Strings.clip(report.text(), CHECK_OUTPUT));
+        }
+        body.put("output", output);
+        if (checkRunId.isEmpty()) {
+            body.put("head_sha", sha);
+            return call(where, "POST", repo(where) + "/check-runs", body, "Checks: write").path("id").asText();
+        }
+        call(where, "PATCH", repo(where) + "/check-runs/" + segment(checkRunId), body, "Checks: write");
+        return checkRunId;
     }
 
     private static String repo(Origin where) {

@@ -27,8 +27,9 @@ public final class SecretsGitHubAuth implements GitHubAuth {
     }
 
     /** True when the secrets name a GitHub App. */
-    public boolean appMode() {
-        return current() instanceof GitHubAppAuth;
+    @Override
+    public boolean app() {
+        return current().app();
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.qabridge.core.Person;
 import dev.qabridge.core.PullRequest;
 import dev.qabridge.core.ReviewThread;
 import dev.qabridge.core.Settings;
+import dev.qabridge.core.StatusReport;
 import dev.qabridge.http.JsonHttp;
 
 import java.nio.charset.StandardCharsets;
@@ -71,21 +72,27 @@ public final class GitLabClient implements CodeHost {
     /** {@code GET /projects/:id/merge_requests/:iid}: head sha, source branch, title, web URL. */
     @Override
     public PullRequest pullRequest(Origin where) {
-        JsonNode mr = call("GET", project(where) + "/merge_requests/" + where.number(), null);
-        return new PullRequest(where.repo(), where.number(), mr.path("title").asText(""), mr.path("sha").asText(""),
-                mr.path("source_branch").asText(""), mr.path("web_url").asText(""), mr.path("description").asText(""));
+        return mergeRequest(where.repo(), call("GET", project(where) + "/merge_requests/" + where.number(), null));
+    }
+
+    /** A merge request as the REST API returns it; one whose source project is another project comes from a fork. */
+    private static PullRequest mergeRequest(String repo, JsonNode mr) {
+        return new PullRequest(repo, mr.path("iid").asLong(), mr.path("title").asText(""), mr.path("sha").asText(""),
+                mr.path("source_branch").asText(""), mr.path("web_url").asText(""), mr.path("description").asText(""),
+                new Person(mr.path("author").path("username").asText(""), mr.path("author").path("id").asLong(0), ""),
+                mr.path("source_project_id").asLong(0) != mr.path("target_project_id").asLong(0));
     }
 
     /** The iids of the opened merge requests containing {@code sha}: {@code GET /projects/:id/repository/commits/:sha/merge_requests}. */
     @Override
-    public List<Long> openPullRequestsFor(Origin repository, String sha) {
-        List<Long> iids = new ArrayList<>();
+    public List<PullRequest> openPullRequestsFor(Origin repository, String sha) {
+        List<PullRequest> open = new ArrayList<>();
         for (JsonNode mr : call("GET", project(repository) + "/repository/commits/" + segment(sha) + "/merge_requests", null)) {
             if ("opened".equals(mr.path("state").asText()) && mr.path("iid").canConvertToLong() && mr.path("iid").asLong() > 0) {
-                iids.add(mr.path("iid").asLong());
+                open.add(mergeRequest(repository.repo(), mr));
             }
         }
-        return iids;
+        return open;
     }
 
     /**
@@ -201,6 +208,28 @@ public final class GitLabClient implements CodeHost {
     @Override
     public ReviewThread thread(Origin where) {
         return new Thread(where);
+    }
+
+    /**
+     * {@code POST /projects/:id/statuses/:sha}: {@code running} while the agent works, then
+     * {@code success}, {@code failed} or {@code canceled} (GitLab has no "error" for a status).
+     */
+    @Override
+    public String report(Origin where, String sha, StatusReport report, String checkRunId) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("state", switch (report.state()) {
+            case RUNNING -> "running";
+            case SUCCESS -> "success";
+            case CANCELLED -> "canceled";
+            case FAILURE, NEUTRAL, ERROR, TIMED_OUT -> "failed";
+        });
+        body.put("name", report.context());
+        body.put("description", dev.qabridge.core.Strings.clip(report.description(), 140));
+        if (dev.qabridge.core.CommandParser.isHttpUrl(report.targetUrl())) {
+            body.put("target_url", report.targetUrl());
+        }
+        call("POST", project(where) + "/statuses/" + segment(sha), body);
+        return "";
     }
 
     private static String project(Origin where) {

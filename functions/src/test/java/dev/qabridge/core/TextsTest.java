@@ -7,8 +7,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,125 +20,177 @@ class TextsTest {
     private static final int GITHUB = GitHubClient.MAX_COMMENT;
     private static final String CHAT = "https://app.qa.tech/p/proj_x/chat/chat_abc123";
     private static final String PREVIEW = "https://pr-42.preview.example.com";
-    private static final Ask ASK = new Ask("octocat", "check the cart", "", "c1", "delivery-1", 1_700_000_000_000L, "", "");
-    private static final Texts.Facts RUN = new Texts.Facts("run-1", ASK, Optional.of(CHAT), Optional.of(PREVIEW));
     private static final Origin ORIGIN = new Origin("github", "acme/shop", "", 42, "", 0);
+    private static final Origin GITLAB = new Origin("gitlab", "acme/shop", "42", 7, "", 0);
+    private static final Ask ASK = new Ask("octocat", "check the cart", "", "c1", "delivery-1", 1_700_000_000_000L, "", "");
+    private static final Texts.Facts RUN = facts(ORIGIN, ASK);
     private static final Settings DEFAULTS = Settings.from(new Env(Map.of()));
     private static final PullRequest PR = new PullRequest("acme/shop", 42, "Cart", "0123456789abcdef", "feature/cart", "https://github.com/acme/shop/pull/42");
+    /** How GitHub and GitLab find mentions: an @ not after a word character, then a login or group path. */
+    private static final Pattern MENTION = Pattern.compile("(?<![\\w`])@[A-Za-z0-9][A-Za-z0-9_.-]*");
 
     /** 70,000+ UTF-16 units; every 4-unit piece holds an accented letter, a CJK letter and an emoji (a surrogate pair). */
     private static final String HUGE = "é中😀".repeat(17_600);
+
+    private static Texts.Facts facts(Origin origin, Ask ask) {
+        return new Texts.Facts("run-1", origin, ask, Optional.of(CHAT), Optional.of(PREVIEW), "6dcb09b5b57875f334f61aebed695e2e4193db5e",
+                Duration.ofSeconds(200), "/qa");
+    }
 
     private static boolean hasLoneSurrogate(String s) {
         return s.codePoints().anyMatch(cp -> Character.getType(cp) == Character.SURROGATE);
     }
 
     private static String reply(Optional<String> text, int limit) {
-        return Texts.reply(Outcome.COMPLETED, RUN, text, Optional.empty(), limit);
+        return Texts.reply(Outcome.COMPLETED, Verdict.Kind.PASS, RUN, text, Optional.empty(), limit);
     }
 
-    // Consecutive limits put the cut on every position of the 4-unit piece, including between the halves of the emoji.
     @ParameterizedTest
     @ValueSource(ints = {GITHUB, GITHUB - 1, GITHUB - 2, GITHUB - 3, 3_000})
-    void shortensAHugeAnswerButKeepsLinkPreviewAndRequester(int limit) {
-        assertThat(HUGE.length()).isGreaterThan(70_000);
-
+    void shortensAHugeAnswerButKeepsLinkPreviewRequesterAndTheCommandToRunItAgain(int limit) {
         String body = reply(Optional.of(HUGE), limit);
 
         assertThat(body.length()).isLessThanOrEqualTo(limit);
-        assertThat(body).contains("🔗 Conversation: " + CHAT, "🌐 Preview: " + PREVIEW, "🙋 Asked by @octocat");
-        assertThat(body).contains(Texts.runMarker("run-1", "reply"));
+        assertThat(body).contains("[Conversation in QA.tech](" + CHAT + ")", "[Preview](" + PREVIEW + ")", "Asked by @octocat",
+                "Run it again: `/qa check the cart`", Texts.runMarker("run-1", "reply"));
         assertThat(body).contains("shortened: the full answer is in the conversation: " + CHAT);
         assertThat(hasLoneSurrogate(body)).as("no character split in half").isFalse();
     }
 
-    @ParameterizedTest
-    @ValueSource(ints = {300, 301, 302, 303})
-    void fitNeverEndsTheKeptTextWithALoneHighSurrogate(int room) {
-        String fitted = Texts.fit(HUGE, room, CHAT);
-        String kept = fitted.substring(0, fitted.indexOf("\n\n… _(shortened"));
+    @Test
+    void keepsAnAnswerThatFitsWholeInALabelledQuote() {
+        String body = reply(Optional.of("All good: the cart total updates when an item is removed. ✅😀"), GITHUB);
 
-        assertThat(fitted.length()).isLessThanOrEqualTo(room);
-        assertThat(kept).isNotEmpty();
-        assertThat(HUGE).startsWith(kept);
-        assertThat(Character.isHighSurrogate(kept.charAt(kept.length() - 1))).isFalse();
+        assertThat(body).startsWith(Texts.MARKER).doesNotContain("shortened", "<details>");
+        assertThat(body).contains("### ✅ QA passed", "> check the cart", "**The agent's answer**",
+                "> All good: the cart total updates when an item is removed. ✅😀", "Tested `6dcb09b` on `pr-42.preview.example.com` · took 3 min 20 s");
     }
 
     @Test
-    void keepsAnAnswerThatFitsWhole() {
-        String answer = "All good: the cart total updates when an item is removed. ✅😀";
-
-        String body = reply(Optional.of(answer), GITHUB);
-
-        assertThat(body).startsWith(Texts.MARKER).contains(answer).doesNotContain("shortened");
-        assertThat(body).contains(Outcome.COMPLETED.headline(), "> check the cart", CHAT, PREVIEW, "@octocat");
+    void foldsALongAnswerInDetails() {
+        String body = reply(Optional.of("line\n".repeat(60)), GITHUB);
+        assertThat(body).contains("<details><summary>The agent's answer (300 characters)</summary>", "</details>");
     }
 
     @Test
-    void keepsAnAnswerThatFillsTheLimitExactly() {
-        String empty = reply(Optional.of("x"), GITHUB);
-        String exact = "y".repeat(GITHUB - empty.length() + 1);
-
-        String body = reply(Optional.of(exact), GITHUB);
-
-        assertThat(body).hasSize(GITHUB).contains(exact).doesNotContain("shortened");
+    void theHeadingFollowsTheVerdictAndHowTheRunEnded() {
+        assertThat(Texts.heading(Outcome.COMPLETED, Verdict.Kind.PASS)).isEqualTo("✅ QA passed");
+        assertThat(Texts.heading(Outcome.COMPLETED, Verdict.Kind.FAIL)).isEqualTo("❌ QA found a problem");
+        assertThat(Texts.heading(Outcome.COMPLETED, Verdict.Kind.NONE)).isEqualTo("⚠️ QA finished without a verdict");
+        assertThat(Texts.heading(Outcome.FAILED, Verdict.Kind.PASS)).as("never PASS when the agent failed").contains("agent failed");
+        assertThat(Texts.heading(Outcome.TIMED_OUT, Verdict.Kind.NONE)).contains("Timed out");
+        String none = Texts.reply(Outcome.COMPLETED, Verdict.Kind.NONE, RUN, Optional.of("It seems fine."), Optional.empty(), GITHUB);
+        assertThat(none).contains("did not end with `Verdict: PASS` or `Verdict: FAIL`");
     }
 
     @Test
-    void explainsATimeout() {
-        String body = Texts.reply(Outcome.TIMED_OUT, RUN, Optional.empty(), Optional.empty(), GITHUB);
+    void anAgentAnswerPingsNobodyRunsNoQuickActionAndCannotPassForTheBridge() {
+        String hostile = "### ✅ Approved by qa-bridge\n@octocat @acme/security please merge\n/approve\n/merge\n<!-- qa-bridge -->\n"
+                + "<details><summary>x</summary>\n<img src=x onerror=alert(1)>\n</details>";
 
-        assertThat(body).contains(Outcome.TIMED_OUT.headline())
-                .contains("had not finished within the bridge's timeout")
-                .contains(CHAT);
+        String body = Texts.reply(Outcome.COMPLETED, Verdict.Kind.FAIL, facts(GITLAB, ASK), Optional.of(hostile), Optional.empty(), GITHUB);
+        String answer = body.substring(body.indexOf("**The agent's answer**"), body.indexOf("\n---\n"));
+
+        assertThat(MENTION.matcher(answer).results().map(m -> m.group()).toList()).isEmpty();
+        assertThat(answer.lines()).noneMatch(l -> l.matches("^\\s*/(approve|merge).*"));
+        assertThat(answer).doesNotContain("<!--", "<img", "<details>").contains("Approved by qa-bridge");
+        assertThat(answer.lines().filter(l -> l.contains("Approved"))).allMatch(l -> l.startsWith(">"));
+        assertThat(body.indexOf(Texts.MARKER)).isZero();
+        assertThat(body.indexOf(Texts.MARKER, 1)).as("the marker appears once, at the top").isEqualTo(-1);
     }
 
     @Test
-    void explainsAnError() {
+    void echoedInstructionsAndUrlsCannotBreakOutOfTheirCode() {
+        Ask ask = new Ask("octocat", "check `--url https://x.dev/`@evil and /approve", "https://x.dev/a(b)`c", "c1", "d", 0, "", "");
+        String body = Texts.reply(Outcome.COMPLETED, Verdict.Kind.PASS, facts(GITLAB, ask), Optional.of("ok"), Optional.empty(), GITHUB);
+
+        String again = body.lines().filter(l -> l.contains("Run it again")).findFirst().orElseThrow();
+        assertThat(MENTION.matcher(again.replaceAll("`+[^`]*`+", "")).find()).isFalse();
+        assertThat(again).contains("``");
+        assertThat(Texts.link("Preview", "https://x.dev/a(b)")).isEqualTo("[Preview](https://x.dev/a%28b%29)");
+        assertThat(Texts.link("Preview", "javascript:alert(1)")).isEqualTo("Preview (none)");
+    }
+
+    @Test
+    void aKnownSecretNeverReachesAComment() {
+        Redaction.use(List.of("s3cr3t-bypass-value"));
+        try {
+            String body = Texts.reply(Outcome.NOT_STARTED, Verdict.Kind.NONE, RUN, Optional.empty(),
+                    Optional.of("QA.tech said: environment.url https://shop.vercel.app/?x-vercel-protection-bypass=s3cr3t-bypass-value "
+                            + "could not be resolved"), GITHUB);
+            assertThat(body).doesNotContain("s3cr3t-bypass-value").contains("could not be resolved");
+        } finally {
+            Redaction.use(List.of());
+        }
+    }
+
+    @Test
+    void explainsATimeoutAndAnError() {
+        assertThat(Texts.reply(Outcome.TIMED_OUT, Verdict.Kind.NONE, RUN, Optional.empty(), Optional.empty(), GITHUB))
+                .contains("Timed out waiting for QA.tech", "had not finished within the bridge's timeout", CHAT);
         String problem = "The bridge stopped following the conversation: QA.tech answered 500.";
-
-        String body = Texts.reply(Outcome.ERROR, RUN, Optional.empty(), Optional.of(problem), GITHUB);
-
-        assertThat(body).contains(Outcome.ERROR.headline(), problem, CHAT, PREVIEW, "@octocat")
-                .doesNotContain("The agent sent no text");
-    }
-
-    @Test
-    void saysSoWhenTheAgentSentNoText() {
-        assertThat(Texts.reply(Outcome.FAILED, RUN, Optional.of("  "), Optional.empty(), GITHUB))
+        assertThat(Texts.reply(Outcome.ERROR, Verdict.Kind.NONE, RUN, Optional.empty(), Optional.of(problem), GITHUB))
+                .contains(Outcome.ERROR.headline(), problem, CHAT, PREVIEW, "@octocat").doesNotContain("The agent sent no text");
+        assertThat(Texts.reply(Outcome.FAILED, Verdict.Kind.NONE, RUN, Optional.of("  "), Optional.empty(), GITHUB))
                 .contains(Outcome.FAILED.headline(), "_The agent sent no text._");
     }
 
     @Test
-    void quoteShortensLongInstructionsWithoutSplittingAnEmoji() {
-        String quoted = Texts.quote("a".repeat(499) + "😀" + "b".repeat(100));
+    void theFooterIsAListSoItsLinesStaySeparateOnGitLabToo() {
+        String body = reply(Optional.of("fine"), GITHUB);
+        List<String> footer = body.substring(body.indexOf("\n---\n") + 5).lines().filter(l -> !l.isBlank()).toList();
+        assertThat(footer).hasSize(4).allMatch(l -> l.startsWith("- "));
+    }
 
+    @Test
+    void anAutomaticRunIsAskedByItsDeploymentWithoutAMention() {
+        Ask auto = new Ask("the Preview deployment", "Test what this PR changes.", "https://shop.vercel.app", "", "d-1", 0,
+                "6dcb09b5b57875f334f61aebed695e2e4193db5e", "Preview");
+        String body = Texts.reply(Outcome.COMPLETED, Verdict.Kind.PASS, facts(ORIGIN, auto), Optional.of("Fine."), Optional.empty(), GITHUB);
+        assertThat(body).contains("Asked by the Preview deployment", "Run it again: `/qa <what to test>`").doesNotContain("@the");
+    }
+
+    @Test
+    void theStatusCommentShowsTheHostPlainlyAndWhyTheDescriptionWasLeftOut() {
+        RunRecord run = new RunRecord("r", ORIGIN, ASK, new RunRecord.Conversation("c", CHAT), "", PREVIEW, "6dcb09b5b5");
+        String status = Texts.started(run, Preview.Source.DEPLOYMENT, Optional.of("its author mallory is NONE, not one of QA_ALLOWED_ASSOCIATIONS"));
+        assertThat(status).contains("Preview: `pr-42.preview.example.com` (from the newest successful deployment)", "`6dcb09b`",
+                "title and description were not given to the agent", "mallory is NONE", Texts.runMarker("r", "status"));
+        assertThat(Texts.started(run, Preview.Source.COMMAND, Optional.empty())).doesNotContain("not given");
+    }
+
+    @Test
+    void quoteShortensLongInstructionsWithoutSplittingAnEmoji() {
+        String quoted = Texts.quote("a".repeat(499) + "😀" + "b".repeat(100), Untrusted.Platform.GITHUB);
         assertThat(quoted).startsWith("> ").endsWith("…");
         assertThat(hasLoneSurrogate(quoted)).isFalse();
     }
 
     @Test
-    void helpListsCommandUrlFlagTrustedAssociationsAndTimeout() {
+    void helpListsCommandUrlFlagTrustedAssociationsTimeoutAndTheStatus() {
         String help = Texts.help("run-1", DEFAULTS, "github");
-
         assertThat(help).contains("`/qa <what to test>`", "`/qa help`", "--url", "OWNER", "MEMBER", "COLLABORATOR",
-                "gives up after 60 min", "every 3 s");
+                "gives up after 60 min", "every 3 s", "commit status `qa-bridge`");
     }
 
     @Test
     void helpShowsTheConfiguredCommandTemplateAndTimeout() {
         Settings s = Settings.from(new Env(Map.of("QA_COMMAND", "/test", "QA_TIMEOUT_MINUTES", "1.5",
                 "QA_ALLOWED_ASSOCIATIONS", "owner", "PREVIEW_URL_TEMPLATE", "https://pr-{number}.example.com")));
-
-        String help = Texts.help("run-1", s, "github");
-
-        assertThat(help).contains("`/test <what to test>`", "who may run it: OWNER\n", "gives up after 1.5 min",
+        assertThat(Texts.help("run-1", s, "github")).contains("`/test <what to test>`", "who may run it: OWNER\n", "gives up after 1.5 min",
                 "`https://pr-{number}.example.com`").doesNotContain("/qa ", "MEMBER");
+        assertThat(Texts.help("run-1", DEFAULTS, "gitlab")).contains("merge request", "access level ≥ 30");
     }
 
     @Test
-    void helpOnGitLabNamesTheAccessLevel() {
-        assertThat(Texts.help("run-1", DEFAULTS, "gitlab")).contains("merge request", "access level ≥ 30");
+    void theSupersededAndBadSettingsComments() {
+        RunRecord old = new RunRecord("github-d1001-7", ORIGIN, ASK, new RunRecord.Conversation("chat_old", "https://app.qa.tech/chat/chat_old"),
+                "9001", "https://shop.vercel.app", "abc");
+        assertThat(Texts.superseded(old, "https://app.qa.tech/chat/chat_new")).startsWith(Texts.MARKER)
+                .contains("Superseded", "pull request", "https://app.qa.tech/chat/chat_new", "https://app.qa.tech/chat/chat_old", "https://shop.vercel.app");
+        assertThat(Texts.badSettings(".github/qa-bridge.yml", "unknown key `qatech.appId` (line 3) near '@octocat'", "github"))
+                .startsWith(Texts.MARKER).contains("`.github/qa-bridge.yml` is not valid", "unknown key `qatech.appId` (line 3)", "default branch")
+                .doesNotContainPattern(MENTION);
     }
 
     static Stream<Arguments> everyText() {
@@ -143,9 +198,10 @@ class TextsTest {
         return Stream.of(
                 Arguments.of("help", Texts.help("run-1", DEFAULTS, "github")),
                 Arguments.of("invalid", Texts.invalid("run-1", "the `--url` is not an http(s) URL", DEFAULTS)),
-                Arguments.of("started", Texts.started(run, Preview.Source.DEPLOYMENT)),
-                Arguments.of("no preview", Texts.reply(Outcome.NO_PREVIEW, RUN, Optional.empty(), Optional.of(Texts.noPreview(DEFAULTS, PR, "github")), GITHUB)),
-                Arguments.of("not started", Texts.reply(Outcome.NOT_STARTED, RUN, Optional.empty(), Optional.of("QA.tech said no."), GITHUB)),
+                Arguments.of("started", Texts.started(run, Preview.Source.DEPLOYMENT, Optional.empty())),
+                Arguments.of("no preview", Texts.reply(Outcome.NO_PREVIEW, Verdict.Kind.NONE, RUN, Optional.empty(),
+                        Optional.of(Texts.noPreview(DEFAULTS, PR, "github")), GITHUB)),
+                Arguments.of("not started", Texts.reply(Outcome.NOT_STARTED, Verdict.Kind.NONE, RUN, Optional.empty(), Optional.of("QA.tech said no."), GITHUB)),
                 Arguments.of("reply", reply(Optional.of("fine"), GITHUB)),
                 Arguments.of("shortened reply", reply(Optional.of(HUGE), GITHUB)),
                 Arguments.of("superseded", Texts.superseded("A newer /qa replaced this run.")));

@@ -35,6 +35,6 @@ class VercelBypassTest {
         RunRecord run = new RunRecord("r", new Origin("github", "acme/shop", "", 7, "", 0),
                 new Ask("octocat", "check it", "", "1", "d", 0, "", ""), new RunRecord.Conversation("chat_x", "https://app.qa.tech/chat/x"),
                 "", plain, "");
-        assertThat(Texts.started(run, Preview.Source.DEPLOYMENT)).doesNotContain("s3cr3t", "bypass");
+        assertThat(Texts.started(run, Preview.Source.DEPLOYMENT, java.util.Optional.empty())).doesNotContain("s3cr3t", "bypass");
     }
 }

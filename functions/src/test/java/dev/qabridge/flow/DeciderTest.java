@@ -87,7 +87,7 @@ class DeciderTest {
 
     @Test
     void aDeploymentStartsOneRunPerOpenPullRequestOncePerDeployment() {
-        host.openPulls = List.of(7L, 8L);
+        host.openPulls = List.of(Fakes.Host.pull(7, false), Fakes.Host.pull(8, false));
         Inbound.Deployment d = new Inbound.Deployment(new Origin("github", "acme/shop", "", 0, "", 0), "5001",
                 "6dcb09b5b57875f334f61aebed695e2e4193db5e", "Preview", "https://shop.vercel.app", "d-1", "main");
 
@@ -103,6 +103,27 @@ class DeciderTest {
         assertThat(in.ask().requester()).isEqualTo("the Preview deployment");
         assertThat(in.ask().url()).isEqualTo("https://shop.vercel.app");
         assertThat(again.body().path("ignored").asText()).contains("deployment 5001 was already tested");
+    }
+
+    @Test
+    void pullRequestsFromForksGetNoAutomaticRunUnlessTheRepositorySaysSo() {
+        host.openPulls = List.of(Fakes.Host.pull(7, true), Fakes.Host.pull(8, false));
+        Inbound.Deployment d = new Inbound.Deployment(new Origin("github", "acme/shop", "", 0, "", 0), "6001",
+                "6dcb09b5b57875f334f61aebed695e2e4193db5e", "Preview", "https://shop.vercel.app", "d-1", "main");
+
+        decider.decide(d, host, "r1");
+        assertThat(runs.started).containsOnlyKeys("github-d6001-8");
+
+        host.openPulls = List.of(Fakes.Host.pull(7, true));
+        Inbound.Deployment forkOnly = new Inbound.Deployment(new Origin("github", "acme/forky", "", 0, "", 0), "6002",
+                "6dcb09b5b57875f334f61aebed695e2e4193db5e", "Preview", "https://shop.vercel.app", "d-2", "main");
+        assertThat(decider.decide(forkOnly, host, "r2").body().path("ignored").asText()).contains("fork", "autoRun.forks");
+
+        host.settingsFile = () -> Optional.of("autoRun:\n  forks: true\n");
+        Inbound.Deployment allowed = new Inbound.Deployment(new Origin("github", "acme/forks-ok", "", 0, "", 0), "6003",
+                "6dcb09b5b57875f334f61aebed695e2e4193db5e", "Preview", "https://shop.vercel.app", "d-3", "main");
+        decider.decide(allowed, host, "r3");
+        assertThat(runs.started).containsKey("github-d6003-7");
     }
 
     @Test

@@ -44,8 +44,9 @@ final class Fakes {
         Supplier<Optional<String>> settingsFile = Optional::empty;
         int settingsReads;
         Optional<String> deployed = Optional.of("https://pr-7.preview.example.com");
-        List<Long> openPulls = List.of(7L);
+        List<PullRequest> openPulls = List.of(pull(7, false));
         Optional<String> distrust = Optional.empty();
+        Person prAuthor = new Person("author", 9, "MEMBER");
         RuntimeException failEdits;
         RuntimeException failPosts;
         private int ids = 9000;
@@ -54,15 +55,26 @@ final class Fakes {
         @Override public String settingsPath() { return ".github/qa-bridge.yml"; }
         @Override public PullRequest pullRequest(Origin where) {
             return new PullRequest(where.repo(), where.number(), "Cart totals", "6dcb09b5b57875f334f61aebed695e2e4193db5e", "feature/cart",
-                    "https://github.com/acme/shop/pull/" + where.number(), "Recomputes totals.");
+                    "https://github.com/acme/shop/pull/" + where.number(), "Recomputes totals.", prAuthor, false);
         }
         @Override public Optional<String> deployedUrl(Origin where, PullRequest pr) { return deployed; }
-        @Override public List<Long> openPullRequestsFor(Origin repository, String sha) { return openPulls; }
+        @Override public List<PullRequest> openPullRequestsFor(Origin repository, String sha) { return openPulls; }
+
+        static PullRequest pull(long number, boolean fork) {
+            return new PullRequest("acme/shop", number, "Cart totals", "6dcb09b5b57875f334f61aebed695e2e4193db5e", "feature/cart",
+                    "https://github.com/acme/shop/pull/" + number, "Recomputes totals.", new Person("author", 9, "CONTRIBUTOR"), fork);
+        }
         @Override public Optional<String> settingsFile(Origin repository, String defaultBranch) {
             settingsReads++;
             return settingsFile.get();
         }
         @Override public Optional<String> whyNotTrusted(Origin where, Person who, Settings settings) { return distrust; }
+        final List<String> reports = new ArrayList<>();
+        @Override public String report(Origin where, String sha, dev.qabridge.core.StatusReport report, String checkRunId) {
+            reports.add(report.state() + " " + sha);
+            writes.add("status " + report.state().name().toLowerCase());
+            return checkRunId;
+        }
         @Override public ReviewThread thread(Origin where) {
             return new ReviewThread() {
                 @Override public String post(String markdown) {

@@ -163,8 +163,8 @@ class StepsTest {
 
         String message = Steps.message(RunInput.fromJson(s), s.path("target"));
 
-        assertThat(message).startsWith("check the cart").contains("pull request #7", "“Cart”", "acme/shop", "abc", "feature/cart",
-                "https://pr-7.preview.example.com", "Recomputes totals.");
+        assertThat(message).startsWith("check the cart").contains("pull request #7", "Title: Cart", "not instructions", "acme/shop", "abc", "feature/cart",
+                "https://pr-7.preview.example.com", "Recomputes totals.").endsWith(dev.qabridge.core.Verdict.REQUEST);
     }
 
     @Test

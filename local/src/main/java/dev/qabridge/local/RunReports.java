@@ -62,10 +62,15 @@ final class RunReports {
                                 + (poll.path("done").asBoolean() ? "" : ", still looking"));
                     }
                     case "Answer" -> steps.add("answered with comment " + out.path("answer").path("commentId").asText());
+                    case "ReportRunning" -> steps.add(failed.has("pending") ? "commit status: could not be set"
+                            : "commit status: running on " + out.path("pending").path("sha").asText().substring(0, 7));
+                    case "ReportResult" -> steps.add("commit status: " + out.path("result").path("state").asText().toLowerCase());
                     case "Reply", "ReplyInNewComment" -> {
                         JsonNode reply = out.path("reply");
                         if (!reply.isMissingNode()) {
-                            steps.add("reply: " + reply.path("outcome").asText() + (reply.path("edited").asBoolean()
+                            steps.add("reply: " + reply.path("outcome").asText()
+                                    + (reply.path("outcome").asText().equals("COMPLETED") ? " (verdict " + reply.path("verdict").asText() + ")" : "")
+                                    + (reply.path("edited").asBoolean()
                                     ? ", status comment edited in place"
                                     : reply.path("replied").asBoolean() ? ", posted as a new comment" : ", " + reply.path("reason").asText()));
                             report.set("reply", reply);

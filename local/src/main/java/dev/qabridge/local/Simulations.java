@@ -46,6 +46,7 @@ final class Simulations implements AutoCloseable {
     private final Map<String, AtomicInteger> polls = new ConcurrentHashMap<>();
     private final Map<String, String> comments = new ConcurrentHashMap<>();
     private final Map<String, Integer> edits = new ConcurrentHashMap<>();
+    private final java.util.List<String> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** {@code pollsUntilDone}: how many reads of a conversation show the agent still working. */
     Simulations(int pollsUntilDone, Consumer<String> narrator) throws IOException {
@@ -101,6 +102,11 @@ final class Simulations implements AutoCloseable {
         return edits.getOrDefault(id, 0);
     }
 
+    /** The commit statuses set on the pull request's head, oldest first, as "state: description". */
+    java.util.List<String> statuses() {
+        return java.util.List.copyOf(statuses);
+    }
+
     private void qatech(HttpExchange x) throws IOException {
         try (x) {
             String path = x.getRequestURI().getPath().substring("/qatech".length());
@@ -143,8 +149,11 @@ final class Simulations implements AutoCloseable {
                 send(x, 200, JsonHttp.JSON.createObjectNode().put("full_name", REPO).put("default_branch", "main"));
             } else if (method.equals("GET") && path.equals(repo + "/pulls/" + PR)) {
                 ObjectNode pr = JsonHttp.JSON.createObjectNode().put("number", PR).put("title", "Cart: recompute totals")
-                        .put("html_url", "https://github.com/" + REPO + "/pull/" + PR);
-                pr.putObject("head").put("sha", SHA).put("ref", "feature/cart-totals");
+                        .put("html_url", "https://github.com/" + REPO + "/pull/" + PR).put("body", "Totals are recomputed on every change.")
+                        .put("author_association", "MEMBER");
+                pr.putObject("user").put("login", "octocat").put("id", 583231);
+                pr.putObject("head").put("sha", SHA).put("ref", "feature/cart-totals").putObject("repo").put("full_name", REPO);
+                pr.putObject("base").put("ref", "main").putObject("repo").put("full_name", REPO);
                 send(x, 200, pr);
             } else if (method.equals("GET") && path.equals(repo + "/deployments")) {
                 ArrayNode list = JsonHttp.JSON.createArrayNode();
@@ -166,6 +175,10 @@ final class Simulations implements AutoCloseable {
                 edits.merge(id, 1, Integer::sum);
                 narrator.accept("GitHub (simulated) ← comment " + id + " edited with the agent's answer");
                 send(x, 200, JsonHttp.JSON.createObjectNode().put("id", Long.parseLong(id)));
+            } else if (method.equals("POST") && path.startsWith(repo + "/statuses/")) {
+                statuses.add(body.path("context").asText() + " " + body.path("state").asText() + ": " + body.path("description").asText());
+                narrator.accept("GitHub (simulated) ← commit status " + body.path("context").asText() + " " + body.path("state").asText());
+                send(x, 201, JsonHttp.JSON.createObjectNode().put("id", statuses.size()).put("state", body.path("state").asText()));
             } else if (method.equals("POST") && path.endsWith("/reactions")) {
                 narrator.accept("GitHub (simulated) ← reaction " + body.path("content").asText() + " on the /qa comment");
                 send(x, 201, JsonHttp.JSON.createObjectNode().put("id", 1));
@@ -197,7 +210,9 @@ final class Simulations implements AutoCloseable {
             2. Added a second "Blue mug": the total updated to **$24.00** ✅
             3. Removed one mug: the total went back to **$12.00** ✅
 
-            The cart total updates correctly when items are added and removed. (Simulated answer: this is the demo.)""";
+            The cart total updates correctly when items are added and removed. (Simulated answer: this is the demo.)
+
+            Verdict: PASS""";
 
     @Override
     public void close() {

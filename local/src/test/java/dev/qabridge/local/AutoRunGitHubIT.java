@@ -43,12 +43,18 @@ class AutoRunGitHubIT {
     /** PR 7 of {@code repo}, open, headed by {@link #SHA}; status comments get ids 9001, 9002, … in turn. */
     static void stubRepo(WireMockServer gh, String repo) {
         gh.stubFor(get(urlPathEqualTo("/repos/" + repo + "/commits/" + SHA + "/pulls")).willReturn(okJson("""
-                [{"number": 7, "state": "open", "title": "Cart: recompute totals"},
-                 {"number": 3, "state": "closed", "title": "Old attempt"}]""")));
+                [{"number": 7, "state": "open", "title": "Cart: recompute totals", "user": {"login": "octocat", "id": 1},
+                  "author_association": "MEMBER", "head": {"sha": "%s", "ref": "feature/cart-totals", "repo": {"full_name": "%s"}},
+                  "base": {"ref": "main", "repo": {"full_name": "%s"}}},
+                 {"number": 3, "state": "closed", "title": "Old attempt"}]""".formatted(SHA, repo, repo))));
         gh.stubFor(get(urlPathEqualTo("/repos/" + repo + "/pulls/7")).willReturn(okJson("""
                 {"number": 7, "state": "open", "title": "Cart: recompute totals", "body": "Totals are now recomputed on every change.",
-                 "html_url": "https://github.com/%s/pull/7", "head": {"sha": "%s", "ref": "feature/cart-totals"}, "base": {"ref": "main"}}
-                """.formatted(repo, SHA))));
+                 "user": {"login": "octocat", "id": 1}, "author_association": "MEMBER",
+                 "html_url": "https://github.com/%s/pull/7", "head": {"sha": "%s", "ref": "feature/cart-totals", "repo": {"full_name": "%s"}},
+                 "base": {"ref": "main", "repo": {"full_name": "%s"}}}
+                """.formatted(repo, SHA, repo, repo))));
+        gh.stubFor(post(urlPathMatching("/repos/" + repo + "/statuses/[0-9a-f]{40}")).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json").withBody("{\"id\": 1}")));
         gh.stubFor(get(urlPathEqualTo("/repos/" + repo + "/contents/.github/qa-bridge.yml"))
                 .willReturn(notFound().withHeader("Content-Type", "application/json").withBody("{\"message\": \"Not Found\"}")));
         String state = Scenario.STARTED;
@@ -91,7 +97,7 @@ class AutoRunGitHubIT {
         stubRepo(fx.fakes.github, repo);
         String chat = "chat_auto1";
         chatsStartInTurn(fx.fakes.qatech, chat);
-        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.running(chat), Stubs.finished(chat, "COMPLETED", "The cart works on the preview."));
+        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.running(chat), Stubs.passed(chat, "The cart works on the preview."));
         String delivery = GitHubPayloads.newDelivery();
 
         HttpResponse<String> answer = deliver(delivery, repo, 1001, "Preview", "success");
@@ -115,10 +121,10 @@ class AutoRunGitHubIT {
         List<LoggedRequest> posted = fx.fakes.github.findAll(postRequestedFor(urlPathEqualTo("/repos/" + repo + "/issues/7/comments")));
         assertThat(posted).hasSize(1);
         assertThat(json(posted.get(0).getBodyAsString()).path("body").asText())
-                .contains("QA.tech is testing this preview", PREVIEW, "asked by the Preview deployment").doesNotContain("@the");
+                .contains("QA.tech is testing this preview", PREVIEW, "Asked by the Preview deployment").doesNotContain("@the");
         List<LoggedRequest> edits = fx.fakes.github.findAll(patchRequestedFor(urlPathEqualTo("/repos/" + repo + "/issues/comments/9001")));
         assertThat(edits).hasSize(1);
-        assertThat(json(edits.get(0).getBodyAsString()).path("body").asText()).contains("QA.tech finished", "The cart works on the preview.");
+        assertThat(json(edits.get(0).getBodyAsString()).path("body").asText()).contains("QA passed", "The cart works on the preview.");
         // no command comment, so no reactions; the closed PR 3 got nothing
         fx.fakes.github.verify(0, postRequestedFor(urlPathMatching(".*/reactions")));
         fx.fakes.github.verify(0, getRequestedFor(urlPathEqualTo("/repos/" + repo + "/pulls/3")));
@@ -164,7 +170,7 @@ class AutoRunGitHubIT {
         stubRepo(fx.fakes.github, repo);
         chatsStartInTurn(fx.fakes.qatech, "chat_old1", "chat_new1");
         Stubs.chatPolls(fx.fakes.qatech, "chat_old1", Stubs.running("chat_old1"));   // never finishes
-        Stubs.chatPolls(fx.fakes.qatech, "chat_new1", Stubs.running("chat_new1"), Stubs.finished("chat_new1", "COMPLETED", "New one done."));
+        Stubs.chatPolls(fx.fakes.qatech, "chat_new1", Stubs.running("chat_new1"), Stubs.passed("chat_new1", "New one done."));
 
         assertThat(deliver(repo, 3001, "Preview", "success").statusCode()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(30)).until(() ->
@@ -180,10 +186,10 @@ class AutoRunGitHubIT {
         List<LoggedRequest> oldEdits = fx.fakes.github.findAll(patchRequestedFor(urlPathEqualTo("/repos/" + repo + "/issues/comments/9001")));
         assertThat(oldEdits).hasSize(1);
         assertThat(json(oldEdits.get(0).getBodyAsString()).path("body").asText())
-                .contains("Superseded", "https://app.qa.tech/p/proj_demo/chat/chat_new1").doesNotContain("QA.tech finished");
+                .contains("Superseded", "https://app.qa.tech/p/proj_demo/chat/chat_new1").doesNotContain("QA passed");
         List<LoggedRequest> newEdits = fx.fakes.github.findAll(patchRequestedFor(urlPathEqualTo("/repos/" + repo + "/issues/comments/9002")));
         assertThat(newEdits).hasSize(1);
-        assertThat(json(newEdits.get(0).getBodyAsString()).path("body").asText()).contains("QA.tech finished", "New one done.");
+        assertThat(json(newEdits.get(0).getBodyAsString()).path("body").asText()).contains("QA passed", "New one done.");
         fx.fakes.github.verify(2, postRequestedFor(urlPathEqualTo("/repos/" + repo + "/issues/7/comments")));
     }
 
@@ -194,7 +200,7 @@ class AutoRunGitHubIT {
         fx.fakes.github.stubFor(get(urlPathEqualTo("/repos/" + repo + "/contents/.github/qa-bridge.yml"))
                 .withQueryParam("ref", equalTo("main")).willReturn(okJson(contents("qatech:\n  applicationId: app_from_repo\n"))));
         chatsStartInTurn(fx.fakes.qatech, "chat_settings1");
-        Stubs.chatPolls(fx.fakes.qatech, "chat_settings1", Stubs.finished("chat_settings1", "COMPLETED", "Fine."));
+        Stubs.chatPolls(fx.fakes.qatech, "chat_settings1", Stubs.passed("chat_settings1", "Fine."));
 
         assertThat(deliver(repo, 4001, "Preview", "success").statusCode()).isEqualTo(202);
         fx.awaitEnd("github-d4001-7");
@@ -211,7 +217,7 @@ class AutoRunGitHubIT {
         fx.fakes.github.stubFor(get(urlPathEqualTo("/repos/" + repo + "/contents/.github/qa-bridge.yml"))
                 .withQueryParam("ref", equalTo("feature/cart-totals")).willReturn(okJson(contents("qatech:\n  applicationId: app_from_branch\n"))));
         chatsStartInTurn(fx.fakes.qatech, "chat_branch1");
-        Stubs.chatPolls(fx.fakes.qatech, "chat_branch1", Stubs.finished("chat_branch1", "COMPLETED", "Fine."));
+        Stubs.chatPolls(fx.fakes.qatech, "chat_branch1", Stubs.passed("chat_branch1", "Fine."));
 
         assertThat(deliver(repo, 5001, "Preview", "success").statusCode()).isEqualTo(202);
         fx.awaitEnd("github-d5001-7");
@@ -231,8 +237,8 @@ class AutoRunGitHubIT {
         fx.fakes.github.stubFor(get(urlPathEqualTo("/repos/" + repo + "/contents/.github/qa-bridge.yml"))
                 .withQueryParam("ref", equalTo("main")).willReturn(okJson(contents("qatech:\n  applicationId: shop\n"))));
         chatsStartInTurn(fx.fakes.qatech, "chat_broken1", "chat_broken2");
-        Stubs.chatPolls(fx.fakes.qatech, "chat_broken1", Stubs.finished("chat_broken1", "COMPLETED", "Fine."));
-        Stubs.chatPolls(fx.fakes.qatech, "chat_broken2", Stubs.finished("chat_broken2", "COMPLETED", "Fine."));
+        Stubs.chatPolls(fx.fakes.qatech, "chat_broken1", Stubs.passed("chat_broken1", "Fine."));
+        Stubs.chatPolls(fx.fakes.qatech, "chat_broken2", Stubs.passed("chat_broken2", "Fine."));
 
         assertThat(deliver(repo, 6001, "Preview", "success").statusCode()).isEqualTo(202);
         fx.awaitEnd("github-d6001-7");

@@ -53,8 +53,13 @@ class AutoRunGitLabIT {
         gl.stubFor(get(urlPathEqualTo(api + "/merge_requests/7")).willReturn(okJson("""
                 {"id": 99, "iid": 7, "project_id": %d, "title": "Cart: recompute totals", "state": "opened",
                  "description": "Totals are now recomputed on every change.", "source_branch": "%s", "target_branch": "main",
-                 "sha": "%s", "web_url": "https://gitlab.example.com/acme/shop/-/merge_requests/7"}
-                """.formatted(project, GitLabPayloads.BRANCH, SHA))));
+                 "sha": "%s", "web_url": "https://gitlab.example.com/acme/shop/-/merge_requests/7",
+                 "source_project_id": %d, "target_project_id": %d, "author": {"id": %d, "username": "alice"}}
+                """.formatted(project, GitLabPayloads.BRANCH, SHA, project, project, GitLabPayloads.DEVELOPER_ID))));
+        gl.stubFor(get(urlPathEqualTo(api + "/members/all/" + GitLabPayloads.DEVELOPER_ID)).willReturn(okJson("""
+                {"id": %d, "username": "alice", "state": "active", "access_level": 30}""".formatted(GitLabPayloads.DEVELOPER_ID))));
+        gl.stubFor(post(urlPathMatching(api + "/statuses/[0-9a-f]{40}")).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json").withBody("{\"id\": 93, \"status\": \"running\"}")));
         gl.stubFor(get(urlPathMatching(api + "/repository/files/.*"))
                 .willReturn(notFound().withHeader("Content-Type", "application/json").withBody("{\"message\": \"404 File Not Found\"}")));
         String state = Scenario.STARTED;
@@ -85,7 +90,7 @@ class AutoRunGitLabIT {
         stubProject(fx.fakes.gitlab, project);
         String chat = "chat_gl_auto1";
         chatsStartInTurn(fx.fakes.qatech, chat);
-        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.running(chat), Stubs.finished(chat, "COMPLETED", "The cart works on the review app."));
+        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.running(chat), Stubs.passed(chat, "The cart works on the review app."));
         String key = GitLabPayloads.newDelivery();
 
         HttpResponse<String> answer = deliver(key, project, 1001, "review/feature-cart-totals", "success");
@@ -107,10 +112,10 @@ class AutoRunGitLabIT {
         List<LoggedRequest> posted = fx.fakes.gitlab.findAll(postRequestedFor(urlPathEqualTo(api(project) + "/merge_requests/7/notes")));
         assertThat(posted).hasSize(1);
         assertThat(json(posted.get(0).getBodyAsString()).path("body").asText())
-                .contains("QA.tech is testing this preview", PREVIEW, "asked by the review/feature-cart-totals deployment");
+                .contains("QA.tech is testing this preview", PREVIEW, "Asked by the review/feature-cart-totals deployment");
         List<LoggedRequest> edits = fx.fakes.gitlab.findAll(putRequestedFor(urlPathEqualTo(api(project) + "/merge_requests/7/notes/9001")));
         assertThat(edits).hasSize(1);
-        assertThat(json(edits.get(0).getBodyAsString()).path("body").asText()).contains("QA.tech finished", "The cart works on the review app.");
+        assertThat(json(edits.get(0).getBodyAsString()).path("body").asText()).contains("QA passed", "The cart works on the review app.");
         fx.fakes.gitlab.verify(0, postRequestedFor(urlPathMatching(".*/award_emoji")));
         fx.fakes.gitlab.verify(0, getRequestedFor(urlPathEqualTo(api(project) + "/merge_requests/3")));
 
@@ -151,7 +156,7 @@ class AutoRunGitLabIT {
         stubProject(fx.fakes.gitlab, project);
         chatsStartInTurn(fx.fakes.qatech, "chat_gl_old1", "chat_gl_new1");
         Stubs.chatPolls(fx.fakes.qatech, "chat_gl_old1", Stubs.running("chat_gl_old1"));
-        Stubs.chatPolls(fx.fakes.qatech, "chat_gl_new1", Stubs.finished("chat_gl_new1", "COMPLETED", "New one done."));
+        Stubs.chatPolls(fx.fakes.qatech, "chat_gl_new1", Stubs.passed("chat_gl_new1", "New one done."));
 
         assertThat(deliver(project, 3001, "review/feature-cart-totals", "success").statusCode()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(30)).until(() ->
@@ -163,10 +168,10 @@ class AutoRunGitLabIT {
         List<LoggedRequest> oldEdits = fx.fakes.gitlab.findAll(putRequestedFor(urlPathEqualTo(api(project) + "/merge_requests/7/notes/9001")));
         assertThat(oldEdits).hasSize(1);
         assertThat(json(oldEdits.get(0).getBodyAsString()).path("body").asText())
-                .contains("Superseded", "merge request", "https://app.qa.tech/p/proj_demo/chat/chat_gl_new1").doesNotContain("QA.tech finished");
+                .contains("Superseded", "merge request", "https://app.qa.tech/p/proj_demo/chat/chat_gl_new1").doesNotContain("QA passed");
         List<LoggedRequest> newEdits = fx.fakes.gitlab.findAll(putRequestedFor(urlPathEqualTo(api(project) + "/merge_requests/7/notes/9002")));
         assertThat(newEdits).hasSize(1);
-        assertThat(json(newEdits.get(0).getBodyAsString()).path("body").asText()).contains("QA.tech finished", "New one done.");
+        assertThat(json(newEdits.get(0).getBodyAsString()).path("body").asText()).contains("QA passed", "New one done.");
     }
 
     @Test
@@ -176,7 +181,7 @@ class AutoRunGitLabIT {
         fx.fakes.gitlab.stubFor(get(urlPathEqualTo(api(project) + SETTINGS_FILE)).withQueryParam("ref", equalTo("main"))
                 .willReturn(okJson(AutoRunGitHubIT.contents("qatech:\n  applicationId: app_from_repo\n"))));
         chatsStartInTurn(fx.fakes.qatech, "chat_gl_settings1");
-        Stubs.chatPolls(fx.fakes.qatech, "chat_gl_settings1", Stubs.finished("chat_gl_settings1", "COMPLETED", "Fine."));
+        Stubs.chatPolls(fx.fakes.qatech, "chat_gl_settings1", Stubs.passed("chat_gl_settings1", "Fine."));
 
         assertThat(deliver(project, 4001, "review/feature-cart-totals", "success").statusCode()).isEqualTo(202);
         fx.awaitEnd("gitlab-d4001-7");
@@ -192,7 +197,7 @@ class AutoRunGitLabIT {
         fx.fakes.gitlab.stubFor(get(urlPathEqualTo(api(project) + SETTINGS_FILE)).withQueryParam("ref", equalTo(GitLabPayloads.BRANCH))
                 .willReturn(okJson(AutoRunGitHubIT.contents("qatech:\n  applicationId: app_from_branch\n"))));
         chatsStartInTurn(fx.fakes.qatech, "chat_gl_branch1");
-        Stubs.chatPolls(fx.fakes.qatech, "chat_gl_branch1", Stubs.finished("chat_gl_branch1", "COMPLETED", "Fine."));
+        Stubs.chatPolls(fx.fakes.qatech, "chat_gl_branch1", Stubs.passed("chat_gl_branch1", "Fine."));
 
         assertThat(deliver(project, 5001, "review/feature-cart-totals", "success").statusCode()).isEqualTo(202);
         fx.awaitEnd("gitlab-d5001-7");

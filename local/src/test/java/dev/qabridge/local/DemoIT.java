@@ -19,10 +19,11 @@ class DemoIT {
 
         assertThat(code).as(out).isZero();
         assertThat(out).contains("SIMULATED", "QA.tech (simulated) ← POST /v1/chat", "GitHub (simulated) ← status comment",
-                "→ POST /webhooks/github answered 202", "looked 3×: COMPLETED", "reply: COMPLETED, status comment edited in place",
-                "QA.tech finished", "The cart total updates correctly", "🔗 Conversation: https://app.qa.tech/",
+                "→ POST /webhooks/github answered 202", "looked 3×: COMPLETED", "reply: COMPLETED (verdict PASS), status comment edited in place",
+                "QA passed", "The cart total updates correctly", "Conversation in QA.tech",
                 "Execution SUCCEEDED");
         assertThat(out.indexOf("looked 3×")).isLessThan(out.indexOf("reply: COMPLETED"));
+        assertThat(out).contains("commit status: success");
         assertThat(out).doesNotContain("Exception");
     }
 }

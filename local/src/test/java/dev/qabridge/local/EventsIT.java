@@ -55,7 +55,7 @@ class EventsIT {
                 .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("[{\"iid\": 7, \"state\": \"opened\"}]")));
         Stubs.chatStarted(fx.fakes.qatech, "chat_example1");
         Stubs.chatPolls(fx.fakes.qatech, "chat_example1", Stubs.running("chat_example1"));
-        Stubs.chatPolls(fx.fakes.qatech, "chat_example2", Stubs.finished("chat_example2", "COMPLETED", "Checkout works."));
+        Stubs.chatPolls(fx.fakes.qatech, "chat_example2", Stubs.passed("chat_example2", "Checkout works."));
         Stubs.chatPolls(fx.fakes.qatech, "chat_example3", Stubs.finished("chat_example3", "FAILED", "Login is broken."));
     }
 

@@ -49,7 +49,7 @@ class FaultsIT {
 
     private static DescribeExecutionResponse run(String command, String chat, String answer) throws Exception {
         Stubs.chatStarted(fx.fakes.qatech, chat);
-        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.finished(chat, "COMPLETED", answer));
+        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.passed(chat, answer));
         HttpResponse<String> r = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(), GitHubPayloads.command(command));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
         return fx.awaitEnd(GitHubPayloads.runId(r));
@@ -72,7 +72,7 @@ class FaultsIT {
         List<LoggedRequest> posts = fx.fakes.github.findAll(postRequestedFor(urlPathEqualTo(COMMENTS)));
         assertThat(posts).hasSize(2);
         assertThat(body(posts.get(0))).contains("QA.tech is testing this preview");
-        assertThat(body(posts.get(1))).contains("QA.tech finished", "The cart works.");
+        assertThat(body(posts.get(1))).contains("QA passed", "The cart works.");
         fx.fakes.qatech.verify(1, postRequestedFor(urlPathEqualTo("/v1/chat")));
     }
 
@@ -80,7 +80,7 @@ class FaultsIT {
     void aGitLabStatusNoteThatCannotBeEditedGetsTheAnswerInOneNewNote() throws Exception {
         fx.fakes.gitlab.stubFor(put(urlPathMatching(GitLabStubs.NOTES + "/\\d+")).willReturn(aResponse().withStatus(502)));
         Stubs.chatStarted(fx.fakes.qatech, "chat_gl_noedit1");
-        Stubs.chatPolls(fx.fakes.qatech, "chat_gl_noedit1", Stubs.finished("chat_gl_noedit1", "COMPLETED", "MR works."));
+        Stubs.chatPolls(fx.fakes.qatech, "chat_gl_noedit1", Stubs.passed("chat_gl_noedit1", "MR works."));
 
         var answer = GitLabPayloads.deliver(fx.url(), GitLabPayloads.newDelivery(),
                 GitLabPayloads.command("/qa check the cart --url https://mr-7.example.dev"));
@@ -90,7 +90,7 @@ class FaultsIT {
         fx.fakes.gitlab.verify(4, putRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_NOTE)));
         List<LoggedRequest> notes = fx.fakes.gitlab.findAll(postRequestedFor(urlPathEqualTo(GitLabStubs.NOTES)));
         assertThat(notes).hasSize(2);
-        assertThat(body(notes.get(1))).contains("QA.tech finished", "MR works.");
+        assertThat(body(notes.get(1))).contains("QA passed", "MR works.");
     }
 
     @Test
@@ -117,7 +117,7 @@ class FaultsIT {
                 [{"id": 9001, "body": "<!-- qa-bridge -->\\n<!-- qa-bridge run=%s status -->\\n### ⏳ QA.tech is testing this preview"}]"""
                 .formatted(runId))));
         Stubs.chatStarted(fx.fakes.qatech, "chat_lostanswer1");
-        Stubs.chatPolls(fx.fakes.qatech, "chat_lostanswer1", Stubs.finished("chat_lostanswer1", "COMPLETED", "Fine."));
+        Stubs.chatPolls(fx.fakes.qatech, "chat_lostanswer1", Stubs.passed("chat_lostanswer1", "Fine."));
 
         GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(), command);
         DescribeExecutionResponse end = fx.awaitEnd(runId);
@@ -151,7 +151,7 @@ class FaultsIT {
     void aSlowButTimelyQaTechStartsOneConversation() throws Exception {
         fx.fakes.qatech.stubFor(post(urlPathEqualTo("/v1/chat")).willReturn(aResponse().withStatus(202).withFixedDelay(2_000)
                 .withHeader("Content-Type", "application/json").withBody(Stubs.conversation("chat_slowok1", ""))));
-        Stubs.chatPolls(fx.fakes.qatech, "chat_slowok1", Stubs.finished("chat_slowok1", "COMPLETED", "Slow but fine."));
+        Stubs.chatPolls(fx.fakes.qatech, "chat_slowok1", Stubs.passed("chat_slowok1", "Slow but fine."));
 
         var answer = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(), GitHubPayloads.command("/qa check"));
         DescribeExecutionResponse end = fx.awaitEnd(GitHubPayloads.runId(answer));

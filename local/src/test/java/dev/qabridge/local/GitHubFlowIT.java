@@ -74,7 +74,7 @@ class GitHubFlowIT {
         String chat = "chat_flaky1";
         Stubs.chatStarted(fx.fakes.qatech, chat);
         Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.error(503), Stubs.error(503), Stubs.running(chat),
-                Stubs.finished(chat, "COMPLETED", "All good."));
+                Stubs.passed(chat, "All good."));
         var answer = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(), GitHubPayloads.command("/qa smoke test"));
         DescribeExecutionResponse end = fx.awaitEnd(GitHubPayloads.runId(answer));
 
@@ -84,7 +84,7 @@ class GitHubFlowIT {
         fx.fakes.qatech.verify(5, getRequestedFor(urlPathEqualTo("/v1/chat/" + chat)));
         List<LoggedRequest> edits = fx.fakes.github.findAll(patchRequestedFor(urlPathEqualTo(STATUS_COMMENT)));
         assertThat(edits).hasSize(1);
-        assertThat(json(edits.get(0).getBodyAsString()).path("body").asText()).contains("QA.tech finished", "All good.");
+        assertThat(json(edits.get(0).getBodyAsString()).path("body").asText()).contains("QA passed", "All good.");
     }
 
     @Test
@@ -109,7 +109,7 @@ class GitHubFlowIT {
     void fourConcurrentCopiesOfOneDeliveryStartExactlyOneConversation() throws Exception {
         String chat = "chat_once1";
         Stubs.chatStarted(fx.fakes.qatech, chat);
-        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.finished(chat, "COMPLETED", "Done once."));
+        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.passed(chat, "Done once."));
         String delivery = GitHubPayloads.newDelivery();
         byte[] body = GitHubPayloads.command("/qa check checkout").toString().getBytes(StandardCharsets.UTF_8);
         String signature = dev.qabridge.github.GitHubSignature.sign(GitHubPayloads.SECRET, body);
@@ -142,7 +142,7 @@ class GitHubFlowIT {
                 .willReturn(aResponse().withStatus(502)).willSetStateTo("github-up"));
         String chat = "chat_retry1";
         Stubs.chatStarted(fx.fakes.qatech, chat);
-        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.finished(chat, "COMPLETED", "Worked the second time."));
+        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.passed(chat, "Worked the second time."));
         String delivery = GitHubPayloads.newDelivery();
         var command = GitHubPayloads.command("/qa check the cart");
 
@@ -167,7 +167,7 @@ class GitHubFlowIT {
         String longText = "Résumé 🚀 — ".repeat(6_000) + "END";   // 12 UTF-16 units per repeat, emoji are surrogate pairs
         assertThat(longText.length()).isGreaterThan(70_000);
         Stubs.chatStarted(fx.fakes.qatech, chat);
-        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.finished(chat, "COMPLETED", longText));
+        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.passed(chat, longText));
         var answer = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(),
                 GitHubPayloads.command("/qa describe everything"));
         fx.awaitEnd(GitHubPayloads.runId(answer));
@@ -230,7 +230,7 @@ class GitHubFlowIT {
                 .willReturn(aResponse().withStatus(429).withHeader("Content-Type", "application/json").withBody("{\"message\": \"slow down\"}")));
         fx.fakes.qatech.stubFor(post(urlPathEqualTo("/v1/chat")).inScenario("busy").whenScenarioStateIs("less busy")
                 .willReturn(aResponse().withStatus(202).withHeader("Content-Type", "application/json").withBody(Stubs.conversation(chat, ""))));
-        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.finished(chat, "COMPLETED", "Fine after the wait."));
+        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.passed(chat, "Fine after the wait."));
 
         HttpResponse<String> answer = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(),
                 GitHubPayloads.command("/qa check login"));

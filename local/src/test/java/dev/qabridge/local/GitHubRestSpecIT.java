@@ -153,7 +153,7 @@ class GitHubRestSpecIT {
             assertThat(auth.botLogin()).contains(GitHubAppFake.SLUG + "[bot]");
             PullRequest pull = client.pullRequest(pr);
             assertThat(pull.headSha()).isEqualTo(SHA);
-            assertThat(client.openPullRequestsFor(pr, SHA)).containsExactly(7L);
+            assertThat(client.openPullRequestsFor(pr, SHA)).extracting(PullRequest::number).containsExactly(7L);
             assertThat(client.settingsFile(pr, "")).isEmpty();   // default branch from GET /repos, then a 404
             assertThat(client.deployedUrl(pr, pull)).contains("https://pr-7.example.dev");
             ReviewThread thread = client.thread(pr);

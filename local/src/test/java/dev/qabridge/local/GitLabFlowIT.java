@@ -43,6 +43,7 @@ class GitLabFlowIT {
     private static final String TEMPLATE = "https://mr-{number}--{branch}.preview.example.com";
     private static final String FROM_TEMPLATE = "https://mr-7--feature-cart-totals.preview.example.com";
     private static final String MEMBER = GitLabStubs.API + "/members/all/" + GitLabPayloads.DEVELOPER_ID;
+    private static final String STATUSES = GitLabStubs.API + "/statuses/" + GitLabPayloads.SHA;
     private static final String DEPLOYMENTS_QUERY = DEPLOYMENTS + "?status=success&order_by=updated_at&sort=desc&per_page=50";
 
     @RegisterExtension
@@ -59,7 +60,7 @@ class GitLabFlowIT {
         String chat = "chat_gl_happy1";
         Stubs.chatStarted(fx.fakes.qatech, chat);
         Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.onlyUserMessage(chat), Stubs.running(chat),
-                Stubs.finished(chat, "COMPLETED", "The cart total updated from $20 to $35 after adding a second item. ✅"));
+                Stubs.passed(chat, "The cart total updated from $20 to $35 after adding a second item. ✅"));
         String delivery = GitLabPayloads.newDelivery();
         ObjectNode command = GitLabPayloads.command("/qa check that the cart total updates --url https://mr-7.review.example.dev");
 
@@ -84,20 +85,26 @@ class GitLabFlowIT {
         assertThat(environment.path("url").asText()).isEqualTo("https://mr-7.review.example.dev");
         assertThat(environment.path("name").asText()).isEqualTo("acme/shop!7 preview");
 
-        // GitLab, exactly and in order: trust, eyes, the MR, one status note, its edit, a rocket. No deployment lookup.
+        // GitLab, exactly and in order: trust, eyes, the MR and its author's trust (for its description), one status note,
+        // the commit status "running", the note's edit, a rocket, the final commit status. No deployment lookup.
         assertThat(gitlabRequests()).containsExactly(
                 "GET " + MEMBER,
                 "POST " + AWARDS,
                 "GET " + MR,
+                "GET " + MEMBER,
                 "POST " + NOTES,
+                "POST " + STATUSES,
                 "PUT " + STATUS_NOTE,
-                "POST " + AWARDS);
+                "POST " + AWARDS,
+                "POST " + STATUSES);
+        assertThat(fx.fakes.gitlab.findAll(postRequestedFor(urlPathEqualTo(STATUSES))).stream()
+                .map(r -> json(r.getBodyAsString()).path("state").asText()).toList()).containsExactly("running", "success");
         assertThat(awards()).containsExactly("eyes", "rocket");
         String status = body(fx.fakes.gitlab.findAll(postRequestedFor(urlPathEqualTo(NOTES))).get(0));
         assertThat(status).startsWith("<!-- qa-bridge -->").contains("QA.tech is testing this preview",
                 "https://mr-7.review.example.dev", "https://app.qa.tech/p/proj_demo/chat/" + chat, "@alice");
         String reply = body(fx.fakes.gitlab.findAll(putRequestedFor(urlPathEqualTo(STATUS_NOTE))).get(0));
-        assertThat(reply).contains("QA.tech finished", "The cart total updated from $20 to $35", "https://mr-7.review.example.dev",
+        assertThat(reply).contains("QA passed", "The cart total updated from $20 to $35", "https://mr-7.review.example.dev",
                 "https://app.qa.tech/p/proj_demo/chat/" + chat, "@alice", "check that the cart total updates");
         for (ServeEvent e : fx.fakes.gitlab.getAllServeEvents()) {
             assertThat(e.getRequest().getHeader("PRIVATE-TOKEN")).isEqualTo(GitLabPayloads.TOKEN);
@@ -111,7 +118,7 @@ class GitLabFlowIT {
         GitLabStubs.reviewAppDeployed(fx.fakes.gitlab, "https://feature-cart-totals.review.example.dev");
         String chat = "chat_gl_deploy1";
         Stubs.chatStarted(fx.fakes.qatech, chat);
-        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.finished(chat, "COMPLETED", "Works on the review app."));
+        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.passed(chat, "Works on the review app."));
         String delivery = GitLabPayloads.newDelivery();
 
         HttpResponse<String> answer = GitLabPayloads.deliver(fx.url(), delivery, GitLabPayloads.command("/qa check the cart"));
@@ -132,7 +139,7 @@ class GitLabFlowIT {
     void fallsBackToThePreviewTemplateAndAnswersInTheCommandsThread() throws Exception {
         String chat = "chat_gl_template1";
         Stubs.chatStarted(fx.fakes.qatech, chat);
-        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.running(chat), Stubs.finished(chat, "COMPLETED", "Template preview is fine."));
+        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.running(chat), Stubs.passed(chat, "Template preview is fine."));
         String delivery = GitLabPayloads.newDelivery();
 
         HttpResponse<String> answer = GitLabPayloads.deliver(fx.url(), delivery,
@@ -149,13 +156,16 @@ class GitLabFlowIT {
                 "POST " + AWARDS,
                 "GET " + MR,
                 "GET " + DEPLOYMENTS_QUERY,
+                "GET " + MEMBER,
                 "POST " + THREAD_NOTES,
+                "POST " + STATUSES,
                 "PUT " + STATUS_NOTE,
-                "POST " + AWARDS);
+                "POST " + AWARDS,
+                "POST " + STATUSES);
         assertThat(body(fx.fakes.gitlab.findAll(postRequestedFor(urlPathEqualTo(THREAD_NOTES))).get(0)))
                 .contains(FROM_TEMPLATE, "from PREVIEW_URL_TEMPLATE");
         assertThat(body(fx.fakes.gitlab.findAll(putRequestedFor(urlPathEqualTo(STATUS_NOTE))).get(0)))
-                .contains("QA.tech finished", "Template preview is fine.", FROM_TEMPLATE);
+                .contains("QA passed", "Template preview is fine.", FROM_TEMPLATE);
     }
 
     @Test
@@ -181,7 +191,7 @@ class GitLabFlowIT {
     void fourConcurrentCopiesOfOneEventStartExactlyOneConversation() throws Exception {
         String chat = "chat_gl_once1";
         Stubs.chatStarted(fx.fakes.qatech, chat);
-        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.finished(chat, "COMPLETED", "Done once."));
+        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.passed(chat, "Done once."));
         String delivery = GitLabPayloads.newDelivery();
         ObjectNode command = GitLabPayloads.command("/qa check checkout --url https://mr-7.example.dev");
         byte[] body = GitLabPayloads.bytes(command);

@@ -33,9 +33,11 @@ final class GitLabStubs {
         gl.stubFor(get(urlPathEqualTo(MR)).willReturn(okJson("""
                 {"id": 99, "iid": %d, "project_id": %d, "title": "Cart: recompute totals", "state": "opened",
                  "source_branch": "%s", "target_branch": "main", "sha": "%s",
+                 "source_project_id": %d, "target_project_id": %d, "author": {"id": %d, "username": "alice"},
+                 "description": "Totals are recomputed on every change.",
                  "web_url": "https://gitlab.example.com/%s/-/merge_requests/%d"}
                 """.formatted(GitLabPayloads.MR_IID, GitLabPayloads.PROJECT_ID, GitLabPayloads.BRANCH, GitLabPayloads.SHA,
-                GitLabPayloads.PATH, GitLabPayloads.MR_IID))));
+                GitLabPayloads.PROJECT_ID, GitLabPayloads.PROJECT_ID, GitLabPayloads.DEVELOPER_ID, GitLabPayloads.PATH, GitLabPayloads.MR_IID))));
         gl.stubFor(get(urlPathEqualTo(API + "/members/all/" + GitLabPayloads.DEVELOPER_ID)).willReturn(okJson(member(
                 GitLabPayloads.DEVELOPER_ID, GitLabPayloads.DEVELOPER, 30))));
         gl.stubFor(get(urlPathEqualTo(API + "/members/all/" + GitLabPayloads.REPORTER_ID)).willReturn(okJson(member(
@@ -45,6 +47,8 @@ final class GitLabStubs {
         gl.stubFor(post(urlPathEqualTo(NOTES)).willReturn(created(note(null))));
         gl.stubFor(post(urlPathEqualTo(THREAD_NOTES)).willReturn(created(note("DiscussionNote"))));
         gl.stubFor(put(urlPathMatching(NOTES + "/\\d+")).willReturn(okJson(note(null))));
+        gl.stubFor(post(urlPathMatching(API + "/statuses/[0-9a-f]{40}")).willReturn(created("""
+                {"id": 93, "sha": "%s", "ref": "feature/cart-totals", "status": "running", "name": "qa-bridge"}""".formatted(GitLabPayloads.SHA))));
         gl.stubFor(post(urlPathMatching(NOTES + "/\\d+/award_emoji")).willReturn(created("""
                 {"id": 4649, "name": "eyes", "user": {"id": 26, "username": "project_42_bot_3f0c1a"},
                  "awardable_id": 1244, "awardable_type": "Note"}""")));

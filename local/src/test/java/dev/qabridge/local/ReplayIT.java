@@ -22,7 +22,7 @@ class ReplayIT {
     void replaysAnEventsFileAsANewSignedDeliveryAndReportsEachStep() throws Exception {
         Stubs.github(fx.fakes.github, "https://pr-7.preview.example.com");
         Stubs.chatStarted(fx.fakes.qatech, "chat_example1");
-        Stubs.chatPolls(fx.fakes.qatech, "chat_example1", Stubs.running("chat_example1"), Stubs.finished("chat_example1", "COMPLETED", "ok"));
+        Stubs.chatPolls(fx.fakes.qatech, "chat_example1", Stubs.running("chat_example1"), Stubs.passed("chat_example1", "ok"));
         var file = LocalStack.root().resolve("events/github-comment-qa.json");
         Map<String, String> settings = Map.of("GITHUB_WEBHOOK_SECRET", GitHubPayloads.SECRET);
 
@@ -40,11 +40,13 @@ class ReplayIT {
                 "preview: https://pr-7.preview.example.com (deployment)",
                 "conversation: chat_example1 started",
                 "status comment 9001 posted",
+                "commit status: running on 6dcb09b",
                 "looked 2×: COMPLETED",
-                "reply: COMPLETED, status comment edited in place");
-        // Acknowledge, WhatWasAsked, ResolvePreview, HasPreview, StartConversation, PostStatus, IsAutomaticRun,
-        // WaitBeforePoll, PollConversation, IsConversationDone, Reply, Done
-        assertThat(end.path("stateTransitions").asInt()).isEqualTo(12);
+                "reply: COMPLETED (verdict PASS), status comment edited in place",
+                "commit status: success");
+        // Acknowledge, WhatWasAsked, ResolvePreview, HasPreview, StartConversation, PostStatus, ReportRunning, IsAutomaticRun,
+        // WaitBeforePoll, PollConversation, IsConversationDone, Reply, HasPendingStatus, ReportResult, Done
+        assertThat(end.path("stateTransitions").asInt()).isEqualTo(15);
         fx.awaitEnd(second.runId());
         fx.fakes.qatech.verify(2, postRequestedFor(urlPathEqualTo("/v1/chat")));
     }

@@ -36,7 +36,7 @@ final class Scenarios {
         String chat = "chat_happy1";
         Stubs.chatStarted(fakes.qatech, chat);
         Stubs.chatPolls(fakes.qatech, chat, Stubs.onlyUserMessage(chat), Stubs.running(chat),
-                Stubs.finished(chat, "COMPLETED", "The cart total updated from $20 to $35 after adding a second item. ✅"));
+                Stubs.passed(chat, "The cart total updated from $20 to $35 after adding a second item. ✅"));
         String delivery = GitHubPayloads.newDelivery();
         var command = GitHubPayloads.command("/qa check that the cart total updates");
 
@@ -72,7 +72,7 @@ final class Scenarios {
         List<LoggedRequest> edits = fakes.github.findAll(patchRequestedFor(urlPathEqualTo(STATUS_COMMENT)));
         assertThat(edits).hasSize(1);
         String reply = json(edits.get(0).getBodyAsString()).path("body").asText();
-        assertThat(reply).contains("QA.tech finished", "The cart total updated from $20 to $35", PREVIEW,
+        assertThat(reply).contains("QA passed", "The cart total updated from $20 to $35", PREVIEW,
                 "https://app.qa.tech/p/proj_demo/chat/" + chat, "@octocat", "check that the cart total updates");
         assertThat(reactions(fakes)).containsExactly("eyes", "rocket");
         for (LoggedRequest r : fakes.github.getAllServeEvents().stream().map(e -> e.getRequest()).toList()) {

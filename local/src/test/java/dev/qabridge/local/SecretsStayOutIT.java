@@ -40,7 +40,7 @@ class SecretsStayOutIT {
     void noSecretAppearsInLogsCommentsOrTheExecution() throws Exception {
         Stubs.github(fx.fakes.github, Scenarios.PREVIEW);   // a *.vercel.app preview: the bypass secret applies
         Stubs.chatStarted(fx.fakes.qatech, "chat_secret1");
-        Stubs.chatPolls(fx.fakes.qatech, "chat_secret1", Stubs.running("chat_secret1"), Stubs.finished("chat_secret1", "COMPLETED", "ok"));
+        Stubs.chatPolls(fx.fakes.qatech, "chat_secret1", Stubs.running("chat_secret1"), Stubs.passed("chat_secret1", "ok"));
         String delivery = GitHubPayloads.newDelivery();
         String run = GitHubPayloads.runId(GitHubPayloads.deliver(fx.url(), "issue_comment", delivery, GitHubPayloads.command("/qa check the cart")));
         String help = GitHubPayloads.runId(GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(),
@@ -60,7 +60,7 @@ class SecretsStayOutIT {
         String logLines = logs.toString(StandardCharsets.UTF_8);
 
         assertThat(logLines).contains("\"step\":\"reply.posted\"", "\"delivery\":\"" + delivery, "\"conversation\":\"chat_secret1\"");
-        assertThat(comments).contains(Scenarios.PREVIEW, "QA.tech finished");
+        assertThat(comments).contains(Scenarios.PREVIEW, "QA passed");
         for (String secret : List.of("it-qatech-key", "it-github-token", GitHubPayloads.SECRET, GitLabPayloads.TOKEN,
                 GitLabPayloads.SECRET, "it-vercel-bypass")) {
             assertThat(logLines).as("logs").doesNotContain(secret);

@@ -21,8 +21,10 @@ final class Stubs {
         String repo = GitHubPayloads.REPO;
         gh.stubFor(get(urlPathEqualTo("/repos/" + repo + "/pulls/" + GitHubPayloads.PR)).willReturn(okJson("""
                 {"number": %d, "title": "Cart: recompute totals", "html_url": "https://github.com/%s/pull/%d",
-                 "head": {"sha": "%s", "ref": "feature/cart-totals"}, "base": {"ref": "main"}}
-                """.formatted(GitHubPayloads.PR, repo, GitHubPayloads.PR, GitHubPayloads.SHA))));
+                 "body": "Totals are now recomputed on every change.", "user": {"login": "octocat", "id": 1}, "author_association": "MEMBER",
+                 "head": {"sha": "%s", "ref": "feature/cart-totals", "repo": {"full_name": "%s"}},
+                 "base": {"ref": "main", "repo": {"full_name": "%s"}}}
+                """.formatted(GitHubPayloads.PR, repo, GitHubPayloads.PR, GitHubPayloads.SHA, repo, repo))));
         if (previewUrl == null) {
             gh.stubFor(get(urlPathEqualTo("/repos/" + repo + "/deployments")).willReturn(okJson("[]")));
         } else {
@@ -37,6 +39,8 @@ final class Stubs {
                         .withBody("{\"id\": " + STATUS_COMMENT_ID + "}")));
         gh.stubFor(patch(urlPathMatching("/repos/" + repo + "/issues/comments/\\d+"))
                 .willReturn(okJson("{\"id\": " + STATUS_COMMENT_ID + "}")));
+        gh.stubFor(post(urlPathMatching("/repos/" + repo + "/statuses/[0-9a-f]{40}")).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json").withBody("{\"id\": 1, \"state\": \"pending\", \"context\": \"qa-bridge\"}")));
         gh.stubFor(post(urlPathMatching("/repos/" + repo + "/issues/comments/\\d+/reactions"))
                 .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json").withBody("{\"id\": 1}")));
     }
@@ -76,6 +80,11 @@ final class Stubs {
         return new Answer(200, conversation(chatId, """
                 {"id": "m2", "role": "assistant", "createdAt": "2026-11-26T10:01:00Z", "text": %s, "status": "%s", "isStreaming": false},
                 """.formatted(dev.qabridge.http.JsonHttp.JSON.valueToTree(text).toString(), status) + userMessage()));
+    }
+
+    /** A completed answer that ends with the verdict line the bridge asks for: {@code Verdict: PASS}. */
+    static Answer passed(String chatId, String text) {
+        return finished(chatId, "COMPLETED", text + "\n\nVerdict: PASS");
     }
 
     static Answer error(int status) {

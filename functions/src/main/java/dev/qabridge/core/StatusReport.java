@@ -1,0 +1,24 @@
+package dev.qabridge.core;
+
+/**
+ * What the bridge reports on the tested commit, for branch protection and merge checks to gate on:
+ * a commit status (GitHub token mode, GitLab) or a check run (GitHub App mode). {@code context} is
+ * the status context / check name ({@code QA_STATUS_CONTEXT}); {@code description} a one-line summary
+ * (cut to the platform's limit); {@code targetUrl} the conversation; {@code externalId} the run id;
+ * {@code title}, {@code summary}, {@code text} the check run's output (ignored by commit statuses).
+ */
+public record StatusReport(State state, String context, String description, String targetUrl, String externalId, String title,
+                           String summary, String text) {
+
+    /**
+     * The run's state as a gate sees it. A commit status has fewer words: NEUTRAL becomes error (or
+     * success when {@code QA_STATUS_ON_NO_VERDICT=success}), TIMED_OUT and CANCELLED become error
+     * (GitHub) or failed / canceled (GitLab).
+     */
+    public enum State { RUNNING, SUCCESS, FAILURE, NEUTRAL, ERROR, TIMED_OUT, CANCELLED }
+
+    /** True for the first report of a run; every other state ends it. */
+    public boolean running() {
+        return state == State.RUNNING;
+    }
+}

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.qabridge.http.JsonHttp;
 import dev.qabridge.webhook.WebhookHandler;
 
 import java.io.IOException;
@@ -25,6 +26,8 @@ import java.util.concurrent.Executors;
 /**
  * What API Gateway's HTTP API is in AWS: turns {@code POST /webhooks/*} into payload-2.0 events for
  * the webhook handler (body base64-encoded when it is not UTF-8 text), and answers {@code /healthz}.
+ * Local only: {@code GET /local/runs/{runId}} (a run's steps) and {@code GET /local/deliveries/{id}}
+ * (a delivery's log lines, see {@link DeliveryLog}), which {@code ./qa-bridge replay} reads.
  */
 final class FrontDoor implements AutoCloseable {
     private static final DateTimeFormatter API_GW_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -42,6 +45,7 @@ final class FrontDoor implements AutoCloseable {
     FrontDoor(int port, WebhookHandler webhook, java.util.function.Function<String, String> runs) throws IOException {
         this.webhook = webhook;
         this.runs = runs;
+        DeliveryLog.install();
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         server.setExecutor(pool);
         server.createContext("/", this::serve);
@@ -62,6 +66,10 @@ final class FrontDoor implements AutoCloseable {
             } else if (path.startsWith("/local/runs/") && x.getRequestMethod().equals("GET")) {
                 String report = runs.apply(path.substring("/local/runs/".length()));
                 send(x, report == null ? 404 : 200, report == null ? "{\"error\":\"no such run\"}" : report);
+            } else if (path.startsWith("/local/deliveries/") && x.getRequestMethod().equals("GET")) {
+                String delivery = path.substring("/local/deliveries/".length());
+                send(x, 200, JsonHttp.JSON.createObjectNode().<com.fasterxml.jackson.databind.node.ObjectNode>set("lines",
+                        DeliveryLog.lines(delivery)).toString());
             } else if (path.startsWith("/webhooks/") && x.getRequestMethod().equals("POST")) {
                 APIGatewayV2HTTPResponse r = webhook.handleRequest(event(x, path, body), new LocalContext("WebhookFunction"));
                 send(x, r.getStatusCode(), r.getBody());

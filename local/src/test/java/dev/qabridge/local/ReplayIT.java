@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,6 +45,20 @@ class ReplayIT {
         assertThat(end.path("stateTransitions").asInt()).isEqualTo(7);
         fx.awaitEnd(second.runId());
         fx.fakes.qatech.verify(2, postRequestedFor(urlPathEqualTo("/v1/chat")));
+    }
+
+    @Test
+    void aDeliveryTheBridgeFailsOnIsShownWithItsCauseFromTheLocalStacksLog() throws Exception {
+        fx.fakes.github.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(401).withHeader("Content-Type", "application/json")
+                .withBody("{\"message\":\"Bad credentials\",\"documentation_url\":\"https://docs.github.com/rest\",\"status\":\"401\"}")));
+
+        Replay.Sent sent = Replay.send(fx.url(), LocalStack.root().resolve("events/github-comment-qa.json"),
+                Map.of("GITHUB_WEBHOOK_SECRET", GitHubPayloads.SECRET));
+
+        assertThat(sent.status()).isEqualTo(500);
+        assertThat(sent.body()).doesNotContain("Bad credentials");
+        assertThat(Replay.causeLine(fx.url(), sent))
+                .isEqualTo("  cause, from the local stack's log of delivery " + sent.delivery() + ": GitHub answered 401: Bad credentials");
     }
 
     @Test

@@ -17,9 +17,9 @@ import java.util.Deque;
  * that do not belong in an HTTP answer), and logs the cause under the delivery id. The front door serves
  * a delivery's lines at {@code GET /local/deliveries/{id}}.
  *
- * <p>{@link #install()} points {@link Log} at a stream that keeps the newest {@value #KEPT} lines and
- * passes every line on to {@link #sendTo(PrintStream) the destination} (stdout unless told otherwise).
- * Code that calls {@link Log#redirect} itself bypasses it; the lookup then finds nothing.
+ * <p>{@link #sendTo(PrintStream)} points {@link Log} at a stream that keeps the newest {@value #KEPT}
+ * lines and passes every line on to that destination. {@code ./qa-bridge local} and the demo install it;
+ * where no one did (or someone called {@link Log#redirect} since), the lookup finds nothing.
  */
 final class DeliveryLog {
     static final int KEPT = 2000;
@@ -46,15 +46,10 @@ final class DeliveryLog {
 
     private DeliveryLog() {}
 
-    /** From now on the bridge's log lines are kept here (and still written where {@link #sendTo} says). */
-    static void install() {
-        Log.redirect(TEE);
-    }
-
-    /** Where the bridge's log lines go besides this memory (stdout by default; the demo uses a file). */
+    /** From now on the bridge's log lines are kept here and written to {@code stream}. */
     static void sendTo(PrintStream stream) {
         destination = stream;
-        install();
+        Log.redirect(TEE);
     }
 
     /** The kept lines that carry {@code delivery} as their delivery id, oldest first. */

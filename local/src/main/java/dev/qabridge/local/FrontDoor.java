@@ -27,7 +27,7 @@ import java.util.concurrent.Executors;
  * What API Gateway's HTTP API is in AWS: turns {@code POST /webhooks/*} into payload-2.0 events for
  * the webhook handler (body base64-encoded when it is not UTF-8 text), and answers {@code /healthz}.
  * Local only: {@code GET /local/runs/{runId}} (a run's steps) and {@code GET /local/deliveries/{id}}
- * (a delivery's log lines, see {@link DeliveryLog}), which {@code ./qa-bridge replay} reads.
+ * (a delivery's log lines, kept where {@link DeliveryLog} is installed), which {@code ./qa-bridge replay} reads.
  */
 final class FrontDoor implements AutoCloseable {
     private static final DateTimeFormatter API_GW_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -45,7 +45,6 @@ final class FrontDoor implements AutoCloseable {
     FrontDoor(int port, WebhookHandler webhook, java.util.function.Function<String, String> runs) throws IOException {
         this.webhook = webhook;
         this.runs = runs;
-        DeliveryLog.install();
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         server.setExecutor(pool);
         server.createContext("/", this::serve);

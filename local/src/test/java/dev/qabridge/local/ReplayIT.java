@@ -49,6 +49,7 @@ class ReplayIT {
 
     @Test
     void aDeliveryTheBridgeFailsOnIsShownWithItsCauseFromTheLocalStacksLog() throws Exception {
+        DeliveryLog.sendTo(System.out); // as ./qa-bridge local does
         fx.fakes.github.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(401).withHeader("Content-Type", "application/json")
                 .withBody("{\"message\":\"Bad credentials\",\"documentation_url\":\"https://docs.github.com/rest\",\"status\":\"401\"}")));
 

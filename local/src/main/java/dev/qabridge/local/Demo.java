@@ -49,7 +49,10 @@ final class Demo {
                 Replay.Sent sent = Replay.send(stack.url(), event, settings);
                 out.println("   → POST /webhooks/github answered " + sent.status() + " " + sent.body() + "\n");
                 if (sent.runId().isEmpty()) {
-                    out.println("The bridge did not start a run; see " + logs);
+                    if (sent.status() >= 500) {
+                        out.println(Replay.causeLine(stack.url(), sent));
+                    }
+                    out.println("The bridge did not start a run; its structured logs: " + logs);
                     return code;
                 }
                 // The status comment as people see it while the agent works: the first poll is a second away.

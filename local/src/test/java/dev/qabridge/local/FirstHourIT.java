@@ -72,10 +72,12 @@ class FirstHourIT {
         Path err = dir.resolve("stderr.txt");
         Process local = main(dir, env, "local").redirectOutput(dir.resolve("stdout.txt").toFile()).redirectError(err.toFile()).start();
         try {
-            // moto is the child running the launcher script; found through the process tree, not by process name
+            // moto is the child running the launcher script, found through the process tree (not by process name),
+            // once it runs Python itself (past any shim): from then on moto spends a second or more importing
             List<ProcessHandle> moto = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> local.descendants().filter(p -> p.info().commandLine().orElse("").contains("qa-bridge-moto-launcher-"))
-                            .toList(), l -> !l.isEmpty() || !local.isAlive());
+                    .until(() -> local.descendants().filter(p -> p.info().commandLine().orElse("").contains("qa-bridge-moto-launcher-")
+                                    && p.info().command().orElse("").contains("python")).toList(),
+                            l -> !l.isEmpty() || !local.isAlive());
             assertThat(moto).as("moto started (stderr: %s)", Files.readString(err)).isNotEmpty();
             List<ProcessHandle> children = local.descendants().toList();
 

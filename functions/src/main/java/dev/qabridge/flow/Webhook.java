@@ -61,11 +61,11 @@ public final class Webhook {
             Log.warn("webhook.bad_delivery", delivery, null, "reason", e.getMessage());
             return Answer.of(400, "error", e.getMessage());
         } catch (TransientApiError e) {
-            Log.warn("webhook.unavailable", delivery, null, "error", e.getMessage());
+            Log.warn("webhook.unavailable", delivery, null, "message", e.getMessage());
             return Answer.of(503, "error", "qa-bridge could not read what it needs right now (" + e.getMessage()
                     + "); nothing was started: redeliver it in a few minutes");
         } catch (ApiException e) {
-            Log.warn("webhook.refused", delivery, null, "status", e.status(), "error", e.getMessage());
+            Log.warn("webhook.refused", delivery, null, "status", e.status(), "message", e.getMessage());
             return Answer.ignored("nothing was started: " + e.getMessage());
         }
     }

@@ -1,12 +1,12 @@
 package dev.qabridge.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.qabridge.core.Log;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,16 +17,21 @@ final class Demo {
     private Demo() {}
 
     static int run() throws Exception {
-        return run(System.out);
+        return run(System.out, TerminalMarkdown.forStdout(System.getenv()), Path.of(System.getProperty("java.io.tmpdir")));
     }
 
-    static int run(PrintStream out) throws Exception {
+    /**
+     * {@code markdown} renders the PR's comments; the bridge's structured logs go to a file in
+     * {@code logDir}, deleted when the demo succeeds and named when it does not.
+     */
+    static int run(PrintStream out, TerminalMarkdown markdown, Path logDir) throws Exception {
         out.println("qa-bridge demo: a /qa comment on a pull request, answered by the agent, on this machine.");
         out.println("QA.tech and GitHub are SIMULATED on 127.0.0.1 (no accounts, nothing leaves this machine);");
         out.println("the handlers, the state machine and DynamoDB/Step Functions (moto) are the real ones.\n");
-        Path logs = Files.createTempFile("qa-bridge-demo-", ".log");
+        Path logs = Files.createTempFile(logDir, "qa-bridge-demo-", ".log");
         PrintStream logFile = new PrintStream(Files.newOutputStream(logs), true);
-        Log.redirect(logFile);
+        DeliveryLog.sendTo(logFile);
+        int code = 1;
         try (Simulations sims = new Simulations(2, line -> out.println("  · " + line))) {
             Map<String, String> settings = sims.settings();
             settings.put("QA_POLL_SECONDS", "1");
@@ -44,31 +49,57 @@ final class Demo {
                 Replay.Sent sent = Replay.send(stack.url(), event, settings);
                 out.println("   → POST /webhooks/github answered " + sent.status() + " " + sent.body() + "\n");
                 if (sent.runId().isEmpty()) {
-                    out.println("The bridge did not start a run; see " + logs);
-                    return 1;
+                    if (sent.status() >= 500) {
+                        out.println(Replay.causeLine(stack.url(), sent));
+                    }
+                    out.println("The bridge did not start a run; its structured logs: " + logs);
+                    return code;
                 }
-                out.println("3. The state machine waits, polls QA.tech, and replies:");
+                out.println("3. The run's states react, find the preview, start QA.tech, look at it, and reply:");
                 JsonNode end = Replay.follow(stack.url(), sent.runId(), Duration.ofSeconds(60), line -> out.println("   " + line));
                 String commentId = sims.lastCommentId();
+                // The status comment as people saw it while the agent worked (the run has edited it since).
+                if (sims.asPosted(commentId) != null && sims.edits(commentId) > 0) {
+                    out.println("\n   While the agent worked, the pull request showed (comment " + commentId + "):\n");
+                    printComment(out, markdown, sims.asPosted(commentId));
+                }
                 out.println("\n4. The pull request now shows (comment " + commentId + ", edited " + sims.edits(commentId) + "×):\n");
-                printBox(out, sims.comment(commentId));
-                out.println("\nExecution " + end.path("status").asText() + " after " + end.path("stateTransitions").asInt()
-                        + " state transitions. Structured logs: " + logs);
-                out.println("Next: put your keys in .env (see .env.example) and run ./qa-bridge local.");
-                return end.path("status").asText().equals("SUCCEEDED") ? 0 : 1;
+                printComment(out, markdown, sims.comment(commentId));
+                List<String> statuses = commitStatuses(sims);
+                if (!statuses.isEmpty()) {
+                    out.println("\n   and on commit " + Simulations.SHA.substring(0, 7) + ", the commit status" + (statuses.size() == 1 ? "" : "es") + ":");
+                    statuses.forEach(st -> out.println("     " + st));
+                }
+                out.println("\nExecution " + end.path("status").asText() + " after " + end.path("stateTransitions").asInt() + " state transitions.");
+                code = end.path("status").asText().equals("SUCCEEDED") ? 0 : 1;
+                out.println(code == 0 ? "Next: put your keys in .env (see .env.example) and run ./qa-bridge local."
+                        : "The bridge's structured logs: " + logs);
+                return code;
             }
+        } catch (Exception | Error e) {
+            if (Files.size(logs) > 0) {
+                out.println("The bridge's structured logs: " + logs);
+            }
+            throw e;
         } finally {
-            Log.redirect(System.out);
+            DeliveryLog.sendTo(System.out);
             logFile.close();
+            if (code == 0 || Files.size(logs) == 0) {
+                Files.deleteIfExists(logs);
+            }
         }
     }
 
-    private static void printBox(PrintStream out, String markdown) {
-        String body = markdown == null ? "(no comment)" : markdown.replace(dev.qabridge.core.Texts.MARKER + "\n", "");
-        out.println("   ┌────────────────────────────────────────────────────────────────────");
-        for (String line : body.split("\n", -1)) {
-            out.println("   │ " + line);
+    /** The commit statuses the bridge set on the pull request's head commit, oldest first, one line each. */
+    static List<String> commitStatuses(Simulations sims) {
+        return sims.statuses();
+    }
+
+    /** A comment rendered as the pull request shows it, indented under the demo's narration. */
+    private static void printComment(PrintStream out, TerminalMarkdown markdown, String comment) {
+        String shown = comment == null ? "(no comment)" : markdown.render(comment);
+        for (String line : shown.split("\n", -1)) {
+            out.println(line.isEmpty() ? "" : "     " + line);
         }
-        out.println("   └────────────────────────────────────────────────────────────────────");
     }
 }

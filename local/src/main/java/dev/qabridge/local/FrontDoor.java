@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qabridge.http.JsonHttp;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.qabridge.http.JsonHttp;
 import dev.qabridge.webhook.WebhookHandler;
 
 import java.io.IOException;
@@ -24,6 +25,8 @@ import java.util.concurrent.Executors;
 /**
  * What API Gateway's HTTP API is in AWS: turns {@code POST /webhooks/*} into payload-2.0 events for
  * the webhook handler (body base64-encoded when it is not UTF-8 text), and answers {@code /healthz}.
+ * Local only: {@code GET /local/runs/{runId}} (a run's steps) and {@code GET /local/deliveries/{id}}
+ * (a delivery's log lines, kept where {@link DeliveryLog} is installed), which {@code ./qa-bridge replay} reads.
  */
 final class FrontDoor implements AutoCloseable {
     private static final DateTimeFormatter API_GW_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -61,6 +64,10 @@ final class FrontDoor implements AutoCloseable {
             } else if (path.startsWith("/local/runs/") && x.getRequestMethod().equals("GET")) {
                 String report = runs.apply(path.substring("/local/runs/".length()));
                 send(x, report == null ? 404 : 200, report == null ? "{\"error\":\"no such run\"}" : report);
+            } else if (path.startsWith("/local/deliveries/") && x.getRequestMethod().equals("GET")) {
+                String delivery = path.substring("/local/deliveries/".length());
+                send(x, 200, JsonHttp.JSON.createObjectNode().<com.fasterxml.jackson.databind.node.ObjectNode>set("lines",
+                        DeliveryLog.lines(delivery)).toString());
             } else if (path.startsWith("/webhooks/") && x.getRequestMethod().equals("POST")) {
                 JsonNode r = webhook.respond(event(x, path, body));
                 send(x, r.path("statusCode").asInt(), r.path("body").asText());

@@ -11,7 +11,9 @@ import java.util.Map;
 /**
  * The local stack's settings: a {@code .env} file when present, overridden by the real environment
  * (the same variable names the deployed functions read), and a check that names each missing one
- * together with where to get it.
+ * together with where to get it. An empty value is kept as empty, as the deployed functions see an
+ * empty variable: {@code AUTO_RUN_ENVIRONMENTS=} disables automatic runs here too, and a required
+ * setting left empty (as {@code .env.example} leaves them) counts as missing.
  */
 final class LocalSettings {
     private LocalSettings() {}
@@ -21,15 +23,14 @@ final class LocalSettings {
         if (Files.isRegularFile(dotEnv)) {
             settings.putAll(parseDotEnv(Files.readAllLines(dotEnv)));
         }
-        System.getenv().forEach((k, v) -> {
-            if (!v.isBlank()) {
-                settings.put(k, v);
-            }
-        });
+        settings.putAll(System.getenv());
         return settings;
     }
 
-    /** {@code KEY=value} lines; blank lines and {@code #} comments skipped; optional quotes and {@code export} removed. */
+    /**
+     * {@code KEY=value} lines; blank lines and {@code #} comments skipped; optional quotes and {@code export}
+     * removed; {@code KEY=} gives an empty value.
+     */
     static Map<String, String> parseDotEnv(List<String> lines) {
         Map<String, String> values = new HashMap<>();
         for (String raw : lines) {
@@ -51,15 +52,15 @@ final class LocalSettings {
                     value = value.substring(0, comment).strip();
                 }
             }
-            if (!value.isEmpty()) {
-                values.put(key, value);
-            }
+            values.put(key, value);
         }
         return values;
     }
 
     /** One line per missing setting: its name and where a person gets its value. Empty when all is there. */
-    static List<String> missing(Map<String, String> s) {
+    static List<String> missing(Map<String, String> settings) {
+        Map<String, String> s = new HashMap<>(settings);
+        s.values().removeIf(String::isBlank);
         List<String> problems = new ArrayList<>();
         if (!s.containsKey("QATECH_API_KEY")) {
             problems.add("QATECH_API_KEY: a QA.tech API key — app.qa.tech → Organization Settings → API Keys (shown once)");

@@ -2,6 +2,7 @@ package dev.qabridge.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.qabridge.core.Env;
 import dev.qabridge.github.GitHubSignature;
 import dev.qabridge.http.JsonHttp;
 
@@ -28,8 +29,8 @@ final class Replay {
 
     private Replay() {}
 
-    /** What the front door answered, and the run it started (empty when none). */
-    record Sent(int status, String body, String runId) {}
+    /** What the front door answered, the run it started (empty when none), and the delivery id it was sent as. */
+    record Sent(int status, String body, String runId, String delivery) {}
 
     static Sent send(String baseUrl, Path file, Map<String, String> settings) throws Exception {
         JsonNode event = JsonHttp.JSON.readTree(file.toFile());
@@ -50,13 +51,13 @@ final class Replay {
         String platform = path.endsWith("/gitlab") ? "gitlab" : "github";
         if (platform.equals("github")) {
             request.header("X-GitHub-Delivery", delivery);
-            String secret = settings.get("GITHUB_WEBHOOK_SECRET");
+            String secret = new Env(settings).find("GITHUB_WEBHOOK_SECRET").orElse(null);
             if (secret != null && !file.getFileName().toString().contains("bad-signature")) {
                 request.header("X-Hub-Signature-256", GitHubSignature.sign(secret, body));
             }
         } else {
             request.header("Idempotency-Key", delivery).header("X-Gitlab-Event-UUID", delivery);
-            String token = settings.get("GITLAB_WEBHOOK_SECRET");
+            String token = new Env(settings).find("GITLAB_WEBHOOK_SECRET").orElse(null);
             if (token != null && !file.getFileName().toString().contains("bad-token")) {
                 request.header("X-Gitlab-Token", token);
             }
@@ -68,7 +69,29 @@ final class Replay {
         } catch (Exception notJson) {
             // keep it empty
         }
-        return new Sent(r.statusCode(), r.body(), runId);
+        return new Sent(r.statusCode(), r.body(), runId, delivery);
+    }
+
+    /**
+     * Why the local stack at {@code baseUrl} failed on {@code delivery}, from the log lines it keeps
+     * ({@link DeliveryLog}): the webhook's 5xx answer names only the exception's class. Empty when the
+     * stack kept no such line (or is not a local stack).
+     */
+    static String causeLine(String baseUrl, Sent sent) {
+        return cause(baseUrl, sent.delivery())
+                .map(c -> "  cause, from the local stack's log of delivery " + sent.delivery() + ": " + c)
+                .orElse("  the cause is in the output of ./qa-bridge local: the log line with \"delivery\":\"" + sent.delivery() + "\"");
+    }
+
+    static java.util.Optional<String> cause(String baseUrl, String delivery) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/local/deliveries/"
+                    + java.net.URLEncoder.encode(delivery, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? DeliveryLog.cause(JsonHttp.JSON.readTree(r.body()).path("lines")) : java.util.Optional.empty();
+        } catch (Exception unavailable) {
+            return java.util.Optional.empty();
+        }
     }
 
     /**
@@ -140,7 +163,7 @@ final class Replay {
         }
         Map<String, String> settings = LocalSettings.load(LocalStack.root().resolve(".env"));
         String base = args.length >= 4 && args[2].equals("--to") ? args[3]
-                : "http://127.0.0.1:" + settings.getOrDefault("QA_BRIDGE_PORT", "3000");
+                : "http://127.0.0.1:" + new Env(settings).integer("QA_BRIDGE_PORT", 3000);
         Sent sent;
         try {
             sent = send(base, file, settings);
@@ -149,6 +172,9 @@ final class Replay {
             return 2;
         }
         System.out.println("→ POST " + base + " " + file.getFileName() + ": " + sent.status() + " " + sent.body());
+        if (sent.status() >= 500) {
+            System.out.println(causeLine(base, sent));
+        }
         if (!sent.runId().isEmpty()) {
             JsonNode end = follow(base, sent.runId(), Duration.ofMinutes(5), line -> System.out.println("  " + line));
             System.out.println("run " + sent.runId() + ": " + end.path("status").asText());

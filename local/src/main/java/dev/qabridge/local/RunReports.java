@@ -26,6 +26,19 @@ final class RunReports {
         this.stateMachineArn = stateMachineArn;
     }
 
+    /** What a caught error says: the Lambda error's message ({@code Cause} is its JSON), else its type. */
+    private static String cause(JsonNode error) {
+        try {
+            JsonNode c = JsonHttp.JSON.readTree(error.path("Cause").asText(""));
+            if (c != null && c.hasNonNull("errorMessage")) {
+                return c.path("errorMessage").asText();
+            }
+        } catch (java.io.IOException notJson) {
+            // fall through
+        }
+        return error.path("Error").asText("unknown error");
+    }
+
     String report(String runId) {
         String arn = stateMachineArn.replace(":stateMachine:", ":execution:") + ":" + runId;
         try {
@@ -46,10 +59,11 @@ final class RunReports {
                 JsonNode out = JsonHttp.JSON.readTree(e.stateExitedEventDetails().output());
                 JsonNode failed = out.path("failed");
                 switch (state) {
-                    case "ResolvePreview" -> steps.add(failed.has("resolve") ? "preview: could not be looked up, going to the reply"
+                    case "ResolvePreview" -> steps.add(failed.has("resolve") ? "preview: could not be looked up (" + cause(failed.path("resolve"))
+                            + "), going to the reply"
                             : out.path("target").path("url").asText("").isEmpty() ? "preview: none found"
                             : "preview: " + out.path("target").path("url").asText() + " (" + out.path("target").path("source").asText().toLowerCase() + ")");
-                    case "StartConversation" -> steps.add(failed.has("start") ? "conversation: not started (" + failed.path("start").path("Error").asText() + ")"
+                    case "StartConversation" -> steps.add(failed.has("start") ? "conversation: not started (" + cause(failed.path("start")) + ")"
                             : "conversation: " + out.path("conversation").path("id").asText() + " started");
                     case "PostStatus" -> steps.add(failed.has("status") ? "status comment: could not be posted"
                             : "status comment " + out.path("status").path("commentId").asText() + " posted");
@@ -67,6 +81,11 @@ final class RunReports {
                     case "ReportResult" -> steps.add("commit status: " + out.path("result").path("state").asText().toLowerCase());
                     case "Reply", "ReplyInNewComment" -> {
                         JsonNode reply = out.path("reply");
+                        if (failed.has("reply") && state.equals("Reply") && reply.isMissingNode()) {
+                            steps.add("reply: the status comment could not be edited (" + cause(failed.path("reply")) + "), trying a new comment");
+                        } else if (failed.has("replyInNewComment")) {
+                            steps.add("reply: could not be written at all (" + cause(failed.path("replyInNewComment")) + ")");
+                        }
                         if (!reply.isMissingNode()) {
                             steps.add("reply: " + reply.path("outcome").asText()
                                     + (reply.path("outcome").asText().equals("COMPLETED") ? " (verdict " + reply.path("verdict").asText() + ")" : "")

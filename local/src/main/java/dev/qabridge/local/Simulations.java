@@ -45,6 +45,7 @@ final class Simulations implements AutoCloseable {
     private final AtomicInteger commentIds = new AtomicInteger(9000);
     private final Map<String, AtomicInteger> polls = new ConcurrentHashMap<>();
     private final Map<String, String> comments = new ConcurrentHashMap<>();
+    private final Map<String, String> posted = new ConcurrentHashMap<>();
     private final Map<String, Integer> edits = new ConcurrentHashMap<>();
     private final java.util.List<String> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -91,6 +92,11 @@ final class Simulations implements AutoCloseable {
     /** The text of a comment on the pull request, as it stands now. */
     String comment(String id) {
         return comments.get(id);
+    }
+
+    /** A comment's text as it was first posted, before any edit. */
+    String asPosted(String id) {
+        return posted.get(id);
     }
 
     /** The id of the newest comment posted on the pull request. */
@@ -167,6 +173,7 @@ final class Simulations implements AutoCloseable {
             } else if (method.equals("POST") && path.equals(repo + "/issues/" + PR + "/comments")) {
                 String id = String.valueOf(commentIds.incrementAndGet());
                 comments.put(id, body.path("body").asText());
+                posted.put(id, body.path("body").asText());
                 narrator.accept("GitHub (simulated) ← status comment " + id + " posted on " + REPO + "#" + PR);
                 send(x, 201, JsonHttp.JSON.createObjectNode().put("id", Long.parseLong(id)));
             } else if (method.equals("PATCH") && path.startsWith(repo + "/issues/comments/")) {

@@ -1,6 +1,12 @@
 package dev.qabridge.local;
 
+import dev.qabridge.core.Env;
+import dev.qabridge.core.Settings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.util.List;
 import java.util.Map;
@@ -17,7 +23,29 @@ class LocalSettingsTest {
 
         assertThat(values).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "QATECH_API_KEY", "abc", "GITHUB_TOKEN", "ghp x", "QA_COMMAND", "/test",
-                "PREVIEW_URL_TEMPLATE", "https://pr-{number}.example.com"));
+                "PREVIEW_URL_TEMPLATE", "https://pr-{number}.example.com", "EMPTY", ""));
+    }
+
+    @Test
+    void anEmptyAutoRunEnvironmentsInDotEnvDisablesAutomaticRunsAsItDoesWhenDeployed(@TempDir Path dir) throws Exception {
+        Path dotEnv = dir.resolve(".env");
+        Files.writeString(dotEnv, "QATECH_API_KEY=k\nAUTO_RUN_ENVIRONMENTS=\n");
+
+        Map<String, String> settings = LocalSettings.load(dotEnv);
+
+        assertThat(settings).containsEntry("AUTO_RUN_ENVIRONMENTS", "");
+        assertThat(Settings.from(new Env(settings)).noAutoRunBecause("Preview"))
+                .contains("automatic runs are disabled (AUTO_RUN_ENVIRONMENTS is empty)");
+    }
+
+    @Test
+    void aRequiredSettingLeftEmptyAsInDotEnvExampleIsMissing() {
+        List<String> missing = LocalSettings.missing(Map.of("QATECH_API_KEY", "", "QATECH_APPLICATION_ID", "app_x",
+                "GITHUB_TOKEN", "t", "GITHUB_WEBHOOK_SECRET", " "));
+
+        assertThat(missing).hasSize(2);
+        assertThat(missing.get(0)).startsWith("QATECH_API_KEY:");
+        assertThat(missing.get(1)).startsWith("GITHUB_WEBHOOK_SECRET:");
     }
 
     @Test

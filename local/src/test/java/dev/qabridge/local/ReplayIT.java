@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,6 +52,36 @@ class ReplayIT {
         assertThat(end.path("stateTransitions").asInt()).isEqualTo(15);
         fx.awaitEnd(second.runId());
         fx.fakes.qatech.verify(2, postRequestedFor(urlPathEqualTo("/v1/chat")));
+    }
+
+    @Test
+    void aRunThatFailsShowsItsCauseInItsSteps() throws Exception {
+        fx.fakes.github.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(401).withHeader("Content-Type", "application/json")
+                .withBody("{\"message\":\"Bad credentials\",\"documentation_url\":\"https://docs.github.com/rest\",\"status\":\"401\"}")));
+
+        Replay.Sent sent = Replay.send(fx.url(), LocalStack.root().resolve("events/github-comment-qa.json"),
+                Map.of("GITHUB_WEBHOOK_SECRET", GitHubPayloads.SECRET));
+        List<String> steps = new ArrayList<>();
+        JsonNode end = Replay.follow(fx.url(), sent.runId(), Duration.ofSeconds(90), steps::add);
+
+        assertThat(sent.status()).isEqualTo(202);
+        assertThat(steps).anySatisfy(s -> assertThat(s).startsWith("preview: could not be looked up (GitHub answered 401: Bad credentials"));
+        assertThat(steps).anySatisfy(s -> assertThat(s).startsWith("reply: could not be written at all (GitHub answered 401"));
+        assertThat(end.path("status").asText()).isEqualTo("FAILED");
+    }
+
+    @Test
+    void aDeliveryTheBridgeFailsOnIsShownWithItsCauseFromTheLocalStacksLog() throws Exception {
+        DeliveryLog.sendTo(System.out); // as ./qa-bridge local does
+        // GitLab cannot say right now whether the commenter may run commands: the webhook decides nothing (503) and says why
+        fx.fakes.gitlab.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(502).withBody("bad gateway")));
+
+        Replay.Sent sent = Replay.send(fx.url(), LocalStack.root().resolve("events/gitlab-note-qa.json"),
+                Map.of("GITLAB_WEBHOOK_SECRET", GitLabPayloads.SECRET));
+
+        assertThat(sent.status()).isEqualTo(503);
+        assertThat(Replay.causeLine(fx.url(), sent))
+                .isEqualTo("  cause, from the local stack's log of delivery " + sent.delivery() + ": GitLab answered 502");
     }
 
     @Test

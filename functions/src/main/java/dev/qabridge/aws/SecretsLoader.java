@@ -35,8 +35,19 @@ public final class SecretsLoader implements Supplier<Secrets> {
     public static final String TTL_SETTING = "QA_SECRETS_TTL_SECONDS";
     /** After a failed read, the values in hand are used this long (at most the TTL) before the next try. */
     static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
-    public static final List<String> ARN_SETTINGS = List.of("QA_BRIDGE_WEBHOOK_SECRET_ARN", "QA_BRIDGE_PLATFORM_SECRET_ARN",
-            "QA_BRIDGE_AGENT_SECRET_ARN", "QA_BRIDGE_PREVIEW_SECRET_ARN");
+    public static final String WEBHOOK_SECRET_ARN = "QA_BRIDGE_WEBHOOK_SECRET_ARN";
+    public static final String PLATFORM_SECRET_ARN = "QA_BRIDGE_PLATFORM_SECRET_ARN";
+    public static final String AGENT_SECRET_ARN = "QA_BRIDGE_AGENT_SECRET_ARN";
+    public static final String PREVIEW_SECRET_ARN = "QA_BRIDGE_PREVIEW_SECRET_ARN";
+    /** Read in this order; a key found in two secrets takes the later one's value. */
+    public static final List<String> ARN_SETTINGS = List.of(WEBHOOK_SECRET_ARN, PLATFORM_SECRET_ARN, AGENT_SECRET_ARN, PREVIEW_SECRET_ARN);
+    /** Which keys each secret holds (the template's parameter descriptions say the same). */
+    public static final Map<String, List<String>> KEYS = Map.of(
+            WEBHOOK_SECRET_ARN, List.of(Secrets.GITHUB_WEBHOOK_SECRET, Secrets.GITHUB_WEBHOOK_SECRET_PREVIOUS, Secrets.GITLAB_WEBHOOK_SECRET,
+                    Secrets.GITLAB_WEBHOOK_SECRET_PREVIOUS, Secrets.GITLAB_WEBHOOK_SIGNING_TOKEN),
+            PLATFORM_SECRET_ARN, List.of(Secrets.GITHUB_TOKEN, Secrets.GITHUB_APP_ID, Secrets.GITHUB_APP_PRIVATE_KEY, Secrets.GITLAB_TOKEN),
+            AGENT_SECRET_ARN, List.of(Secrets.QATECH_API_KEY),
+            PREVIEW_SECRET_ARN, List.of(Secrets.VERCEL_AUTOMATION_BYPASS_SECRET));
 
     private final Env env;
     private final UnaryOperator<String> secretString;

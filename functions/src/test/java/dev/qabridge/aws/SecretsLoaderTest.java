@@ -1,11 +1,16 @@
 package dev.qabridge.aws;
 
 import dev.qabridge.core.Env;
+import dev.qabridge.core.Secrets;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
@@ -115,5 +120,19 @@ class SecretsLoaderTest {
         assertThat(loader.fromSecretsManager()).isFalse();
         assertThat(loader.get().qatechApiKey()).contains("from-env");
         assertThat(reads.get()).isZero();
+    }
+
+    @Test
+    void everyCredentialBelongsToExactlyOneOfTheFourSecrets() throws Exception {
+        List<String> names = new ArrayList<>();
+        for (Field f : Secrets.class.getFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
+                names.add((String) f.get(null));
+            }
+        }
+        List<String> placed = SecretsLoader.KEYS.values().stream().flatMap(List::stream).toList();
+
+        assertThat(placed).containsExactlyInAnyOrderElementsOf(names);
+        assertThat(SecretsLoader.KEYS.keySet()).containsExactlyInAnyOrderElementsOf(SecretsLoader.ARN_SETTINGS);
     }
 }

@@ -21,6 +21,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -197,8 +198,9 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Replaces a new version of the secret named by {@code arnSetting} ({@code QA_BRIDGE_AGENT_SECRET_ARN}…) with
-     * {@code values}, as {@code aws secretsmanager put-secret-value} does; the handlers see it within their TTL.
+     * Puts a new version, holding {@code values}, of the secret named by {@code arnSetting}
+     * ({@code QA_BRIDGE_AGENT_SECRET_ARN}…), as {@code aws secretsmanager put-secret-value} does; the handlers
+     * see it within their TTL.
      */
     public void putSecretValue(String arnSetting, Map<String, String> values) {
         String arn = Optional.ofNullable(environment.get(arnSetting)).orElseThrow(() -> new IllegalStateException(
@@ -209,7 +211,7 @@ public final class LocalStack implements AutoCloseable {
     /** One secret per concern that has a value among the settings; the values leave the handlers' environment. */
     private static void moveSecretsToSecretsManager(AwsClients aws, Map<String, String> env) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        for (Map.Entry<String, java.util.List<String>> concern : SecretsLoader.KEYS.entrySet()) {
+        for (Map.Entry<String, List<String>> concern : SecretsLoader.KEYS.entrySet()) {
             Map<String, String> values = new TreeMap<>();
             for (String key : concern.getValue()) {
                 String value = env.remove(key);

@@ -3,6 +3,7 @@ package dev.qabridge.actions;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.qabridge.aws.SnapStartHooks;
 import dev.qabridge.core.Env;
 import dev.qabridge.flow.Bridge;
 import dev.qabridge.flow.Steps;
@@ -19,6 +20,8 @@ import java.io.OutputStream;
  */
 public final class ActionsHandler implements RequestStreamHandler {
     private final Steps steps;
+    /** Held so CRaC (which references hooks weakly) runs them around the SnapStart snapshot. */
+    private final SnapStartHooks snapStart;
 
     public ActionsHandler() {
         this(Env.system());
@@ -30,6 +33,7 @@ public final class ActionsHandler implements RequestStreamHandler {
 
     public ActionsHandler(Bridge bridge) {
         this.steps = bridge.steps();
+        this.snapStart = SnapStartHooks.register(bridge.secretsLoader());
     }
 
     @Override

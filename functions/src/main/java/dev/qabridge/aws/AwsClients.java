@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -21,6 +22,9 @@ import java.util.Optional;
  * url-connection HTTP client, and {@code AWS_ENDPOINT_URL} (moto, LocalStack) when set.
  */
 public final class AwsClients {
+    /** At most this long per GetSecretValue; a read that fails keeps the values in hand (see SecretsLoader). */
+    public static final Duration SECRETS_CALL_TIMEOUT = Duration.ofSeconds(2);
+
     private final Region region;
     private final Optional<URI> endpoint;
     private final AwsCredentialsProvider credentials;
@@ -54,9 +58,16 @@ public final class AwsClients {
         return sfn;
     }
 
+    /**
+     * The Secrets Manager client, each call bounded by {@link #SECRETS_CALL_TIMEOUT} (retries included): after a
+     * SnapStart restore the secrets are read inside the restore hook, and Lambda fails a restore whose hooks run
+     * past 10 s. Up to three secrets per function, read one after the other, stay well inside that.
+     */
     public synchronized SecretsManagerClient secrets() {
         if (secrets == null) {
-            secrets = configure(SecretsManagerClient.builder()).httpClient(http).build();
+            secrets = configure(SecretsManagerClient.builder()).httpClient(http)
+                    .overrideConfiguration(o -> o.apiCallTimeout(SECRETS_CALL_TIMEOUT))
+                    .build();
         }
         return secrets;
     }

@@ -23,6 +23,11 @@ public final class Log {
         out = stream;
     }
 
+    /** Where lines go now; {@link Metrics} writes its EMF lines to the same stream, so a redirect moves both. */
+    static PrintStream stream() {
+        return out;
+    }
+
     public static void info(String step, String delivery, String conversation, Object... fields) {
         write("INFO", step, delivery, conversation, fields);
     }

@@ -48,7 +48,7 @@ public final class Bridge {
     public Bridge(Env env) {
         this.settings = Settings.from(env);
         this.aws = new AwsClients(env);
-        this.secrets = new SecretsLoader(env, aws, clock, SecretsLoader.TTL);
+        this.secrets = new SecretsLoader(env, aws, clock, SecretsLoader.ttl(env));
         current();
     }
 

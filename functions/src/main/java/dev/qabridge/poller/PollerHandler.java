@@ -2,6 +2,7 @@ package dev.qabridge.poller;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.qabridge.aws.SnapStartHooks;
 import dev.qabridge.core.Env;
 import dev.qabridge.flow.Bridge;
 import dev.qabridge.flow.Poller;
@@ -14,6 +15,8 @@ import java.io.OutputStream;
 /** Lambda entry for the state machine's {@code PollConversation} task: input the run's state, output its new {@code poll}. */
 public final class PollerHandler implements RequestStreamHandler {
     private final Poller poller;
+    /** Held so CRaC (which references hooks weakly) runs them around the SnapStart snapshot. */
+    private final SnapStartHooks snapStart;
 
     public PollerHandler() {
         this(Env.system());
@@ -25,6 +28,7 @@ public final class PollerHandler implements RequestStreamHandler {
 
     public PollerHandler(Bridge bridge) {
         this.poller = bridge.poller();
+        this.snapStart = SnapStartHooks.register(bridge.secretsLoader());
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qabridge.aws.SnapStartHooks;
 import dev.qabridge.core.Env;
 import dev.qabridge.core.Log;
 import dev.qabridge.flow.Answer;
@@ -28,6 +29,8 @@ import java.util.UUID;
  */
 public final class WebhookHandler implements RequestStreamHandler {
     private final Webhook webhook;
+    /** Held so CRaC (which references hooks weakly) runs them around the SnapStart snapshot. */
+    private final SnapStartHooks snapStart;
 
     public WebhookHandler() {
         this(Env.system());
@@ -39,6 +42,7 @@ public final class WebhookHandler implements RequestStreamHandler {
 
     public WebhookHandler(Bridge bridge) {
         this.webhook = bridge.webhook();
+        this.snapStart = SnapStartHooks.register(bridge.secretsLoader());
     }
 
     @Override

@@ -1,8 +1,10 @@
 package dev.qabridge.local;
 
 import dev.qabridge.aws.AwsClients;
+import dev.qabridge.aws.SecretsLoader;
 import dev.qabridge.core.Env;
 import dev.qabridge.flow.Bridge;
+import dev.qabridge.http.JsonHttp;
 import dev.qabridge.poller.PollerHandler;
 import dev.qabridge.actions.ActionsHandler;
 import dev.qabridge.webhook.WebhookHandler;
@@ -19,8 +21,11 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -61,7 +66,26 @@ public final class LocalStack implements AutoCloseable {
      * AWS ones (endpoint, table, state machine) are filled in here. {@code port} 0 picks a free one.
      */
     public static LocalStack start(Map<String, String> settings, int port, Path root) throws IOException, InterruptedException {
-        return start(settings, port, root, Optional.empty(), 0);
+        return start(settings, port, root, Optional.empty(), 0, SecretSource.ENVIRONMENT);
+    }
+
+    /** As {@link #start(Map, int, Path)}, with the credentials where {@code secrets} says. */
+    public static LocalStack start(Map<String, String> settings, int port, Path root, SecretSource secrets)
+            throws IOException, InterruptedException {
+        return start(settings, port, root, Optional.empty(), 0, secrets);
+    }
+
+    /** Where the handlers read their credentials. */
+    public enum SecretSource {
+        /** From their environment, as {@code sam local invoke} passes them. */
+        ENVIRONMENT,
+        /**
+         * From Secrets Manager, as in AWS: the credentials among the settings are put into one secret per
+         * concern (webhook, platform, agent, preview; {@link SecretsLoader#KEYS}) on the local endpoint, and
+         * the handlers get only the {@code QA_BRIDGE_*_SECRET_ARN} settings. Rotate them with
+         * {@link LocalStack#putSecretValue}.
+         */
+        SECRETS_MANAGER
     }
 
     /**
@@ -71,6 +95,12 @@ public final class LocalStack implements AutoCloseable {
      */
     public static LocalStack start(Map<String, String> settings, int port, Path root, Optional<String> awsEndpoint, int lambdaPort)
             throws IOException, InterruptedException {
+        return start(settings, port, root, awsEndpoint, lambdaPort, SecretSource.ENVIRONMENT);
+    }
+
+    /** The most general start: {@code awsEndpoint} and {@code lambdaPort} as above, credentials from {@code secrets}. */
+    public static LocalStack start(Map<String, String> settings, int port, Path root, Optional<String> awsEndpoint, int lambdaPort,
+                                   SecretSource secrets) throws IOException, InterruptedException {
         LambdaRouter router = new LambdaRouter(lambdaPort);
         MotoServer moto = null;
         try {
@@ -85,11 +115,15 @@ public final class LocalStack implements AutoCloseable {
 
             Map<String, String> env = new HashMap<>(settings);
             env.remove("QA_BRIDGE_SECRET_ARN");
+            SecretsLoader.ARN_SETTINGS.forEach(env::remove);
             env.put("AWS_ENDPOINT_URL", endpoint);
             env.put("AWS_REGION", REGION);
             env.put("TABLE_NAME", TABLE);
             AwsClients aws = new AwsClients(new Env(env));
             createTable(aws);
+            if (secrets == SecretSource.SECRETS_MANAGER) {
+                moveSecretsToSecretsManager(aws, env);
+            }
             String arn = createStateMachine(aws, root);
             env.put("STATE_MACHINE_ARN", arn);
 
@@ -161,6 +195,41 @@ public final class LocalStack implements AutoCloseable {
 
     public DynamoDbClient dynamo() {
         return aws.dynamo();
+    }
+
+    /**
+     * Puts a new version, holding {@code values}, of the secret named by {@code arnSetting}
+     * ({@code QA_BRIDGE_AGENT_SECRET_ARN}…), as {@code aws secretsmanager put-secret-value} does; the handlers
+     * see it within their TTL.
+     */
+    public void putSecretValue(String arnSetting, Map<String, String> values) {
+        String arn = Optional.ofNullable(environment.get(arnSetting)).orElseThrow(() -> new IllegalStateException(
+                arnSetting + " is not set: start the stack with SecretSource.SECRETS_MANAGER and a credential of that secret"));
+        aws.secrets().putSecretValue(r -> r.secretId(arn).secretString(json(values)));
+    }
+
+    /** One secret per concern that has a value among the settings; the values leave the handlers' environment. */
+    private static void moveSecretsToSecretsManager(AwsClients aws, Map<String, String> env) {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        for (Map.Entry<String, List<String>> concern : SecretsLoader.KEYS.entrySet()) {
+            Map<String, String> values = new TreeMap<>();
+            for (String key : concern.getValue()) {
+                String value = env.remove(key);
+                if (value != null && !value.isBlank()) {
+                    values.put(key, value);
+                }
+            }
+            if (!values.isEmpty()) {
+                String name = "qa-bridge-" + concern.getKey().replace("QA_BRIDGE_", "").replace("_SECRET_ARN", "").toLowerCase(Locale.ROOT)
+                        + "-" + suffix;
+                String arn = aws.secrets().createSecret(r -> r.name(name).secretString(json(values))).arn();
+                env.put(concern.getKey(), arn);
+            }
+        }
+    }
+
+    private static String json(Map<String, String> values) {
+        return JsonHttp.JSON.valueToTree(values).toString();
     }
 
     private static void createTable(AwsClients aws) {

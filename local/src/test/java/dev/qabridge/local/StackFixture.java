@@ -25,18 +25,25 @@ final class StackFixture implements BridgeUnderTest, AutoCloseable, BeforeAllCal
     LocalStack stack;
     SfnClient sfn;
     private final Map<String, String> overrides;
+    private final LocalStack.SecretSource secrets;
 
     /** {@code @RegisterExtension static final StackFixture fx = StackFixture.perClass(Map.of(...));} */
     static StackFixture perClass(Map<String, String> overrides) {
+        return perClass(overrides, LocalStack.SecretSource.ENVIRONMENT);
+    }
+
+    /** As {@link #perClass(Map)}, with the credentials where {@code secrets} says (moto's Secrets Manager, as in AWS). */
+    static StackFixture perClass(Map<String, String> overrides, LocalStack.SecretSource secrets) {
         try {
-            return new StackFixture(overrides, false);
+            return new StackFixture(overrides, secrets, false);
         } catch (Exception cannotHappen) {
             throw new IllegalStateException(cannotHappen);
         }
     }
 
-    private StackFixture(Map<String, String> overrides, boolean startNow) throws Exception {
+    private StackFixture(Map<String, String> overrides, LocalStack.SecretSource secrets, boolean startNow) throws Exception {
         this.overrides = overrides;
+        this.secrets = secrets;
         if (startNow) {
             start();
         }
@@ -59,7 +66,7 @@ final class StackFixture implements BridgeUnderTest, AutoCloseable, BeforeAllCal
 
     /** Started at once, for a test class that manages its own lifecycle. */
     StackFixture(Map<String, String> overrides) throws Exception {
-        this(overrides, true);
+        this(overrides, LocalStack.SecretSource.ENVIRONMENT, true);
     }
 
     private void start() throws Exception {
@@ -67,7 +74,7 @@ final class StackFixture implements BridgeUnderTest, AutoCloseable, BeforeAllCal
         Map<String, String> settings = defaults(fakes);
         settings.putAll(overrides);
         try {
-            stack = LocalStack.start(settings, 0, LocalStack.root());
+            stack = LocalStack.start(settings, 0, LocalStack.root(), secrets);
         } catch (Exception e) {
             fakes.close();
             throw e;
@@ -78,6 +85,7 @@ final class StackFixture implements BridgeUnderTest, AutoCloseable, BeforeAllCal
     /** A fixture around a stack started elsewhere; closing it closes both. */
     StackFixture(Fakes fakes, LocalStack stack) {
         this.overrides = Map.of();
+        this.secrets = LocalStack.SecretSource.ENVIRONMENT;
         this.fakes = fakes;
         this.stack = stack;
         this.sfn = stack.stepFunctions();

@@ -15,8 +15,9 @@ import java.io.OutputStream;
 
 /**
  * Lambda entry for the state machine's side-effect states (acknowledge, answer, resolve, start,
- * post-status, supersede, reply…). Input {@code {"action", "state", "retry"}}: the step, the run's
- * state, and the state's retry count; output: that step's result.
+ * post-status, supersede, cancel, reply…). Input {@code {"action", "state", "retry", "stateMachine"}}:
+ * the step, the run's state, the state's retry count and the state machine's ARN; output: that step's
+ * result.
  */
 public final class ActionsHandler implements RequestStreamHandler {
     private final Steps steps;
@@ -39,7 +40,8 @@ public final class ActionsHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         JsonNode request = JsonHttp.JSON.readTree(input);
-        JsonNode result = steps.run(request.path("action").asText(), request.path("state"), request.path("retry").asInt(0));
+        JsonNode result = steps.run(request.path("action").asText(), request.path("state"), request.path("retry").asInt(0),
+                request.path("stateMachine").asText(""));
         JsonHttp.JSON.writeValue(output, result);
     }
 }

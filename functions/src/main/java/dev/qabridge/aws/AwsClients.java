@@ -9,7 +9,6 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
@@ -39,17 +38,8 @@ public final class AwsClients {
                 : DefaultCredentialsProvider.builder().build();
     }
 
-    private DynamoDbClient dynamo;
     private SfnClient sfn;
     private SecretsManagerClient secrets;
-
-    /** The one DynamoDB client of this container (built on first use). */
-    public synchronized DynamoDbClient dynamo() {
-        if (dynamo == null) {
-            dynamo = configure(DynamoDbClient.builder()).httpClient(http).build();
-        }
-        return dynamo;
-    }
 
     public synchronized SfnClient stepFunctions() {
         if (sfn == null) {

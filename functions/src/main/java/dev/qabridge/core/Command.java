@@ -5,12 +5,21 @@ import java.util.Optional;
 /** What a person asked for in a PR/MR comment. */
 public sealed interface Command {
 
-    /** {@code /qa help} or a bare {@code /qa}: list the syntax and the settings in force. */
+    /** {@code /qa help} or a bare {@code /qa}: list the commands and the settings in force. */
     record Help() implements Command {}
 
     /** {@code /qa <instructions> [--url <preview>]}: run the agent. */
     record Run(String instructions, Optional<String> url) implements Command {}
 
-    /** {@code --url} was given but is not an http(s) URL. */
+    /** {@code /qa followup <text>} (or {@code /qa ask <text>}): continue the PR's latest conversation. */
+    record FollowUp(String text) implements Command {}
+
+    /** {@code /qa cancel}: stop the PR's runs that are still going. */
+    record Cancel() implements Command {}
+
+    /** {@code /qa status}: list the PR's runs. */
+    record Status() implements Command {}
+
+    /** Something the parser could not use (a bad {@code --url}, instructions too long…): answered with the problem. */
     record Invalid(String problem) implements Command {}
 }

@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
  * word followed by a space or its end: with {@code /qa}, {@code /qatech} is not a command.
  */
 public final class CommandParser {
+    /** {@code followup <text>} or {@code ask <text>}: the rest (first line and the lines after) is the follow-up. */
+    private static final Pattern FOLLOW_UP = Pattern.compile("(?is)^(followup|follow-up|ask)(?:\\s+(.*)|)$");
     private static final Pattern URL_FLAG = Pattern.compile("(?:^|(?<=[\\s(\\[]))--url(?:=|\\s+)(\\S+)");
 
     /** Longest command text (first line and the lines after it) that becomes the agent's instructions. */
@@ -41,12 +43,27 @@ public final class CommandParser {
             return Optional.empty();
         }
         String args = (after.strip() + (rest.isEmpty() ? "" : "\n" + rest)).strip();
-        if (args.isEmpty() || args.toLowerCase(Locale.ROOT).equals("help")) {
+        String lower = args.toLowerCase(Locale.ROOT);
+        if (args.isEmpty() || lower.equals("help")) {
             return Optional.of(new Command.Help());
+        }
+        if (lower.equals("cancel")) {
+            return Optional.of(new Command.Cancel());
+        }
+        if (lower.equals("status")) {
+            return Optional.of(new Command.Status());
         }
         if (args.length() > MAX_INSTRUCTIONS) {
             return Optional.of(new Command.Invalid(String.format(Locale.ROOT, "the command is %,d characters long; the limit is %,d. "
                     + "Shorten it, or put the details in the description and ask the agent to follow it", args.length(), MAX_INSTRUCTIONS)));
+        }
+        Matcher followUp = FOLLOW_UP.matcher(args);
+        if (followUp.matches()) {
+            String question = followUp.group(2) == null ? "" : followUp.group(2).strip();
+            return Optional.of(question.isEmpty()
+                    ? new Command.Invalid("`" + word + " " + followUp.group(1).toLowerCase(Locale.ROOT)
+                            + "` needs a question or an instruction for the agent, e.g. `" + word + " followup now try it logged out`")
+                    : new Command.FollowUp(question));
         }
         Optional<String> url = Optional.empty();
         Matcher m = URL_FLAG.matcher(args);

@@ -19,6 +19,16 @@ public sealed interface Inbound {
     record Comment(Origin where, Person author, String text, String commentId, String deliveryId, String defaultBranch)
             implements Inbound {}
 
+    /** New commits on a PR/MR: its head is now {@code sha}. */
+    record Push(Origin where, String sha, String deliveryId, String defaultBranch) implements Inbound {}
+
+    /**
+     * The Re-run button of one of the bridge's check runs ({@code check_run} {@code rerequested}):
+     * run {@code recall}'s instructions again on the PR's current head, as {@code clicker}.
+     */
+    record Rerun(Origin where, Person clicker, String recall, String checkRunId, String deliveryId, String defaultBranch)
+            implements Inbound {}
+
     /** A successful deployment of {@code sha} to {@code environment}, reachable at {@code url}. */
     record Deployment(Origin repository, String deploymentId, String sha, String environment, String url, String deliveryId,
                       String defaultBranch) implements Inbound {}

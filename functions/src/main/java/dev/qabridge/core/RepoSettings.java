@@ -31,11 +31,14 @@ public record RepoSettings(
         Optional<Set<String>> associations,
         Optional<Integer> minAccessLevel,
         Optional<Boolean> forks,
-        Optional<Settings.NoVerdict> onNoVerdict) {
+        Optional<Settings.NoVerdict> onNoVerdict,
+        Optional<Settings.Concurrency> concurrency,
+        Optional<Boolean> cancelOnPush) {
 
     /** No file, or an empty one: the bridge's settings as they are. */
     public static final RepoSettings NONE = new RepoSettings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+            Optional.empty());
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern PROJECT_ID = Pattern.compile("^proj(-.+_.+|_.+)$");
@@ -48,7 +51,8 @@ public record RepoSettings(
             "preview", Set.of("urlTemplate", "vercel"),
             "autoRun", Set.of("environments", "message", "forks"),
             "trusted", Set.of("associations", "minAccessLevel"),
-            "status", Set.of("onNoVerdict"));
+            "status", Set.of("onNoVerdict"),
+            "commands", Set.of("concurrency", "cancelOnPush"));
 
     /** The file read: its settings, or the first problem found in it (then the bridge's settings apply). */
     public sealed interface Parsed permits Valid, Problem {}
@@ -85,7 +89,7 @@ public record RepoSettings(
 
     private static RepoSettings read(JsonNode root, String text) {
         if (!root.isObject()) {
-            throw new Invalid("the file must be a mapping of sections (qatech, preview, autoRun, trusted, status), not a " + kind(root));
+            throw new Invalid("the file must be a mapping of sections (qatech, preview, autoRun, trusted, status, commands), not a " + kind(root));
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String section = it.next();
@@ -157,8 +161,17 @@ public record RepoSettings(
             }
             return v.intValue();
         });
+        Optional<Settings.Concurrency> concurrency = string(root, text, "commands", "concurrency").map(v -> {
+            try {
+                return Settings.concurrency("commands.concurrency", v);
+            } catch (IllegalStateException e) {
+                throw new Invalid("`commands.concurrency`" + at(text, "commands", "concurrency") + " must be reject, queue or parallel, got '"
+                        + v + "'");
+            }
+        });
+        Optional<Boolean> cancelOnPush = bool(root, text, "commands", "cancelOnPush");
         return new RepoSettings(applicationId, projectId, template, vercel, environments, message, associations, minAccessLevel, forks,
-                onNoVerdict);
+                onNoVerdict, concurrency, cancelOnPush);
     }
 
     private static Optional<Boolean> bool(JsonNode root, String text, String section, String key) {

@@ -7,21 +7,43 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * What the webhook decided, as the state machine's input: one execution per accepted command (its
  * name is {@link #runId}, which carries the dedupe), holding ids and short texts, never a secret.
- * {@code command} is what the states do: {@code run} (a command run), {@code auto} (a run for a
- * deployment), {@code help}, {@code invalid} (answered with {@code problem}), {@code refuse} (an
- * untrusted commenter: a 😕 reaction, nothing else). {@code settingsFile} is the repository's settings
- * file as read from its default branch ("" when none), so every state applies the same settings.
- * {@code request} makes each delivery's input unique, so that a second start of the same name is
- * refused by Step Functions instead of joining the first.
+ *
+ * <p>{@code command} is what the states do: {@code run} (a command run), {@code auto} (a run for a
+ * deployment), {@code followup}, {@code rerun} (a check run's Re-run button: {@code recall} names the
+ * run whose instructions it repeats), {@code help}, {@code status}, {@code cancel}, {@code push} (the
+ * PR's head moved: cancel its runs on older commits), {@code invalid} (answered with {@code problem}),
+ * {@code refuse} (an untrusted commenter: a 😕 reaction, nothing else). {@code settingsFile} is the
+ * repository's settings file as read from its default branch ("" when none), so every state applies
+ * the same settings. {@code ledger} names the PR's item in the run table and this run's attributes in
+ * it (the state machine reads and writes them itself). {@code request} makes each delivery's input
+ * unique, so that a second start of the same name is refused by Step Functions instead of joining the
+ * first.
  */
 public record RunInput(String runId, String command, Origin origin, Ask ask, String problem, String settingsFile,
-                       long deadlineEpochSeconds, int firstWaitSeconds, String request) {
+                       long deadlineEpochSeconds, int firstWaitSeconds, String request, String recall) {
 
     public static final String RUN = "run";
     public static final String AUTO = "auto";
+    public static final String FOLLOWUP = "followup";
+    public static final String RERUN = "rerun";
     public static final String HELP = "help";
+    public static final String STATUS = "status";
+    public static final String CANCEL = "cancel";
+    public static final String PUSH = "push";
     public static final String INVALID = "invalid";
     public static final String REFUSE = "refuse";
+
+    /** How long the run table keeps a PR's runs after the last one changed (Step Functions keeps a name taken 90 days). */
+    public static final long LEDGER_DAYS = 90;
+
+    public RunInput {
+        recall = recall == null ? "" : recall;
+    }
+
+    /** The PR's item in the run table: {@code pr#<platform>#<repository>#<number>}. */
+    public static String ledgerKey(Origin o) {
+        return "pr#" + o.platform() + "#" + o.repoKey() + "#" + o.number();
+    }
 
     public ObjectNode toJson() {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
@@ -31,13 +53,17 @@ public record RunInput(String runId, String command, Origin origin, Ask ask, Str
         o.put("problem", problem == null ? "" : problem);
         o.put("settingsFile", settingsFile == null ? "" : settingsFile);
         o.putObject("poll").put("deadline", deadlineEpochSeconds).put("waitSeconds", firstWaitSeconds).put("polls", 0);
+        o.putObject("ledger").put("key", ledgerKey(origin)).put("st", "st_" + runId).put("doc", "doc_" + runId)
+                .put("expiresAt", String.valueOf(deadlineEpochSeconds + LEDGER_DAYS * 86_400));
         o.put("request", request);
+        o.put("recall", recall);
         return o;
     }
 
     public static RunInput fromJson(JsonNode o) {
         return new RunInput(o.path("runId").asText(), o.path("command").asText(), Origin.fromJson(o.path("origin")),
                 Ask.fromJson(o.path("ask")), o.path("problem").asText(""), o.path("settingsFile").asText(""),
-                o.path("poll").path("deadline").asLong(), o.path("poll").path("waitSeconds").asInt(), o.path("request").asText(""));
+                o.path("poll").path("deadline").asLong(), o.path("poll").path("waitSeconds").asInt(), o.path("request").asText(""),
+                o.path("recall").asText(""));
     }
 }

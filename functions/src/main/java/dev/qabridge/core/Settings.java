@@ -28,14 +28,18 @@ public record Settings(
         Duration pollWindow,
         Duration startTimeout,
         Duration timeout,
-        Optional<String> tableName,
         Optional<String> stateMachineArn,
         List<String> autoRunEnvironments,
         String autoRunMessage,
         boolean previewOnVercel,
         boolean autoRunForks,
         String statusContext,
-        NoVerdict statusOnNoVerdict) {
+        NoVerdict statusOnNoVerdict,
+        Concurrency concurrency,
+        boolean cancelOnPush) {
+
+    /** What a {@code /qa} does while another run of the same PR is going ({@code QA_CONCURRENCY}). */
+    public enum Concurrency { REJECT, QUEUE, PARALLEL }
 
     /** What a commit status or check run says when the agent gave no verdict ({@code QA_STATUS_ON_NO_VERDICT}). */
     public enum NoVerdict { ERROR, SUCCESS }
@@ -67,7 +71,6 @@ public record Settings(
                 Duration.ofSeconds(env.integer("QA_POLL_WINDOW_SECONDS", 120)),
                 Duration.ofSeconds(env.integer("QATECH_START_TIMEOUT_SECONDS", 60)),
                 Duration.ofMillis(Math.round(env.decimal("QA_TIMEOUT_MINUTES", 60) * 60_000)),
-                env.find("TABLE_NAME"),
                 env.find("STATE_MACHINE_ARN"),
                 // Set but empty disables auto runs; unset means the default globs.
                 Globs.parse(env.values().containsKey("AUTO_RUN_ENVIRONMENTS")
@@ -76,9 +79,21 @@ public record Settings(
                 false,
                 env.get("AUTO_RUN_FORKS", "false").equalsIgnoreCase("true"),
                 env.get("QA_STATUS_CONTEXT", "qa-bridge"),
-                noVerdict(env.get("QA_STATUS_ON_NO_VERDICT", "error")));
+                noVerdict(env.get("QA_STATUS_ON_NO_VERDICT", "error")),
+                concurrency("QA_CONCURRENCY", env.get("QA_CONCURRENCY", "reject")),
+                env.get("QA_CANCEL_ON_PUSH", "false").equalsIgnoreCase("true"));
         s.validate();
         return s;
+    }
+
+    /** {@code reject}, {@code queue} or {@code parallel}; {@code setting} names where the value came from. */
+    public static Concurrency concurrency(String setting, String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "reject" -> Concurrency.REJECT;
+            case "queue" -> Concurrency.QUEUE;
+            case "parallel" -> Concurrency.PARALLEL;
+            default -> throw new IllegalStateException(setting + " must be reject, queue or parallel, got '" + value + "'");
+        };
     }
 
     private static NoVerdict noVerdict(String value) {
@@ -145,18 +160,15 @@ public record Settings(
         return new Settings(qatechApiUrl, repo.projectId().or(() -> qatechProjectId), repo.applicationId().or(() -> qatechApplicationId),
                 githubApiUrl, githubBotLogin, gitlabApiUrl, repo.urlTemplate().or(() -> previewUrlTemplate), command,
                 repo.associations().orElse(allowedAssociations), repo.minAccessLevel().orElse(gitlabMinAccessLevel),
-                pollSeconds, pollWindow, startTimeout, timeout, tableName, stateMachineArn,
+                pollSeconds, pollWindow, startTimeout, timeout, stateMachineArn,
                 repo.autoRunEnvironments().orElse(autoRunEnvironments), repo.autoRunMessage().orElse(autoRunMessage),
                 repo.vercel().orElse(previewOnVercel), repo.forks().orElse(autoRunForks), statusContext,
-                repo.onNoVerdict().orElse(statusOnNoVerdict));
+                repo.onNoVerdict().orElse(statusOnNoVerdict), repo.concurrency().orElse(concurrency),
+                repo.cancelOnPush().orElse(cancelOnPush));
     }
 
     public String applicationIdOrThrow() {
         return qatechApplicationId.orElseThrow(() -> new Env.MissingSettingException("QATECH_APPLICATION_ID"));
-    }
-
-    public String tableNameOrThrow() {
-        return tableName.orElseThrow(() -> new Env.MissingSettingException("TABLE_NAME"));
     }
 
     public String stateMachineArnOrThrow() {

@@ -49,6 +49,9 @@ public final class Texts {
                 + "| `" + w + " <what to test>` | runs QA.tech's agent against this " + (gitlab ? "MR" : "PR")
                 + "'s preview deployment |\n"
                 + "| `" + w + " <what to test> --url https://…` | tests that URL instead |\n"
+                + "| `" + w + " followup <text>` (or `" + w + " ask <text>`) | continues the latest conversation: \"now try it logged out\" |\n"
+                + "| `" + w + " status` | lists this " + (gitlab ? "MR" : "PR") + "'s runs |\n"
+                + "| `" + w + " cancel` | stops the runs still going (QA.tech's agent may still finish in QA.tech) |\n"
                 + "| `" + w + " help` | shows this message |\n\n"
                 + "Example: `" + w + " check that the cart total updates when an item is removed`\n\n"
                 + "The agent ends its answer with a verdict; the bridge reports it as the commit status `"
@@ -57,6 +60,12 @@ public final class Texts {
                 + "- who may run it: " + who + "\n"
                 + "- preview URL: `--url`, else the newest successful deployment of the head commit"
                 + s.previewUrlTemplate().map(t -> ", else " + Untrusted.inlineCode(t)).orElse("") + "\n"
+                + "- a second run while one is going: " + switch (s.concurrency()) {
+                    case REJECT -> "refused (`commands.concurrency: queue` waits instead)";
+                    case QUEUE -> "waits for its turn";
+                    case PARALLEL -> "runs alongside";
+                } + "\n"
+                + "- new commits " + (s.cancelOnPush() ? "cancel" : "leave alone") + " the runs still going on older commits\n"
                 + "- looks at the conversation every " + s.pollSeconds() + " s, gives up after " + minutes(s) + " min\n"
                 + "- this repository can change these in `" + (gitlab ? ".gitlab" : ".github")
                 + "/qa-bridge.yml` on its default branch\n");
@@ -189,11 +198,85 @@ public final class Texts {
     }
 
     /** The status comment of an automatic run that a newer deployment of the same PR replaced. */
-    public static String superseded(RunRecord old, String newChatUrl) {
-        Untrusted.Platform p = platform(old.origin().platform());
-        return superseded("A newer deployment of this " + old.origin().noun() + " started a new run, so this one was stopped: "
-                + link("the new conversation", newChatUrl) + "\n\n" + quote(old.ask().instructions(), p)
-                + "\n\n- 🌐 " + link("Preview", old.previewUrl()) + "\n- 🔗 " + link("Conversation (stopped following)", old.conversation().url()));
+    public static String superseded(Ledger.Entry old, String newChatUrl, Origin origin) {
+        Untrusted.Platform p = platform(origin.platform());
+        return superseded("A newer deployment of this " + origin.noun() + " started a new run, so this one was stopped: "
+                + link("the new conversation", newChatUrl) + "\n\n" + quote(old.instructions(), p)
+                + "\n\n- 🌐 " + link("Preview", old.previewUrl()) + "\n- 🔗 " + link("Conversation (stopped following)", old.chatUrl()));
+    }
+
+    /** The status comment of a run that {@code /qa cancel} (or a push, with cancel-on-push) stopped. */
+    public static String cancelled(Ledger.Entry run, String why, Origin origin) {
+        Untrusted.Platform p = platform(origin.platform());
+        return Redaction.apply(MARKER + "\n### ⏹️ Cancelled\n\n" + quote(run.instructions(), p) + "\n\n"
+                + "This run was stopped: " + why + ". QA.tech has no way to stop an agent, so it may still finish: its answer will "
+                + "be in the conversation, not here.\n\n- 🔗 " + link("Conversation in QA.tech", run.chatUrl()) + "\n");
+    }
+
+    /** The answer to {@code /qa cancel}. */
+    public static String cancelAnswer(String runId, java.util.List<String> cancelled, String command) {
+        String body = cancelled.isEmpty() ? "Nothing to cancel: no run of this one is going."
+                : "Cancelled " + cancelled.size() + (cancelled.size() == 1 ? " run" : " runs") + ": "
+                        + String.join(", ", cancelled.stream().map(r -> "`" + r + "`").toList())
+                        + ". Their status comments and commit statuses say so.\n\n"
+                        + "QA.tech has no way to stop its agent: a conversation that was under way may still finish in QA.tech. "
+                        + "Run `" + command + " <what to test>` to start again.";
+        return Redaction.apply(head(runId, "answer") + "### ⏹️ qa-bridge: cancel\n\n" + body + "\n");
+    }
+
+    /** A follow-up on a PR that has no conversation yet. */
+    public static String noConversation(String runId, Origin origin, String command) {
+        return Redaction.apply(head(runId, "answer") + "### 🤖 qa-bridge: nothing to follow up on\n\n"
+                + "This " + origin.noun() + " has no QA.tech conversation yet. Start one with `" + command
+                + " <what to test>`, then follow up with `" + command + " followup <text>`.\n");
+    }
+
+    /** A {@code /qa} while another run of the PR is going (and the rule is to refuse it). */
+    public static String busy(String runId, Optional<Ledger.Entry> running, String command, Origin origin) {
+        String which = running.map(r -> "run by " + who(r.requester()) + (r.chatUrl().isEmpty() ? "" : " (" + link("conversation", r.chatUrl()) + ")"))
+                .orElse("run");
+        return Redaction.apply(head(runId, "answer") + "### ⏳ qa-bridge: a run is going\n\n"
+                + "This " + origin.noun() + " has a " + which + " still going; one runs at a time. Wait for its answer, or stop it with `"
+                + command + " cancel` and ask again. (A repository can queue runs instead: `commands.concurrency: queue` in its settings file.)\n");
+    }
+
+    /** {@code /qa status}: this PR's runs, newest first. */
+    public static String status(String runId, Origin origin, java.util.List<Ledger.Entry> runs, Optional<String> holder) {
+        StringBuilder b = new StringBuilder(head(runId, "answer")).append("### 🤖 qa-bridge: runs on this ").append(origin.noun()).append("\n\n");
+        if (runs.isEmpty()) {
+            return Redaction.apply(b.append("No runs yet.\n").toString());
+        }
+        b.append("| asked by | when | commit | outcome | conversation |\n|---|---|---|---|---|\n");
+        for (Ledger.Entry r : runs) {
+            String outcome = switch (r.state()) {
+                case Ledger.WAITING -> holder.filter(r.runId()::equals).isPresent() || r.chatId().isEmpty() ? "⏳ going" : "⏳ agent at work";
+                case Ledger.CANCELLED -> "⏹️ cancelled";
+                case Ledger.SUPERSEDED -> "⏹️ superseded";
+                case Ledger.REJECTED -> "refused: another run was going";
+                default -> r.outcome().equals("COMPLETED") ? heading(Outcome.COMPLETED, verdict(r.verdict()))
+                        : r.outcome().isEmpty() ? "—" : heading(outcomeOf(r.outcome()), Verdict.Kind.NONE);
+            };
+            b.append("| ").append(who(r.requester())).append(" | ").append(java.time.Instant.ofEpochMilli(r.at()).toString().substring(0, 16).replace('T', ' '))
+                    .append(" UTC | `").append(Strings.shortSha(r.sha())).append("` | ").append(outcome.replace("|", "\\|")).append(" | ")
+                    .append(r.chatUrl().isEmpty() ? "—" : link("open", r.chatUrl())).append(" |\n");
+        }
+        return Redaction.apply(b.toString());
+    }
+
+    private static Verdict.Kind verdict(String name) {
+        try {
+            return Verdict.Kind.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            return Verdict.Kind.NONE;
+        }
+    }
+
+    private static Outcome outcomeOf(String name) {
+        try {
+            return Outcome.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            return Outcome.ERROR;
+        }
     }
 
     /** One comment when a repository's settings file cannot be used; {@code problem} quotes the file. */

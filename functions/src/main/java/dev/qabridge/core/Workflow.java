@@ -2,7 +2,9 @@ package dev.qabridge.core;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** Starts (and stops) runs: executions of the Standard state machine, one per accepted command, named by the run id. */
+import java.util.Optional;
+
+/** Runs as Step Functions executions: started by the webhook (one per accepted command, named by the run id), stopped and read by the run's steps. */
 public interface Workflow {
 
     /**
@@ -11,6 +13,14 @@ public interface Workflow {
      */
     boolean start(String name, ObjectNode input);
 
-    /** Stops the execution {@code name}; one that has already ended or never started is left as it is. */
-    void stop(String name, String error, String cause);
+    /** Stops the execution; one that has already ended or never started is left as it is. */
+    void stop(String executionArn, String error, String cause);
+
+    /** The input an execution was started with; empty when there is no such execution. */
+    Optional<String> input(String executionArn);
+
+    /** The ARN of execution {@code name} of the state machine {@code stateMachineArn}. */
+    static String executionArn(String stateMachineArn, String name) {
+        return stateMachineArn.replace(":stateMachine:", ":execution:") + ":" + name;
+    }
 }

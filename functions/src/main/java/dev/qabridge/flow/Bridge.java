@@ -1,13 +1,11 @@
 package dev.qabridge.flow;
 
 import dev.qabridge.aws.AwsClients;
-import dev.qabridge.aws.DynamoRunStore;
 import dev.qabridge.aws.SecretsLoader;
 import dev.qabridge.aws.StepFunctionsWorkflow;
 import dev.qabridge.core.CodeHost;
 import dev.qabridge.core.Env;
 import dev.qabridge.core.Redaction;
-import dev.qabridge.core.RunStore;
 import dev.qabridge.core.Secrets;
 import dev.qabridge.core.Settings;
 import dev.qabridge.core.Workflow;
@@ -37,7 +35,6 @@ public final class Bridge {
     private final SecretsLoader secrets;
     private final AwsClients aws;
     private final Clock clock = Clock.systemUTC();
-    private RunStore store;
     private Workflow workflow;
     private GitHubClient github;
     private GitLabClient gitlab;
@@ -74,16 +71,10 @@ public final class Bridge {
         return secrets;
     }
 
-    public synchronized RunStore store() {
-        if (store == null) {
-            store = new DynamoRunStore(aws.dynamo(), settings.tableNameOrThrow(), clock);
-        }
-        return store;
-    }
-
+    /** Step Functions: the webhook starts runs on {@code STATE_MACHINE_ARN}; the run's steps stop and read executions by ARN. */
     public synchronized Workflow workflow() {
         if (workflow == null) {
-            workflow = new StepFunctionsWorkflow(aws.stepFunctions(), settings.stateMachineArnOrThrow());
+            workflow = new StepFunctionsWorkflow(aws.stepFunctions(), settings.stateMachineArn().orElse(""));
         }
         return workflow;
     }
@@ -151,6 +142,7 @@ public final class Bridge {
         if (gitlabConfigured()) {
             gitlab();
         }
+        settings.stateMachineArnOrThrow();
         return new Webhook(githubEvents, gitlabEvents, this::github, this::gitlab,
                 new Decider(settings, new RepoConfig(settings, clock), workflow(), clock));
     }
@@ -160,6 +152,6 @@ public final class Bridge {
     }
 
     public Steps steps() {
-        return new Steps(settings, this::host, this::qatech, store(), workflow(), clock, () -> current().vercelAutomationBypassSecret());
+        return new Steps(settings, this::host, this::qatech, workflow(), clock, () -> current().vercelAutomationBypassSecret());
     }
 }

@@ -45,6 +45,8 @@ public final class Decider {
             case Inbound.Ping p -> Answer.of(200, "pong", "qa-bridge is listening");
             case Inbound.Comment c -> comment(c, host, request);
             case Inbound.Deployment d -> deployment(d, host, request);
+            case Inbound.Push p -> push(p, host, request);
+            case Inbound.Rerun r -> rerun(r, host, request);
         };
     }
 
@@ -63,8 +65,12 @@ public final class Decider {
         }
         return switch (command.get()) {
             case Command.Help h -> accepted(runId, start(runId, RunInput.HELP, c.where(), ask(c, "", ""), "", loaded, request), "help");
+            case Command.Status s -> accepted(runId, start(runId, RunInput.STATUS, c.where(), ask(c, "", ""), "", loaded, request), "status");
+            case Command.Cancel x -> accepted(runId, start(runId, RunInput.CANCEL, c.where(), ask(c, "", ""), "", loaded, request), "cancel");
             case Command.Invalid i ->
                     accepted(runId, start(runId, RunInput.INVALID, c.where(), ask(c, "", ""), i.problem(), loaded, request), "invalid");
+            case Command.FollowUp f ->
+                    accepted(runId, start(runId, RunInput.FOLLOWUP, c.where(), ask(c, f.text(), ""), "", loaded, request), "followup");
             case Command.Run r -> accepted(runId,
                     start(runId, RunInput.RUN, c.where(), ask(c, r.instructions(), r.url().orElse("")), "", loaded, request), "run");
         };
@@ -115,6 +121,40 @@ public final class Decider {
         return answer;
     }
 
+    /**
+     * New commits on a PR: with {@code QA_CANCEL_ON_PUSH} (or {@code commands.cancelOnPush}) a run
+     * cancels the PR's command runs on older commits; otherwise they go on, and their replies say the
+     * PR has moved on.
+     */
+    private Answer push(Inbound.Push p, CodeHost host, String request) {
+        RepoConfig.Loaded loaded = repoConfig.load(host, p.where(), p.defaultBranch(), p.deliveryId());
+        if (!loaded.settings().cancelOnPush()) {
+            return Answer.ignored("new commits noted: runs still going will say the " + p.where().noun() + " has moved on "
+                    + "(QA_CANCEL_ON_PUSH would cancel them)");
+        }
+        String runId = runId(host.platform(), "p" + p.where().number() + "-" + p.sha());
+        Ask ask = new Ask("new commits", "", "", "", p.deliveryId(), clock.millis(), p.sha(), "");
+        return accepted(runId, start(runId, RunInput.PUSH, p.where(), ask, "", loaded, request), "push");
+    }
+
+    /** The Re-run button: the same instructions again on the PR's current head, as the person who clicked, if they may run commands. */
+    private Answer rerun(Inbound.Rerun r, CodeHost host, String request) {
+        RepoConfig.Loaded loaded = repoConfig.load(host, r.where(), r.defaultBranch(), r.deliveryId());
+        Optional<String> untrusted = host.whyNotTrusted(r.where(), r.clicker(), loaded.settings());
+        if (untrusted.isPresent()) {
+            Log.info(host.platform() + ".untrusted", r.deliveryId(), null, "rerun", r.recall());
+            return Answer.ignored(untrusted.get());
+        }
+        String runId = runId(host.platform(), "r" + r.checkRunId() + "-" + (r.deliveryId().isEmpty() ? clock.millis() : r.deliveryId()));
+        Ask ask = new Ask(r.clicker().login(), "", "", "", r.deliveryId(), clock.millis(), "", "");
+        Instant now = clock.instant();
+        RunInput input = new RunInput(runId, RunInput.RERUN, r.where(), ask, "", loaded.file(),
+                now.plus(loaded.settings().timeout()).getEpochSecond(), loaded.settings().pollSeconds(), request, r.recall());
+        boolean started = workflow.start(runId, input.toJson());
+        Log.info(started ? "run.started" : "run.duplicate", r.deliveryId(), null, "run", runId, "command", RunInput.RERUN);
+        return accepted(runId, started, RunInput.RERUN);
+    }
+
     private Ask ask(Inbound.Comment c, String instructions, String url) {
         return new Ask(c.author().login(), instructions, url, c.commentId(), c.deliveryId(), clock.millis(), "", "");
     }
@@ -122,7 +162,7 @@ public final class Decider {
     private boolean start(String runId, String command, Origin where, Ask ask, String problem, RepoConfig.Loaded loaded, String request) {
         Instant now = clock.instant();
         RunInput input = new RunInput(runId, command, where, ask, problem, loaded.file(),
-                now.plus(loaded.settings().timeout()).getEpochSecond(), loaded.settings().pollSeconds(), request);
+                now.plus(loaded.settings().timeout()).getEpochSecond(), loaded.settings().pollSeconds(), request, "");
         boolean started = workflow.start(runId, input.toJson());
         Log.info(started ? "run.started" : "run.duplicate", ask.deliveryId(), null, "run", runId, "command", command);
         return started;
@@ -130,7 +170,7 @@ public final class Decider {
 
     private static Answer accepted(String runId, boolean started, String command) {
         return started ? Answer.of(202, "run", runId).with("command", command)
-                : Answer.ignored("this comment was already handled (run " + runId + ")");
+                : Answer.ignored("this was already handled (run " + runId + ")");
     }
 
     /** A run's id, which is its execution's name: at most 80 of [A-Za-z0-9_-], built from numeric ids only (no folding). */

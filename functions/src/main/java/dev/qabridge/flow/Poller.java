@@ -10,6 +10,7 @@ import dev.qabridge.qatech.QaTechClient;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The {@code PollConversation} task: looks at the conversation every {@code interval} for up to
@@ -22,6 +23,8 @@ import java.time.Duration;
 public final class Poller {
     /** Enough messages to see our own user message behind a few assistant updates. */
     static final int LIMIT = 20;
+    /** How far back to read when the bridge's own message has scrolled out of the newest {@link #LIMIT}. */
+    static final int WIDE_LIMIT = 200;
 
     /** How the poller waits between looks (a real sleep in Lambda; tests pass their own). */
     public interface Pause {
@@ -42,6 +45,22 @@ public final class Poller {
         this.pause = pause;
     }
 
+    /** A follow-up's message: when the bridge sent it and its text (empty for a new conversation, whose first message is ours). */
+    static Optional<Progress.Anchor> anchor(JsonNode conversation) {
+        String sentAt = conversation.path("sentAt").asText("");
+        String text = conversation.path("message").asText("");
+        if (sentAt.isEmpty() || text.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Progress.Anchor(java.time.Instant.parse(sentAt), text));
+    }
+
+    /** Reads the conversation; when the bridge's message is not among the newest {@link #LIMIT}, reads further back. */
+    Progress progress(String chatId, Optional<Progress.Anchor> anchor) {
+        Progress p = Progress.of(qatech.get(chatId, LIMIT).messages(), anchor);
+        return p.found() ? p : Progress.of(qatech.get(chatId, WIDE_LIMIT).messages(), anchor);
+    }
+
     /** {@code state}: the run's state ({@code runId}, {@code conversation.id}, {@code poll}); returns the new {@code poll}. */
     public ObjectNode poll(JsonNode state) throws InterruptedException {
         String chatId = state.path("conversation").path("id").asText();
@@ -51,16 +70,16 @@ public final class Poller {
         long deadline = poll.path("deadline").asLong(Long.MAX_VALUE);
         int polls = poll.path("polls").asInt(0);
         long windowEnd = clock.millis() + window.toMillis();
+        Optional<Progress.Anchor> anchor = anchor(state.path("conversation"));
         while (true) {
-            QaTechClient.Conversation conversation;
+            Progress progress;
             try {
-                conversation = qatech.get(chatId, LIMIT);
+                progress = progress(chatId, anchor);
             } catch (ApiException e) {
                 Log.warn("poll.failed", delivery, chatId, "status", e.status(), "poll", polls + 1);
                 throw e.forStateMachine();
             }
             polls++;
-            Progress progress = Progress.of(conversation.messages());
             boolean timedOut = !progress.finished() && clock.instant().getEpochSecond() >= deadline;
             boolean done = progress.finished() || timedOut;
             if (done || clock.millis() + interval.toMillis() > windowEnd) {

@@ -1,27 +1,29 @@
 package dev.qabridge.flow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qabridge.core.ApiException;
 import dev.qabridge.core.Ask;
 import dev.qabridge.core.CodeHost;
+import dev.qabridge.core.Ledger;
 import dev.qabridge.core.Log;
 import dev.qabridge.core.Origin;
 import dev.qabridge.core.Outcome;
 import dev.qabridge.core.Preview;
 import dev.qabridge.core.PullRequest;
+import dev.qabridge.core.Redaction;
 import dev.qabridge.core.ReviewThread;
 import dev.qabridge.core.RunInput;
 import dev.qabridge.core.RunRecord;
-import dev.qabridge.core.RunStore;
 import dev.qabridge.core.Settings;
-import dev.qabridge.core.Redaction;
 import dev.qabridge.core.StatusReport;
+import dev.qabridge.core.Strings;
 import dev.qabridge.core.Texts;
+import dev.qabridge.core.TransientApiError;
 import dev.qabridge.core.Untrusted;
 import dev.qabridge.core.Verdict;
-import dev.qabridge.core.TransientApiError;
 import dev.qabridge.core.VercelBypass;
 import dev.qabridge.core.Workflow;
 import dev.qabridge.http.JsonHttp;
@@ -30,16 +32,20 @@ import dev.qabridge.qatech.QaTechClient;
 import dev.qabridge.qatech.QaTechErrors;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The side effects of a run, one per state of the state machine (each with its own Retry and Catch
- * there): acknowledge, answer, resolve the preview, start the conversation, post the status comment,
- * supersede an older automatic run, and reply. Each reads what it needs from the run's state and
- * returns only its own result, which the state machine stores under the state's ResultPath.
+ * there): acknowledge, answer, resolve the preview, start (or continue) the conversation, post the
+ * status comment, report the commit status, supersede, cancel, reply… Each reads what it needs from
+ * the run's state and returns only its own result, which the state machine stores under the state's
+ * ResultPath. The run table is read and written by the state machine itself (its DynamoDB states);
+ * steps receive what it read ({@code $.pr}) and return the summaries it writes ({@code entry}).
  *
  * <p>Every step can be repeated: the state machine retries a step whose outcome it could not see.
  * Creating a comment is the one write that is not naturally repeatable, so a retried post first looks
@@ -49,71 +55,95 @@ import java.util.function.Supplier;
 public final class Steps {
     /** Longest PR/MR description passed to the agent as context. */
     static final int DESCRIPTION_LIMIT = 4_000;
+    /** At most this many runs in {@code /qa status}. */
+    static final int STATUS_RUNS = 10;
 
     private final Settings base;
     private final Function<String, CodeHost> hosts;
     private final Supplier<QaTechClient> qatech;
-    private final RunStore store;
     private final Workflow workflow;
     private final Clock clock;
     private final Supplier<Optional<String>> vercelBypassSecret;
 
-    public Steps(Settings base, Function<String, CodeHost> hosts, Supplier<QaTechClient> qatech, RunStore store, Workflow workflow,
-                 Clock clock, Supplier<Optional<String>> vercelBypassSecret) {
+    public Steps(Settings base, Function<String, CodeHost> hosts, Supplier<QaTechClient> qatech, Workflow workflow, Clock clock,
+                 Supplier<Optional<String>> vercelBypassSecret) {
         this.base = base;
         this.hosts = hosts;
         this.qatech = qatech;
-        this.store = store;
         this.workflow = workflow;
         this.clock = clock;
         this.vercelBypassSecret = vercelBypassSecret;
     }
 
-    /** Runs the step named {@code action} on {@code state}; {@code retry} is the state's retry count (0 on the first attempt). */
-    public JsonNode run(String action, JsonNode state, int retry) {
+    /**
+     * Runs the step named {@code action} on {@code state}; {@code retry} is the state's retry count (0 on
+     * the first attempt), {@code stateMachine} the state machine's ARN (to stop or read other runs).
+     */
+    public JsonNode run(String action, JsonNode state, int retry, String stateMachine) {
         return switch (action) {
             case "acknowledge" -> acknowledge(state);
+            case "report-settings" -> reportSettings(state);
             case "answer" -> answer(state, retry);
+            case "answer-status" -> answerStatus(state, retry);
+            case "plan-cancel" -> planCancel(state);
+            case "tell-cancelled" -> tellCancelled(state, stateMachine);
+            case "answer-cancel" -> answerCancel(state, retry);
+            case "plan-followup" -> planFollowUp(state, retry);
+            case "recall" -> recall(state, stateMachine);
+            case "prepare-turn" -> prepareTurn(state);
+            case "reject-busy" -> rejectBusy(state, retry);
             case "resolve" -> resolve(state);
             case "start" -> start(state);
+            case "continue" -> continueConversation(state);
             case "post-status" -> postStatus(state, retry);
             case "report-running" -> reportRunning(state);
-            case "report-result" -> reportResult(state);
-            case "supersede" -> supersede(state);
+            case "plan-supersede" -> planSupersede(state);
+            case "tell-superseded" -> tellSuperseded(state, stateMachine);
             case "reply" -> reply(state, retry, false);
             case "reply-in-new-comment" -> reply(state, retry, true);
+            case "report-result" -> reportResult(state);
             case "lost-reply" -> lostReply(state);
             default -> throw new IllegalArgumentException("no step '" + action + "'");
         };
     }
 
-    /** 👀 on the command (😕 for an untrusted commenter), and the settings file's problem, once per PR and file. */
+    // ---- acknowledging and answering
+
+    /**
+     * 👀 on the command (😕 for an untrusted commenter), the run's first summary for the PR's ledger,
+     * the key that claims the settings file's problem once per PR and content, and the concurrency rule
+     * in force. Never fails for a platform error: a reaction is best effort.
+     */
     JsonNode acknowledge(JsonNode state) {
         RunInput in = RunInput.fromJson(state);
         CodeHost host = hosts.apply(in.origin().platform());
-        ReviewThread thread = host.thread(in.origin());
         if (!in.ask().commentId().isEmpty()) {
-            thread.react(in.ask().commentId(),
+            host.thread(in.origin()).react(in.ask().commentId(),
                     in.command().equals(RunInput.REFUSE) ? ReviewThread.Reaction.CONFUSED : ReviewThread.Reaction.EYES);
         }
+        ObjectNode out = JsonHttp.JSON.createObjectNode();
         if (in.command().equals(RunInput.REFUSE)) {
             Log.info("run.refused", in.ask().deliveryId(), null, "run", in.runId());
-            return NullNode.getInstance();
+            return out.put("entry", "{}").put("concurrency", "parallel");
         }
         RepoConfig.Loaded loaded = RepoConfig.apply(base, in.settingsFile());
-        if (loaded.problem().isPresent()
-                && store.claim("settings#" + in.origin().platform() + "#" + in.origin().repoKey() + "#" + in.origin().number() + "#"
-                + loaded.fileHash())) {
-            try {
-                host.thread(in.origin().withoutThread()).post(Texts.badSettings(host.settingsPath(), loaded.problem().get(),
-                        in.origin().platform()));
-                Log.info("settings.reported", in.ask().deliveryId(), null, "run", in.runId());
-            } catch (RuntimeException e) {
-                // advice, not the run's reply: a failure here never stops the run
-                Log.warn("settings.report_failed", in.ask().deliveryId(), null, "run", in.runId(), "error", e.getMessage());
-            }
+        if (loaded.problem().isPresent()) {
+            out.put("settingsClaim", "settings#" + in.origin().platform() + "#" + in.origin().repoKey() + "#" + in.origin().number() + "#"
+                    + loaded.fileHash());
         }
         Log.info("run.acknowledged", in.ask().deliveryId(), null, "run", in.runId(), "command", in.command());
+        return out.put("entry", Ledger.summary(in.runId(), in.command(), in.ask(), in.ask().receivedAtMillis()).toString())
+                .put("concurrency", loaded.settings().concurrency().name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** The settings file's problem, once per PR and file content (the state machine claimed that right just before). */
+    JsonNode reportSettings(JsonNode state) {
+        RunInput in = RunInput.fromJson(state);
+        CodeHost host = hosts.apply(in.origin().platform());
+        RepoConfig.Loaded loaded = RepoConfig.apply(base, in.settingsFile());
+        loaded.problem().ifPresent(problem -> host.thread(in.origin().withoutThread())
+                .post(Texts.badSettings(host.settingsPath(), problem, in.origin().platform())));
+        Log.info("settings.reported", in.ask().deliveryId(), null, "run", in.runId());
         return NullNode.getInstance();
     }
 
@@ -121,13 +151,139 @@ public final class Steps {
     JsonNode answer(JsonNode state, int retry) {
         RunInput in = RunInput.fromJson(state);
         Settings settings = settings(in);
-        CodeHost host = hosts.apply(in.origin().platform());
         String text = in.command().equals(RunInput.HELP) ? Texts.help(in.runId(), settings, in.origin().platform())
                 : Texts.invalid(in.runId(), in.problem(), settings);
-        String id = postOnce(host.thread(in.origin()), text, in, "answer", retry);
+        return posted(in, text, retry);
+    }
+
+    /** {@code /qa status}: the PR's runs, newest first. */
+    JsonNode answerStatus(JsonNode state, int retry) {
+        RunInput in = RunInput.fromJson(state);
+        Ledger ledger = Ledger.fromGetItem(state.path("pr"));
+        List<Ledger.Entry> runs = ledger.newestFirst().stream().filter(e -> !e.runId().equals(in.runId()))
+                .filter(e -> !e.kind().equals(RunInput.STATUS) && !e.kind().equals(RunInput.CANCEL) && !e.kind().equals(RunInput.PUSH))
+                .limit(STATUS_RUNS).toList();
+        return posted(in, Texts.status(in.runId(), in.origin(), runs, ledger.holder()), retry);
+    }
+
+    private JsonNode posted(RunInput in, String text, int retry) {
+        String id = postOnce(hosts.apply(in.origin().platform()).thread(in.origin()), text, in, "answer", retry);
         Log.info("run.answered", in.ask().deliveryId(), null, "run", in.runId(), "command", in.command(), "comment", id);
         return JsonHttp.JSON.createObjectNode().put("commentId", id);
     }
+
+    // ---- cancelling
+
+    /**
+     * The runs a {@code /qa cancel} (every run of the PR still going) or a push (command runs on older
+     * commits, with {@code QA_CANCEL_ON_PUSH}) stops: the state machine marks each cancelled (if it is
+     * still waiting), gives back its turn, and {@link #tellCancelled} stops it and says so.
+     */
+    JsonNode planCancel(JsonNode state) {
+        RunInput in = RunInput.fromJson(state);
+        Ledger ledger = Ledger.fromGetItem(state.path("pr"));
+        boolean push = in.command().equals(RunInput.PUSH);
+        ArrayNode runs = JsonHttp.JSON.createArrayNode();
+        for (Ledger.Entry e : ledger.newestFirst()) {
+            boolean running = e.waiting() && !e.runId().equals(in.runId())
+                    && List.of(RunInput.RUN, RunInput.AUTO, RunInput.FOLLOWUP, RunInput.RERUN).contains(e.kind());
+            boolean stale = !push || (!e.kind().equals(RunInput.AUTO) && !e.sha().isEmpty() && !e.sha().equals(in.ask().sha()));
+            if (running && stale) {
+                runs.addObject().put("runId", e.runId()).put("st", "st_" + e.runId()).put("doc", e.doc().toString());
+            }
+        }
+        Log.info("run.cancel_planned", in.ask().deliveryId(), null, "run", in.runId(), "runs", runs.size());
+        ObjectNode out = JsonHttp.JSON.createObjectNode();
+        out.set("runs", runs);
+        return out.put("count", runs.size());
+    }
+
+    /** One cancelled run: its execution stopped, its status comment and commit status say so. Input: {@code {run, parent}}. */
+    JsonNode tellCancelled(JsonNode item, String stateMachine) {
+        JsonNode parent = item.path("parent");
+        RunInput in = RunInput.fromJson(parent);
+        JsonNode run = item.path("run");
+        Ledger.Entry entry = new Ledger.Entry(run.path("runId").asText(), Ledger.CANCELLED, json(run.path("doc").asText("{}")));
+        String why = in.command().equals(RunInput.PUSH)
+                ? "the " + in.origin().noun() + " moved on to `" + Strings.shortSha(in.ask().sha()) + "` (QA_CANCEL_ON_PUSH)"
+                : "cancelled by @" + in.ask().requester();
+        workflow.stop(Workflow.executionArn(stateMachine, entry.runId()), "Cancelled", Strings.clip(why, 200));
+        CodeHost host = hosts.apply(in.origin().platform());
+        if (!entry.statusCommentId().isEmpty()) {
+            host.thread(in.origin().withoutThread()).edit(entry.statusCommentId(), Texts.cancelled(entry, why, in.origin()));
+        }
+        if (!entry.sha().isEmpty() && !entry.chatId().isEmpty()) {
+            Settings settings = settings(in);
+            host.report(in.origin(), entry.sha(), new StatusReport(StatusReport.State.CANCELLED, settings.statusContext(),
+                    Strings.clip("Cancelled: " + why, 140), entry.chatUrl(), entry.runId(), "⏹️ Cancelled", why, ""), entry.checkRunId());
+        }
+        Log.info("run.cancelled", in.ask().deliveryId(), entry.chatId().isEmpty() ? null : entry.chatId(), "run", entry.runId(), "by", in.runId());
+        return NullNode.getInstance();
+    }
+
+    /** The answer to {@code /qa cancel}: what was stopped, and that QA.tech's agent may still finish (it has no cancel). */
+    JsonNode answerCancel(JsonNode state, int retry) {
+        RunInput in = RunInput.fromJson(state);
+        List<String> runs = new java.util.ArrayList<>();
+        state.path("cancel").path("runs").forEach(r -> runs.add(r.path("runId").asText()));
+        return posted(in, Texts.cancelAnswer(in.runId(), runs, settings(in).command()), retry);
+    }
+
+    // ---- follow-ups and re-runs
+
+    /**
+     * A follow-up continues the PR's latest conversation. Without one it says so (and how to start one)
+     * and the run ends; otherwise it hands the conversation to {@link #continueConversation}.
+     */
+    JsonNode planFollowUp(JsonNode state, int retry) {
+        RunInput in = RunInput.fromJson(state);
+        Optional<Ledger.Entry> latest = Ledger.fromGetItem(state.path("pr")).latestConversation();
+        ObjectNode out = JsonHttp.JSON.createObjectNode();
+        if (latest.isEmpty()) {
+            posted(in, Texts.noConversation(in.runId(), in.origin(), settings(in).command()), retry);
+            return out.put("found", false);
+        }
+        Ledger.Entry e = latest.get();
+        return out.put("found", true).put("chatId", e.chatId()).put("chatUrl", e.chatUrl()).put("previewUrl", e.previewUrl())
+                .put("sha", e.sha()).put("of", e.runId());
+    }
+
+    /** The Re-run button: the clicked run's instructions (from its execution's input), on the PR's current head. Returns the ask. */
+    JsonNode recall(JsonNode state, String stateMachine) {
+        RunInput in = RunInput.fromJson(state);
+        Optional<RunInput> old = workflow.input(Workflow.executionArn(stateMachine, in.recall())).map(Steps::json).map(RunInput::fromJson);
+        Ask recalled = old.filter(o -> !o.ask().instructions().isBlank())
+                .map(o -> new Ask(in.ask().requester(), o.ask().instructions(), o.ask().automatic() ? "" : o.ask().url(), "",
+                        in.ask().deliveryId(), in.ask().receivedAtMillis(), "", ""))
+                .orElse(in.ask());
+        Log.info("run.recalled", in.ask().deliveryId(), null, "run", in.runId(), "of", in.recall(), "found", old.isPresent());
+        return recalled.toJson();
+    }
+
+    // ---- one run at a time
+
+    /** The clock for the turn's condition: now, until when this run would hold it, and whether it has waited past its own deadline. */
+    JsonNode prepareTurn(JsonNode state) {
+        long now = clock.instant().getEpochSecond();
+        long deadline = state.path("poll").path("deadline").asLong();
+        // Only a run that has waited in the queue can run out of time here; the first try always takes its chance.
+        boolean waited = state.has("busy");
+        return JsonHttp.JSON.createObjectNode().put("now", String.valueOf(now)).put("until", String.valueOf(deadline))
+                .put("expired", waited && now >= deadline);
+    }
+
+    /** A {@code /qa} while another run of the PR is going (and the rule is reject): a short reply linking it and showing cancel. */
+    JsonNode rejectBusy(JsonNode state, int retry) {
+        RunInput in = RunInput.fromJson(state);
+        Ledger ledger = Ledger.fromGetItem(state.path("pr"));
+        Optional<Ledger.Entry> running = ledger.holder().flatMap(ledger::entry);
+        posted(in, Texts.busy(in.runId(), running, settings(in).command(), in.origin()), retry);
+        ObjectNode entry = (ObjectNode) json(state.path("ack").path("entry").asText("{}"));
+        entry.put("outcome", "BUSY");
+        return JsonHttp.JSON.createObjectNode().put("entry", entry.toString());
+    }
+
+    // ---- the run itself
 
     /** The PR as it is now, and the preview to test: {@code --url}, the deployment, else the template ({@code url} "" when none). */
     JsonNode resolve(JsonNode state) {
@@ -135,16 +291,20 @@ public final class Steps {
         Settings settings = settings(in);
         CodeHost host = hosts.apply(in.origin().platform());
         PullRequest pr = host.pullRequest(in.origin());
-        Optional<Preview> preview = Preview.resolve(Optional.of(in.ask().url()).filter(u -> !u.isEmpty()),
-                () -> host.deployedUrl(in.origin(), pr), settings.previewUrlTemplate(), pr);
+        boolean followUp = in.command().equals(RunInput.FOLLOWUP);
+        Optional<String> given = followUp ? Optional.of(state.path("followup").path("previewUrl").asText("")).filter(u -> !u.isEmpty())
+                : Optional.of(in.ask().url()).filter(u -> !u.isEmpty());
+        Optional<Preview> preview = Preview.resolve(given, () -> host.deployedUrl(in.origin(), pr), settings.previewUrlTemplate(), pr);
         // The PR's own words reach the agent only when its author may run the agent themselves.
         Optional<String> untrusted = pr.author().login().isEmpty()
                 ? Optional.of("its author is unknown") : host.whyNotTrusted(in.origin(), pr.author(), settings)
                 .map(why -> why.replaceFirst("^commenter ", "its author "));
+        String sha = followUp ? state.path("followup").path("sha").asText(pr.headSha())
+                : in.ask().sha().isEmpty() ? pr.headSha() : in.ask().sha();
         ObjectNode target = JsonHttp.JSON.createObjectNode();
         target.put("url", preview.map(Preview::url).orElse(""))
                 .put("source", preview.map(p -> in.ask().automatic() ? Preview.Source.DEPLOYMENT : p.source()).map(Enum::name).orElse(""))
-                .put("sha", in.ask().sha().isEmpty() ? pr.headSha() : in.ask().sha())
+                .put("sha", sha).put("headSha", pr.headSha())
                 .put("branch", pr.branch()).put("webUrl", pr.webUrl())
                 .put("title", untrusted.isEmpty() ? pr.title() : "")
                 .put("description", untrusted.isEmpty() ? clip(pr.description(), DESCRIPTION_LIMIT) : "")
@@ -163,40 +323,65 @@ public final class Steps {
         RunInput in = RunInput.fromJson(state);
         Settings settings = settings(in);
         JsonNode target = state.path("target");
-        String previewUrl = target.path("url").asText();
-        QaTechClient.Chat chat;
         Instant sentAt = clock.instant();
-        try {
-            String agentUrl = VercelBypass.forAgent(previewUrl, vercelBypassSecret.get(), settings.previewOnVercel());
-            chat = qatech.get().start(message(in, target), settings.applicationIdOrThrow(), agentUrl,
+        QaTechClient.Chat chat = sending(in, () -> {
+            String agentUrl = VercelBypass.forAgent(target.path("url").asText(), vercelBypassSecret.get(), settings.previewOnVercel());
+            return qatech.get().start(message(in, target), settings.applicationIdOrThrow(), agentUrl,
                     in.origin().repo() + in.origin().reference() + " preview", settings.qatechProjectId());
-        } catch (ApiException e) {
-            Log.warn("qatech.start_failed", in.ask().deliveryId(), null, "run", in.runId(), "status", e.status(), "notSent", e.notSent());
-            if (e.notSent() || e.status() == 429) {
-                throw new TransientApiError("QA.tech did not take the request (" + e.getMessage() + "); it is safe to send again", e);
-            }
-            if (e.isTransient()) {
-                throw new ConversationMayHaveStarted("QA.tech did not confirm the start (" + e.getMessage() + ")");
-            }
-            throw new QaTechRefused(QaTechErrors.explain(e));
-        }
+        });
         Log.info("qatech.started", in.ask().deliveryId(), chat.shortId(), "run", in.runId());
         return JsonHttp.JSON.createObjectNode().put("id", chat.shortId()).put("url", chat.url()).put("sentAt", sentAt.toString());
     }
 
-    /** The status comment ("⏳ QA.tech is testing…"), and the run's record for other runs to find. */
+    /** A follow-up: {@code POST /v1/chat/{id}} in the PR's latest conversation, remembered by when and what was sent. */
+    JsonNode continueConversation(JsonNode state) {
+        RunInput in = RunInput.fromJson(state);
+        JsonNode followUp = state.path("followup");
+        String chatId = followUp.path("chatId").asText();
+        String message = in.ask().instructions() + "\n\n" + Verdict.REQUEST;
+        Instant sentAt = clock.instant();
+        sending(in, () -> {
+            qatech.get().followUp(chatId, message);
+            return null;
+        });
+        Log.info("qatech.followed_up", in.ask().deliveryId(), chatId, "run", in.runId());
+        return JsonHttp.JSON.createObjectNode().put("id", chatId).put("url", followUp.path("chatUrl").asText(""))
+                .put("sentAt", sentAt.toString()).put("message", message);
+    }
+
+    /** Sends a request that creates something in QA.tech, and says what its failure means for sending it again. */
+    private <T> T sending(RunInput in, Supplier<T> send) {
+        try {
+            return send.get();
+        } catch (ApiException e) {
+            Log.warn("qatech.send_failed", in.ask().deliveryId(), null, "run", in.runId(), "status", e.status(), "notSent", e.notSent());
+            if (e.notSent() || e.status() == 429) {
+                throw new TransientApiError("QA.tech did not take the request (" + e.getMessage() + "); it is safe to send again", e);
+            }
+            if (e.isTransient()) {
+                throw new ConversationMayHaveStarted("QA.tech did not confirm it (" + e.getMessage() + ")");
+            }
+            throw new QaTechRefused(QaTechErrors.explain(e));
+        }
+    }
+
+    /** The status comment ("⏳ QA.tech is testing…"), and the run's summary for the ledger. */
     JsonNode postStatus(JsonNode state, int retry) {
         RunInput in = RunInput.fromJson(state);
         RunRecord run = record(in, state, "");
         Preview.Source source = Preview.Source.valueOf(state.path("target").path("source").asText("DEPLOYMENT"));
         Optional<String> leftOut = Optional.of(state.path("target").path("leftOut").asText("")).filter(w -> !w.isEmpty());
         String id = postOnce(hosts.apply(in.origin().platform()).thread(in.origin()), Texts.started(run, source, leftOut), in, "status", retry);
-        store.saveRun(record(in, state, id));
         Log.info("run.status_posted", in.ask().deliveryId(), run.conversation().id(), "run", in.runId(), "comment", id);
-        return JsonHttp.JSON.createObjectNode().put("commentId", id);
+        ObjectNode withId = (ObjectNode) state.deepCopy();
+        withId.putObject("status").put("commentId", id);
+        return JsonHttp.JSON.createObjectNode().put("commentId", id).put("entry", entry(withId).toString());
     }
 
-    /** The commit status (or check run) that says the agent is at work on the tested commit. */
+    /**
+     * The commit status (or check run) that says the agent is at work on the tested commit, and the
+     * run's summary with it. A platform that refuses is logged, not fatal: the run goes on without a status.
+     */
     JsonNode reportRunning(JsonNode state) {
         RunInput in = RunInput.fromJson(state);
         Settings settings = settings(in);
@@ -205,9 +390,21 @@ public final class Steps {
                 "QA.tech's agent is testing: " + in.ask().instructions().replaceAll("\\s+", " "), url, in.runId(),
                 "QA.tech is testing this preview", "Asked by " + in.ask().requester() + ": " + in.ask().instructions(), "");
         String sha = state.path("target").path("sha").asText();
-        String checkRunId = hosts.apply(in.origin().platform()).report(in.origin(), sha, report, "");
-        Log.info("run.status_running", in.ask().deliveryId(), state.path("conversation").path("id").asText(null), "run", in.runId());
-        return JsonHttp.JSON.createObjectNode().put("sha", sha).put("checkRunId", checkRunId);
+        ObjectNode out = JsonHttp.JSON.createObjectNode();
+        ObjectNode withCheck = (ObjectNode) state.deepCopy();
+        try {
+            String checkRunId = hosts.apply(in.origin().platform()).report(in.origin(), sha, report, "");
+            out.put("sha", sha).put("checkRunId", checkRunId);
+            withCheck.putObject("pending").put("sha", sha).put("checkRunId", checkRunId);
+            Log.info("run.status_running", in.ask().deliveryId(), state.path("conversation").path("id").asText(null), "run", in.runId());
+        } catch (ApiException e) {
+            if (e.isTransient()) {
+                throw e.forStateMachine();
+            }
+            Log.warn("run.status_refused", in.ask().deliveryId(), state.path("conversation").path("id").asText(null), "run", in.runId(),
+                    "message", e.getMessage());
+        }
+        return out.put("entry", entry(withCheck).toString());
     }
 
     /** The final commit status (or check run), from the reply's outcome and the agent's verdict. */
@@ -224,8 +421,8 @@ public final class Steps {
         String checkRunId = state.path("pending").path("checkRunId").asText("");
         if (!checkRunId.isEmpty() && outcome == Outcome.COMPLETED) {
             // a check run shows the answer itself (commit statuses only link to it)
-            text = answer(state.path("conversation").path("id").asText()).map(a -> Untrusted.markdown(Verdict.parse(a).text(),
-                    Untrusted.Platform.GITHUB)).orElse("");
+            text = answer(state.path("conversation")).map(a -> Untrusted.markdown(Verdict.parse(a).text(), Untrusted.Platform.GITHUB))
+                    .orElse("");
         }
         StatusReport report = new StatusReport(gate, settings.statusContext(), heading.replaceFirst("^\\S+ ", "") + ": "
                 + in.ask().instructions().replaceAll("\\s+", " "), state.path("conversation").path("url").asText(""), in.runId(),
@@ -250,44 +447,51 @@ public final class Steps {
         };
     }
 
+    // ---- superseding an older automatic run
+
+    /** Whether the PR's previous automatic run (the ledger's {@code autoRun} before this one took it) is still going. */
+    JsonNode planSupersede(JsonNode state) {
+        String previous = state.path("previousAuto").path("Attributes").path("autoRun").path("S").asText("");
+        Optional<Ledger.Entry> old = Ledger.fromGetItem(state.path("pr")).entry(previous);
+        ObjectNode out = JsonHttp.JSON.createObjectNode().put("waiting", old.map(Ledger.Entry::waiting).orElse(false));
+        old.ifPresent(e -> out.put("runId", e.runId()).put("st", "st_" + e.runId()).put("doc", e.doc().toString()));
+        return out;
+    }
+
     /**
-     * An automatic run replaces the PR's previous automatic run if that one has not replied yet: its
-     * execution is stopped and its status comment says so, linking this run's conversation.
+     * The previous automatic run (marked superseded by the state machine just before): its execution
+     * stopped, its status comment and commit status pointing at this run's conversation.
      */
-    JsonNode supersede(JsonNode state) {
+    JsonNode tellSuperseded(JsonNode state, String stateMachine) {
         RunInput in = RunInput.fromJson(state);
-        String pointer = "autopr#" + in.origin().platform() + "#" + in.origin().repoKey() + "#" + in.origin().number();
-        Optional<String> previous = store.swapPointer(pointer, in.runId()).filter(old -> !old.equals(in.runId()));
-        if (previous.isEmpty()) {
-            return NullNode.getInstance();
+        JsonNode plan = state.path("supersede");
+        Ledger.Entry old = new Ledger.Entry(plan.path("runId").asText(), Ledger.SUPERSEDED, json(plan.path("doc").asText("{}")));
+        workflow.stop(Workflow.executionArn(stateMachine, old.runId()), "Superseded", "superseded by " + in.runId());
+        CodeHost host = hosts.apply(in.origin().platform());
+        String newChatUrl = state.path("conversation").path("url").asText("");
+        if (!old.statusCommentId().isEmpty()) {
+            host.thread(in.origin().withoutThread()).edit(old.statusCommentId(), Texts.superseded(old, newChatUrl, in.origin()));
         }
-        String oldRunId = previous.get();
-        Optional<RunRecord> old = store.findRun(oldRunId);
-        if (old.isEmpty() || !store.claimFinalWord(oldRunId, "superseded")) {
-            Log.info("autorun.previous_done", in.ask().deliveryId(), null, "run", in.runId(), "previous", oldRunId);
-            return NullNode.getInstance();
+        if (!old.sha().isEmpty() && !old.chatId().isEmpty()) {
+            host.report(in.origin(), old.sha(), new StatusReport(StatusReport.State.ERROR, settings(in).statusContext(),
+                    "Superseded by a newer deployment's run", newChatUrl, old.runId(), "⏹️ Superseded", "Superseded by " + in.runId(), ""),
+                    old.checkRunId());
         }
-        workflow.stop(oldRunId, "Superseded", "superseded by " + in.runId());
-        if (!old.get().statusCommentId().isEmpty()) {
-            hosts.apply(in.origin().platform()).thread(old.get().origin())
-                    .edit(old.get().statusCommentId(), Texts.superseded(old.get(), state.path("conversation").path("url").asText()));
-        }
-        Log.info("autorun.superseded", in.ask().deliveryId(), old.get().conversation().id(), "run", oldRunId, "by", in.runId());
+        Log.info("autorun.superseded", in.ask().deliveryId(), old.chatId().isEmpty() ? null : old.chatId(), "run", old.runId(), "by", in.runId());
         return NullNode.getInstance();
     }
+
+    // ---- the final word
 
     /**
      * The final word, whatever happened: the answer, the agent's failure, a timeout, or the reason the
      * run could not start or finish. It edits the status comment in place; when there is none, or when
-     * editing keeps failing ({@code newComment}: the state machine's fallback), it posts a new one.
+     * editing keeps failing ({@code newComment}: the state machine's fallback), it posts a new one. The
+     * state machine has claimed the run's final word in the ledger just before, so a cancelled or
+     * superseded run never gets here.
      */
     JsonNode reply(JsonNode state, int retry, boolean newComment) {
         RunInput in = RunInput.fromJson(state);
-        ObjectNode out = JsonHttp.JSON.createObjectNode();
-        if (!store.claimFinalWord(in.runId(), "reply")) {
-            Log.info("reply.skipped", in.ask().deliveryId(), null, "run", in.runId(), "reason", "superseded");
-            return out.put("replied", false).put("reason", "superseded by a newer automatic run");
-        }
         CodeHost host = hosts.apply(in.origin().platform());
         ReviewThread thread = host.thread(in.origin());
         JsonNode conversation = state.path("conversation");
@@ -295,11 +499,12 @@ public final class Steps {
         Settings settings = settings(in);
         Texts.Facts facts = new Texts.Facts(in.runId(), in.origin(), in.ask(), Optional.of(conversation.path("url").asText("")),
                 Optional.of(state.path("target").path("url").asText("")), state.path("target").path("sha").asText(""),
-                java.time.Duration.ofMillis(clock.millis() - in.ask().receivedAtMillis()), settings.command());
+                Duration.ofMillis(clock.millis() - in.ask().receivedAtMillis()), settings.command());
         Ending ending = ending(in, state);
         Verdict.Parsed verdict = ending.agentText().map(Verdict::parse).orElse(new Verdict.Parsed(Verdict.Kind.NONE, ""));
         Optional<String> shown = ending.agentText().map(t -> verdict.text());
-        String body = Texts.reply(ending.outcome(), verdict.kind(), facts, shown, ending.problem(), thread.maxCommentLength());
+        Optional<String> problem = ending.problem().or(() -> movedOn(in, state, host));
+        String body = Texts.reply(ending.outcome(), verdict.kind(), facts, shown, problem, thread.maxCommentLength());
         String statusComment = state.path("status").path("commentId").asText("");
         boolean edited = false;
         if (!statusComment.isEmpty() && !newComment) {
@@ -314,11 +519,41 @@ public final class Steps {
         }
         Log.info("reply.posted", in.ask().deliveryId(), chatId.isEmpty() ? null : chatId, "run", in.runId(),
                 "outcome", ending.outcome(), "verdict", verdict.kind(), "edited", edited, "chars", body.length());
-        return out.put("replied", true).put("outcome", ending.outcome().name()).put("verdict", verdict.kind().name()).put("edited", edited)
-                .put("polls", state.path("poll").path("polls").asInt(0));
+        ObjectNode done = entry(state);
+        done.put("outcome", ending.outcome().name()).put("verdict", verdict.kind().name()).put("endedAt", clock.millis());
+        return JsonHttp.JSON.createObjectNode().put("replied", true).put("outcome", ending.outcome().name())
+                .put("verdict", verdict.kind().name()).put("edited", edited)
+                .put("polls", state.path("poll").path("polls").asInt(0)).put("entry", done.toString());
     }
 
-    /** Nothing could be written on the PR, not even a new comment: said loudly in the log (and counted), for the alarm. */
+    /**
+     * A note when the PR's head has moved since the run began: the answer is about an older commit (a
+     * follow-up keeps testing its conversation's first preview: QA.tech applies the preview to a
+     * conversation's first message only).
+     */
+    private Optional<String> movedOn(RunInput in, JsonNode state, CodeHost host) {
+        String tested = state.path("target").path("sha").asText("");
+        if (tested.isEmpty() || in.command().equals(RunInput.AUTO) || state.path("failed").size() > 0) {
+            return Optional.empty();
+        }
+        try {
+            String head = host.pullRequest(in.origin()).headSha();
+            if (head.isEmpty() || head.equals(tested)) {
+                return Optional.empty();
+            }
+            String command = settings(in).command();
+            return Optional.of(in.command().equals(RunInput.FOLLOWUP)
+                    ? "This conversation still tests the preview of `" + Strings.shortSha(tested) + "`: QA.tech keeps a conversation's first "
+                            + "preview. The " + in.origin().noun() + " is now at `" + Strings.shortSha(head) + "`: run `" + command
+                            + " <what to test>` for a fresh run on it."
+                    : "The " + in.origin().noun() + " has moved on to `" + Strings.shortSha(head) + "` since this run began: the answer "
+                            + "is about `" + Strings.shortSha(tested) + "`.");
+        } catch (RuntimeException e) {
+            return Optional.empty();   // only a note: never a reason not to reply
+        }
+    }
+
+    /** Nothing could be written on the PR, not even a new comment: said loudly in the log, for the alarm. */
     JsonNode lostReply(JsonNode state) {
         RunInput in = RunInput.fromJson(state);
         Log.warn("reply.lost", in.ask().deliveryId(), state.path("conversation").path("id").asText(null), "run", in.runId(),
@@ -331,6 +566,10 @@ public final class Steps {
     /** How the run ended, read from its state: which step failed (if one did), else how the conversation ended. */
     private Ending ending(RunInput in, JsonNode state) {
         JsonNode failed = state.path("failed");
+        if (state.path("turn").path("expired").asBoolean(false)) {
+            return new Ending(Outcome.NOT_STARTED, Optional.empty(), Optional.of("This run waited for the " + in.origin().noun()
+                    + "'s running run to end until its own deadline passed. Run it again when that one has replied."));
+        }
         if (failed.has("resolve")) {
             return new Ending(Outcome.ERROR, Optional.empty(), Optional.of("The bridge could not look up this " + in.origin().noun()
                     + " or its preview: " + errorMessage(failed.path("resolve")) + ". No QA.tech conversation was started."));
@@ -369,7 +608,7 @@ public final class Steps {
             default -> Outcome.FAILED;
         };
         try {
-            return new Ending(outcome, answer(state.path("conversation").path("id").asText()), Optional.empty());
+            return new Ending(outcome, answer(state.path("conversation")), Optional.empty());
         } catch (ApiException e) {
             if (e.isTransient()) {
                 throw e.forStateMachine();
@@ -379,10 +618,13 @@ public final class Steps {
         }
     }
 
-    /** The agent's answer in the conversation (the newest finished assistant message after ours). */
-    private Optional<String> answer(String chatId) {
-        return Progress.of(qatech.get().get(chatId, Poller.LIMIT).messages()).answer().map(QaTechClient.Message::text);
+    /** The agent's answer in the conversation: the newest finished assistant message after the bridge's own message. */
+    private Optional<String> answer(JsonNode conversation) {
+        Poller poller = new Poller(qatech.get(), Duration.ofSeconds(1), Duration.ofSeconds(1), clock, d -> { });
+        return poller.progress(conversation.path("id").asText(), Poller.anchor(conversation)).answer().map(QaTechClient.Message::text);
     }
+
+    // ---- helpers
 
     /**
      * Posts {@code text}; on a retry first looks for the comment an earlier attempt may have posted
@@ -400,7 +642,22 @@ public final class Steps {
         return thread.post(text);
     }
 
-    /** The run as the run table keeps it, with {@code statusCommentId} ("" before the status comment exists). */
+    /** The run's summary as the ledger keeps it, from everything the state knows so far. */
+    static ObjectNode entry(JsonNode state) {
+        RunInput in = RunInput.fromJson(state);
+        ObjectNode e = Ledger.summary(in.runId(), in.command(), in.ask(), in.ask().receivedAtMillis());
+        JsonNode target = state.path("target");
+        JsonNode conversation = state.path("conversation");
+        e.put("sha", target.path("sha").asText(in.ask().sha()))
+                .put("previewUrl", target.path("url").asText(""))
+                .put("chatId", conversation.path("id").asText(""))
+                .put("chatUrl", conversation.path("url").asText(""))
+                .put("statusCommentId", state.path("status").path("commentId").asText(""))
+                .put("checkRunId", state.path("pending").path("checkRunId").asText(""));
+        return e;
+    }
+
+    /** The run as the texts describe it, with {@code statusCommentId} ("" before the status comment exists). */
     private static RunRecord record(RunInput in, JsonNode state, String statusCommentId) {
         JsonNode c = state.path("conversation");
         return new RunRecord(in.runId(), in.origin(), in.ask(), new RunRecord.Conversation(c.path("id").asText(), c.path("url").asText()),
@@ -451,6 +708,14 @@ public final class Steps {
         }
         int keep = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
         return s.substring(0, keep) + " …(shortened)";
+    }
+
+    static JsonNode json(String text) {
+        try {
+            return JsonHttp.JSON.readTree(text);
+        } catch (java.io.IOException e) {
+            return JsonHttp.JSON.createObjectNode();
+        }
     }
 
     /** Step Functions hands a caught error over as {@code {Error, Cause}}, Cause being the Lambda error JSON. */

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static dev.qabridge.http.JsonHttp.query;
 import static dev.qabridge.http.JsonHttp.segment;
@@ -115,9 +116,20 @@ public final class GitHubClient implements CodeHost {
         }
     }
 
-    /** The comment's {@code author_association} must be one of the trusted ones. */
+    /**
+     * The comment's {@code author_association} must be one of the trusted ones. Without one (a Re-run
+     * click carries none), the person's permission on the repository decides: write, maintain or admin
+     * ({@code GET /repos/{o}/{r}/collaborators/{username}/permission}).
+     */
     @Override
     public Optional<String> whyNotTrusted(Origin where, Person who, Settings settings) {
+        if (who.association().isEmpty()) {
+            JsonNode p = call(where, "GET", repo(where) + "/collaborators/" + segment(who.login()) + "/permission", null, "Metadata: read");
+            String permission = p.path("permission").asText("none");
+            String role = p.path("role_name").asText(permission);
+            return Set.of("admin", "maintain", "write").contains(role) || Set.of("admin", "write").contains(permission) ? Optional.empty()
+                    : Optional.of(who.login() + " has the " + role + " role on " + where.repo() + "; runs need write access");
+        }
         String association = who.association().toUpperCase(Locale.ROOT);
         return settings.allowedAssociations().contains(association) ? Optional.empty()
                 : Optional.of("commenter " + who.login() + " is " + association + ", not one of QA_ALLOWED_ASSOCIATIONS");

@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  */
 public final class GitHubEvents {
     private static final Pattern SHA = Pattern.compile("^[0-9a-f]{40}$");
+    /** The bridge's run ids (execution names), as check runs carry them in {@code external_id}. */
+    private static final Pattern RUN_ID = Pattern.compile("^github-[A-Za-z0-9_-]{1,72}$");
     /** GitHub caps comment bodies at 65,536 characters. */
     static final int MAX_COMMENT = 65_536;
 
@@ -75,6 +77,8 @@ public final class GitHubEvents {
             case "ping" -> new Inbound.Ping();
             case "issue_comment" -> comment(delivery, action, p);
             case "deployment_status" -> deployment(delivery, p);
+            case "pull_request" -> pullRequest(delivery, action, p);
+            case "check_run" -> checkRun(delivery, action, p);
             default -> new Inbound.Ignored("event '" + clip(event) + "' is not one qa-bridge acts on");
         };
     }
@@ -129,6 +133,45 @@ public final class GitHubEvents {
             return new Inbound.Ignored("successful deployment without an http(s) environment_url or target_url");
         }
         return new Inbound.Deployment(repository, String.valueOf(deploymentId), sha, environment, url, delivery,
+                Payload.optionalText(p, "repository.default_branch", 255).orElse(""));
+    }
+
+    /** {@code synchronize}: new commits on the PR (the bridge may cancel its runs on the older head). */
+    private Inbound pullRequest(String delivery, String action, JsonNode p) {
+        if (!action.equals("synchronize")) {
+            return new Inbound.Ignored("pull request " + clip(action) + ": only new commits (synchronize) matter to qa-bridge");
+        }
+        Origin where = new Origin("github", Payload.repository(p, "repository.full_name"), "",
+                Payload.positive(p, "pull_request.number", Payload.MAX_NUMBER), "", installation(p));
+        String sha = Payload.text(p, "pull_request.head.sha", 40);
+        if (!SHA.matcher(sha).matches()) {
+            throw new BadDelivery("`pull_request.head.sha` must be a 40-character commit SHA");
+        }
+        return new Inbound.Push(where, sha, delivery, Payload.optionalText(p, "repository.default_branch", 255).orElse(""));
+    }
+
+    /** {@code rerequested}: someone clicked Re-run on one of the bridge's check runs (its external id is the run id). */
+    private Inbound checkRun(String delivery, String action, JsonNode p) {
+        if (!action.equals("rerequested")) {
+            return new Inbound.Ignored("check run " + clip(action) + ": only Re-run (rerequested) starts anything");
+        }
+        String recall = Payload.optionalText(p, "check_run.external_id", 100).orElse("");
+        if (!RUN_ID.matcher(recall).matches()) {
+            return new Inbound.Ignored("check run not made by qa-bridge (its external_id is not a qa-bridge run)");
+        }
+        JsonNode pulls = Payload.at(p, "check_run.pull_requests");
+        if (!pulls.isArray() || pulls.isEmpty()) {
+            return new Inbound.Ignored("the check run's commit heads no pull request of this repository");
+        }
+        long number = Payload.positive(pulls.get(0), "number", Payload.MAX_NUMBER);
+        Origin where = new Origin("github", Payload.repository(p, "repository.full_name"), "", number, "", installation(p));
+        String login = Payload.text(p, "sender.login", 100);
+        if ("Bot".equals(Payload.optionalText(p, "sender.type", 32).orElse(""))) {
+            return new Inbound.Ignored("Re-run requested by a bot (" + clip(login) + ")");
+        }
+        long userId = Payload.at(p, "sender.id").canConvertToLong() ? Math.max(0, Payload.at(p, "sender.id").asLong()) : 0;
+        return new Inbound.Rerun(where, new Person(login, userId, ""), recall,
+                String.valueOf(Payload.positive(p, "check_run.id", Payload.MAX_ID)), delivery,
                 Payload.optionalText(p, "repository.default_branch", 255).orElse(""));
     }
 

@@ -76,6 +76,9 @@ public final class GitLabEvents {
         if (event.equals("Deployment Hook") && kind.equals("deployment")) {
             return deployment(delivery, p);
         }
+        if (event.equals("Merge Request Hook") && kind.equals("merge_request")) {
+            return mergeRequest(delivery, p);
+        }
         if (!event.equals("Note Hook") || !kind.equals("note")) {
             return new Inbound.Ignored("event '" + Strings.clip(event.replaceAll("[^\\p{L}\\p{N} _-]", "?"), 60)
                     + "' is not one qa-bridge acts on");
@@ -125,6 +128,23 @@ public final class GitLabEvents {
                 ? Payload.positive(p, "object_attributes.author_id", Payload.MAX_ID) : Payload.positive(p, "user.id", Payload.MAX_ID);
         Origin where = new Origin("gitlab", path, String.valueOf(projectId), iid, discussion, 0);
         return new Inbound.Comment(where, new Person(username, userId, ""), text, String.valueOf(noteId), delivery,
+                Payload.optionalText(p, "project.default_branch", 255).orElse(""));
+    }
+
+    /** An MR update that brought new commits ({@code oldrev} is present): its head is {@code last_commit.id}. */
+    private Inbound mergeRequest(String delivery, JsonNode p) {
+        String action = Payload.optionalText(p, "object_attributes.action", 32).orElse("");
+        if (!action.equals("update") || Payload.optionalText(p, "object_attributes.oldrev", 40).isEmpty()) {
+            return new Inbound.Ignored("merge request " + Strings.clip(action, 20) + ": only new commits matter to qa-bridge");
+        }
+        long projectId = Payload.positive(p, "project.id", Payload.MAX_ID);
+        String path = Payload.optionalText(p, "project.path_with_namespace", 255).orElse(String.valueOf(projectId));
+        long iid = Payload.positive(p, "object_attributes.iid", Payload.MAX_NUMBER);
+        String sha = Payload.text(p, "object_attributes.last_commit.id", 40);
+        if (!SHA.matcher(sha).matches()) {
+            throw new BadDelivery("`object_attributes.last_commit.id` must be a 40-character commit SHA");
+        }
+        return new Inbound.Push(new Origin("gitlab", path, String.valueOf(projectId), iid, "", 0), sha, delivery,
                 Payload.optionalText(p, "project.default_branch", 255).orElse(""));
     }
 

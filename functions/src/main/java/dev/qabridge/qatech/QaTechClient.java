@@ -61,6 +61,16 @@ public final class QaTechClient {
         return new Chat(shortId, r.path("url").asText(""));
     }
 
+    /**
+     * {@code POST /v1/chat/{id}}: a follow-up in an existing conversation (answered 202). Like a start,
+     * one attempt: a request that may have reached QA.tech is never repeated here.
+     */
+    public void followUp(String chatId, String message) {
+        ObjectNode body = JsonHttp.JSON.createObjectNode();
+        body.put("message", message);
+        http.call("POST", baseUrl + "/v1/chat/" + JsonHttp.segment(chatId), headers(), body, startTimeout);
+    }
+
     /** {@code GET /v1/chat/{id}?limit=…}; one attempt, the caller (the state machine) retries. */
     public Conversation get(String chatId, int limit) {
         JsonNode r = http.call("GET", baseUrl + "/v1/chat/" + JsonHttp.segment(chatId) + "?limit=" + limit, headers(), null);

@@ -184,9 +184,9 @@ class TextsTest {
 
     @Test
     void theSupersededAndBadSettingsComments() {
-        RunRecord old = new RunRecord("github-d1001-7", ORIGIN, ASK, new RunRecord.Conversation("chat_old", "https://app.qa.tech/chat/chat_old"),
-                "9001", "https://shop.vercel.app", "abc");
-        assertThat(Texts.superseded(old, "https://app.qa.tech/chat/chat_new")).startsWith(Texts.MARKER)
+        Ledger.Entry old = new Ledger.Entry("github-d1001-7", Ledger.WAITING, dev.qabridge.http.JsonHttp.JSON.createObjectNode()
+                .put("instructions", "check the cart").put("chatUrl", "https://app.qa.tech/chat/chat_old").put("previewUrl", "https://shop.vercel.app"));
+        assertThat(Texts.superseded(old, "https://app.qa.tech/chat/chat_new", ORIGIN)).startsWith(Texts.MARKER)
                 .contains("Superseded", "pull request", "https://app.qa.tech/chat/chat_new", "https://app.qa.tech/chat/chat_old", "https://shop.vercel.app");
         assertThat(Texts.badSettings(".github/qa-bridge.yml", "unknown key `qatech.appId` (line 3) near '@octocat'", "github"))
                 .startsWith(Texts.MARKER).contains("`.github/qa-bridge.yml` is not valid", "unknown key `qatech.appId` (line 3)", "default branch")

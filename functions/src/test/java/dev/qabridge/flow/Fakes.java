@@ -6,8 +6,6 @@ import dev.qabridge.core.Origin;
 import dev.qabridge.core.Person;
 import dev.qabridge.core.PullRequest;
 import dev.qabridge.core.ReviewThread;
-import dev.qabridge.core.RunRecord;
-import dev.qabridge.core.RunStore;
 import dev.qabridge.core.Settings;
 import dev.qabridge.core.Workflow;
 
@@ -16,13 +14,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /** In-memory stand-ins for the platform, the run table, the workflow and the clock, for unit tests of the flow. */
@@ -103,26 +98,14 @@ final class Fakes {
         }
     }
 
-    /** The run table in a map. */
-    static final class Store implements RunStore {
-        final Set<String> claimed = new HashSet<>();
-        final Map<String, String> pointers = new HashMap<>();
-        final Map<String, RunRecord> runs = new HashMap<>();
-        final Map<String, String> finalWord = new HashMap<>();
-        @Override public boolean claim(String key) { return claimed.add(key); }
-        @Override public Optional<String> swapPointer(String key, String value) { return Optional.ofNullable(pointers.put(key, value)); }
-        @Override public void saveRun(RunRecord run) { runs.put(run.runId(), run); }
-        @Override public Optional<RunRecord> findRun(String runId) { return Optional.ofNullable(runs.get(runId)); }
-        @Override public boolean claimFinalWord(String runId, String owner) {
-            return finalWord.putIfAbsent(runId, owner) == null || finalWord.get(runId).equals(owner);
-        }
-    }
-
     /** Executions by name; a name is taken once. */
     static final class Runs implements Workflow {
         final Map<String, ObjectNode> started = new LinkedHashMap<>();
         final List<String> stopped = new ArrayList<>();
         @Override public boolean start(String name, ObjectNode input) { return started.putIfAbsent(name, input) == null; }
-        @Override public void stop(String name, String error, String cause) { stopped.add(name); }
+        @Override public void stop(String executionArn, String error, String cause) { stopped.add(executionArn.substring(executionArn.lastIndexOf(':') + 1)); }
+        @Override public Optional<String> input(String executionArn) {
+            return Optional.ofNullable(started.get(executionArn.substring(executionArn.lastIndexOf(':') + 1))).map(ObjectNode::toString);
+        }
     }
 }

@@ -43,10 +43,11 @@ public final class LocalStack implements AutoCloseable {
     private final FrontDoor frontDoor;
     private final String stateMachineArn;
     private final AwsClients aws;
+    private final DynamoDbClient dynamo;
     private final WebhookHandler webhook;
     private final Map<String, String> environment;
 
-    private LocalStack(LambdaRouter router, Optional<MotoServer> moto, FrontDoor frontDoor, String stateMachineArn, AwsClients aws,
+    private LocalStack(LambdaRouter router, Optional<MotoServer> moto, FrontDoor frontDoor, String stateMachineArn, AwsClients aws, DynamoDbClient dynamo,
                        WebhookHandler webhook, Map<String, String> environment) {
         this.environment = Map.copyOf(environment);
         this.router = router;
@@ -54,6 +55,7 @@ public final class LocalStack implements AutoCloseable {
         this.frontDoor = frontDoor;
         this.stateMachineArn = stateMachineArn;
         this.aws = aws;
+        this.dynamo = dynamo;
         this.webhook = webhook;
     }
 
@@ -118,9 +120,9 @@ public final class LocalStack implements AutoCloseable {
             SecretsLoader.ARN_SETTINGS.forEach(env::remove);
             env.put("AWS_ENDPOINT_URL", endpoint);
             env.put("AWS_REGION", REGION);
-            env.put("TABLE_NAME", TABLE);
             AwsClients aws = new AwsClients(new Env(env));
-            createTable(aws);
+            DynamoDbClient dynamo = dynamoClient(endpoint);
+            createTable(dynamo);
             if (secrets == SecretSource.SECRETS_MANAGER) {
                 moveSecretsToSecretsManager(aws, env);
             }
@@ -133,7 +135,7 @@ public final class LocalStack implements AutoCloseable {
             router.register("ActionsFunction", new ActionsHandler(bridge));
             RunReports reports = new RunReports(aws.stepFunctions(), arn);
             FrontDoor door = new FrontDoor(port, webhook, reports::report);
-            return new LocalStack(router, Optional.ofNullable(moto), door, arn, aws, webhook, env);
+            return new LocalStack(router, Optional.ofNullable(moto), door, arn, aws, dynamo, webhook, env);
         } catch (IOException | InterruptedException | RuntimeException e) {
             router.close();
             if (moto != null) {
@@ -194,7 +196,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public DynamoDbClient dynamo() {
-        return aws.dynamo();
+        return dynamo;
     }
 
     /**
@@ -232,8 +234,16 @@ public final class LocalStack implements AutoCloseable {
         return JsonHttp.JSON.valueToTree(values).toString();
     }
 
-    private static void createTable(AwsClients aws) {
-        DynamoDbClient dynamo = aws.dynamo();
+    /** The run table's client: the local stack creates the table, and tests read it (the functions never call DynamoDB). */
+    private static DynamoDbClient dynamoClient(String endpoint) {
+        return DynamoDbClient.builder().endpointOverride(java.net.URI.create(endpoint))
+                .region(software.amazon.awssdk.regions.Region.of(REGION))
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("qa-bridge-local", "qa-bridge-local")))
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build();
+    }
+
+    private static void createTable(DynamoDbClient dynamo) {
         try {
             dynamo.createTable(r -> r.tableName(TABLE)
                     .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S))
@@ -249,7 +259,8 @@ public final class LocalStack implements AutoCloseable {
     private static String createStateMachine(AwsClients aws, Path root) throws IOException {
         String definition = Files.readString(root.resolve("statemachine").resolve("qa-bridge.asl.json"))
                 .replace("${PollerFunctionArn}", functionArn("PollerFunction"))
-                .replace("${ActionsFunctionArn}", functionArn("ActionsFunction"));
+                .replace("${ActionsFunctionArn}", functionArn("ActionsFunction"))
+                .replace("${RunTableName}", TABLE);
         return aws.stepFunctions().createStateMachine(r -> r.name("qa-bridge-" + UUID.randomUUID().toString().substring(0, 8))
                 .definition(definition)
                 .roleArn("arn:aws:iam::" + ACCOUNT + ":role/qa-bridge-local")

@@ -155,7 +155,8 @@ class GitHubFlowIT {
         assertThat(json(redelivered.body()).path("ignored").asText()).contains("already handled");
         assertThat(underAnotherId.statusCode()).isEqualTo(200);
         assertThat(fx.awaitEnd(GitHubPayloads.runId(first)).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        fx.fakes.github.verify(2, getRequestedFor(urlPathEqualTo("/repos/acme/shop/pulls/7")));   // the 502, then the retry
+        // the 502, its retry, and the reply checking whether the PR has moved on since
+        fx.fakes.github.verify(3, getRequestedFor(urlPathEqualTo("/repos/acme/shop/pulls/7")));
         fx.fakes.qatech.verify(1, postRequestedFor(urlPathEqualTo("/v1/chat")));
         fx.fakes.github.verify(1, postRequestedFor(urlPathEqualTo(COMMENTS)));
         fx.fakes.github.verify(1, patchRequestedFor(urlPathEqualTo(STATUS_COMMENT)));

@@ -86,7 +86,8 @@ class GitLabFlowIT {
         assertThat(environment.path("name").asText()).isEqualTo("acme/shop!7 preview");
 
         // GitLab, exactly and in order: trust, eyes, the MR and its author's trust (for its description), one status note,
-        // the commit status "running", the note's edit, a rocket, the final commit status. No deployment lookup.
+        // the commit status "running", the MR again (has it moved on?), the note's edit, a rocket, the final commit status.
+        // No deployment lookup.
         assertThat(gitlabRequests()).containsExactly(
                 "GET " + MEMBER,
                 "POST " + AWARDS,
@@ -94,6 +95,7 @@ class GitLabFlowIT {
                 "GET " + MEMBER,
                 "POST " + NOTES,
                 "POST " + STATUSES,
+                "GET " + MR,
                 "PUT " + STATUS_NOTE,
                 "POST " + AWARDS,
                 "POST " + STATUSES);
@@ -159,6 +161,7 @@ class GitLabFlowIT {
                 "GET " + MEMBER,
                 "POST " + THREAD_NOTES,
                 "POST " + STATUSES,
+                "GET " + MR,
                 "PUT " + STATUS_NOTE,
                 "POST " + AWARDS,
                 "POST " + STATUSES);
@@ -281,7 +284,7 @@ class GitLabFlowIT {
         assertThat(json(own.body()).path("ignored").asText()).contains("qa-bridge");
         assertThat(json(internal.body()).path("ignored").asText()).contains("internal note");
         assertThat(json(confidential.body()).path("ignored").asText()).contains("Confidential Note Hook");
-        assertThat(json(otherEvent.body()).path("ignored").asText()).contains("Merge Request Hook");
+        assertThat(json(otherEvent.body()).path("ignored").asText()).contains("merge request", "only new commits");
         assertThat(fx.fakes.gitlab.getAllServeEvents()).isEmpty();
         assertThat(fx.fakes.qatech.getAllServeEvents()).isEmpty();
     }

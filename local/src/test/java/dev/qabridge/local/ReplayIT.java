@@ -47,9 +47,10 @@ class ReplayIT {
                 "looked 2×: COMPLETED",
                 "reply: COMPLETED (verdict PASS), status comment edited in place",
                 "commit status: success");
-        // Acknowledge, WhatWasAsked, ResolvePreview, HasPreview, StartConversation, PostStatus, ReportRunning, IsAutomaticRun,
-        // WaitBeforePoll, PollConversation, IsConversationDone, Reply, HasPendingStatus, ReportResult, Done
-        assertThat(end.path("stateTransitions").asInt()).isEqualTo(15);
+        // Acknowledge, HasSettingsProblem, WhatWasAsked, RegisterRun, NeedsTurn, PrepareTurn, TurnExpired, TakeTurn,
+        // ResolvePreview, HasPreview, StartConversation, PostStatus, ReportRunning, RecordRun, IsAutomaticRun, WaitBeforePoll,
+        // PollConversation, IsConversationDone, ClaimFinalWord, Reply, RecordOutcome, ReleaseTurn, HasPendingStatus, ReportResult, Done
+        assertThat(end.path("stateTransitions").asInt()).isEqualTo(25);
         fx.awaitEnd(second.runId());
         fx.fakes.qatech.verify(2, postRequestedFor(urlPathEqualTo("/v1/chat")));
     }

@@ -91,15 +91,16 @@ public final class GitHubEvents {
         }
         String login = Payload.text(p, "sender.login", 100);
         String senderType = Payload.optionalText(p, "sender.type", 32).orElse("");
+        // The bridge's own login first: in App mode it is a bot's too, and the answer should say whose comment it was.
+        if (botLogin.get().filter(login::equalsIgnoreCase).isPresent()) {
+            return new Inbound.Ignored("comment by the bridge's own account (" + clip(login) + ")");
+        }
         if ("Bot".equals(senderType) || login.toLowerCase(java.util.Locale.ROOT).endsWith("[bot]")) {
             return new Inbound.Ignored("comment by a bot (" + clip(login) + ")");
         }
         String text = Payload.text(p, "comment.body", MAX_COMMENT);
         if (text.startsWith(Texts.MARKER)) {
             return new Inbound.Ignored("comment written by qa-bridge");
-        }
-        if (botLogin.get().filter(login::equalsIgnoreCase).isPresent()) {
-            return new Inbound.Ignored("comment by the bridge's own account (" + clip(login) + ")");
         }
         Origin where = new Origin("github", Payload.repository(p, "repository.full_name"), "",
                 Payload.positive(p, "issue.number", Payload.MAX_NUMBER), "", installation(p));

@@ -29,13 +29,16 @@ public final class GitHubEvents {
     static final int MAX_COMMENT = 65_536;
 
     private final java.util.function.Supplier<List<String>> secrets;
-    private final java.util.function.Supplier<Optional<String>> botLogin;
+    private final java.util.function.Supplier<GitHubAuth> auth;
 
-    /** {@code secrets}: the webhook secret, then (while rotating) the previous one; empty when GitHub is not configured. */
-    /** {@code botLogin}: the bridge's own login (in App mode read once from {@code GET /app}). */
-    public GitHubEvents(java.util.function.Supplier<List<String>> secrets, java.util.function.Supplier<Optional<String>> botLogin) {
+    /**
+     * {@code secrets}: the webhook secret, then (while rotating) the previous one; empty when GitHub is not
+     * configured. {@code auth}: how the bridge speaks to GitHub, for its own login (in App mode read once
+     * from {@code GET /app}) and whether it runs as an App; asked only when a delivery needs it.
+     */
+    public GitHubEvents(java.util.function.Supplier<List<String>> secrets, java.util.function.Supplier<GitHubAuth> auth) {
         this.secrets = secrets;
-        this.botLogin = botLogin;
+        this.auth = auth;
     }
 
     public boolean configured() {
@@ -92,7 +95,7 @@ public final class GitHubEvents {
         String login = Payload.text(p, "sender.login", 100);
         String senderType = Payload.optionalText(p, "sender.type", 32).orElse("");
         // The bridge's own login first: in App mode it is a bot's too, and the answer should say whose comment it was.
-        if (botLogin.get().filter(login::equalsIgnoreCase).isPresent()) {
+        if (auth.get().botLogin().filter(login::equalsIgnoreCase).isPresent()) {
             return new Inbound.Ignored("comment by the bridge's own account (" + clip(login) + ")");
         }
         if ("Bot".equals(senderType) || login.toLowerCase(java.util.Locale.ROOT).endsWith("[bot]")) {
@@ -101,6 +104,10 @@ public final class GitHubEvents {
         String text = Payload.text(p, "comment.body", MAX_COMMENT);
         if (text.startsWith(Texts.MARKER)) {
             return new Inbound.Ignored("comment written by qa-bridge");
+        }
+        Optional<Inbound> notTheApps = notTheAppsDelivery(p);
+        if (notTheApps.isPresent()) {
+            return notTheApps.get();
         }
         Origin where = new Origin("github", Payload.repository(p, "repository.full_name"), "",
                 Payload.positive(p, "issue.number", Payload.MAX_NUMBER), "", installation(p));
@@ -115,6 +122,10 @@ public final class GitHubEvents {
         String state = Payload.text(p, "deployment_status.state", 32);
         if (!state.equals("success")) {
             return new Inbound.Ignored("deployment status " + clip(state) + ": only successful deployments are tested");
+        }
+        Optional<Inbound> notTheApps = notTheAppsDelivery(p);
+        if (notTheApps.isPresent()) {
+            return notTheApps.get();
         }
         Origin repository = new Origin("github", Payload.repository(p, "repository.full_name"), "", 0, "", installation(p));
         long deploymentId = Payload.positive(p, "deployment.id", Payload.MAX_ID);
@@ -131,6 +142,19 @@ public final class GitHubEvents {
         }
         return new Inbound.Deployment(repository, String.valueOf(deploymentId), sha, environment, url, delivery,
                 Payload.optionalText(p, "repository.default_branch", 255).orElse(""));
+    }
+
+    /**
+     * In App mode, a delivery without {@code installation.id} came through a repository or organization
+     * webhook left from token mode: there is no token to answer it with, and the App delivers the same event
+     * itself. Ignored, with the fix, so that whichever copy arrives first the App's is the one that runs.
+     */
+    private Optional<Inbound> notTheAppsDelivery(JsonNode p) {
+        if (installation(p) != 0 || !auth.get().app()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Inbound.Ignored("delivery without installation.id, from a repository or organization webhook: "
+                + "qa-bridge runs as a GitHub App and answers the App's deliveries only; delete this webhook"));
     }
 
     /** The GitHub App installation the delivery came through; 0 for a repository or organization webhook. */

@@ -56,8 +56,9 @@ class GitHubAppIT {
     /** GitHub's limit on each of a check run's output fields, which it counts in UTF-8 bytes. */
     private static final int CHECK_OUTPUT_BYTES = 65_535;
 
+    /** The App's id and key in the platform secret, as deployed (docs/github-app.md). */
     @RegisterExtension
-    static final StackFixture fx = StackFixture.perClassAsApp(Map.of());
+    static final StackFixture fx = StackFixture.perClassAsApp(Map.of(), LocalStack.SecretSource.SECRETS_MANAGER);
 
     private static WireMockServer github() {
         return fx.fakes.github;

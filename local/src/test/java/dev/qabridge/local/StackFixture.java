@@ -52,8 +52,13 @@ final class StackFixture implements BridgeUnderTest, AutoCloseable, BeforeAllCal
      * {@code fakes.github} is the App fake's server, so the same stubs apply; {@link Fakes#app()} is the fake.
      */
     static StackFixture perClassAsApp(Map<String, String> overrides) {
+        return perClassAsApp(overrides, LocalStack.SecretSource.ENVIRONMENT);
+    }
+
+    /** As {@link #perClassAsApp(Map)}, with the credentials where {@code secrets} says. */
+    static StackFixture perClassAsApp(Map<String, String> overrides, LocalStack.SecretSource secrets) {
         try {
-            return new StackFixture(overrides, LocalStack.SecretSource.ENVIRONMENT, true, false);
+            return new StackFixture(overrides, secrets, true, false);
         } catch (Exception cannotHappen) {
             throw new IllegalStateException(cannotHappen);
         }

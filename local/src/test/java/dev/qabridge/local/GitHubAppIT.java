@@ -189,6 +189,34 @@ class GitHubAppIT {
                 .allSatisfy(r -> assertThat(GitHubAppFake.installationOf(r)).contains(404L));
     }
 
+    @Test
+    void aPreviewDeploymentDeliveredThroughTheAppRunsWithItsInstallationAndChecksTheDeployedCommit() throws Exception {
+        String repo = "acme/auto-shop";   // its own repository: the settings file is cached per repository
+        AutoRunGitHubIT.stubRepo(github(), repo);
+        Stubs.checkRuns(github(), repo);
+        Stubs.chatStarted(fx.fakes.qatech, "chat_app_auto1");
+        Stubs.chatPolls(fx.fakes.qatech, "chat_app_auto1", Stubs.passed("chat_app_auto1", "The preview works."));
+
+        HttpResponse<String> answer = GitHubPayloads.deliver(fx.url(), "deployment_status", GitHubPayloads.newDelivery(),
+                GitHubPayloads.viaInstallation(DeploymentPayloads.github(repo, 2001, GitHubPayloads.SHA, "Preview", "success",
+                        Scenarios.PREVIEW), 1111));
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+        assertThat(fx.awaitEnd("github-d2001-7").status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(github().findAll(anyRequestedFor(urlPathMatching("/repos/" + repo + "/.*")))).extracting(GitHubAppIT::call)
+                .contains("GET /repos/" + repo + "/commits/" + GitHubPayloads.SHA + "/pulls", "POST /repos/" + repo + "/check-runs");
+        JsonNode created = json(github().findAll(postRequestedFor(urlPathEqualTo("/repos/" + repo + "/check-runs"))).getFirst()
+                .getBodyAsString());
+        assertThat(created.path("head_sha").asText()).isEqualTo(GitHubPayloads.SHA);
+        assertThat(created.path("external_id").asText()).isEqualTo("github-d2001-7");
+        JsonNode completed = json(github().findAll(patchRequestedFor(urlPathEqualTo("/repos/" + repo + "/check-runs/"
+                + Stubs.CHECK_RUN_ID))).getFirst().getBodyAsString());
+        assertThat(completed.path("conclusion").asText()).isEqualTo("success");
+        assertThat(github().findAll(anyRequestedFor(urlPathMatching("/repos/.*"))))
+                .allSatisfy(r -> assertThat(GitHubAppFake.installationOf(r)).contains(1111L));
+        github().verify(0, anyRequestedFor(urlPathMatching("/repos/.*/statuses/.*")));
+    }
+
     /** GitHub counts a check run's output in UTF-8 bytes ("text exceeds a maximum bytesize of 65535"), not in characters. */
     @Test
     void fitsA70000CharacterUnicodeAnswerIntoTheCheckRunsTextByGitHubsByteCount() throws Exception {

@@ -30,7 +30,7 @@ import static dev.qabridge.http.JsonHttp.segment;
 /**
  * The GitHub REST calls the bridge makes (github.com or Enterprise Server through {@code GITHUB_API_URL}).
  * Every path segment taken from a payload is percent-encoded; a refusal that stops a command carries
- * the permission the token lacks.
+ * the permission the token (or in App mode the App) lacks.
  */
 public final class GitHubClient implements CodeHost {
     /** GitHub refuses longer comment bodies with 422 "Body is too long". */
@@ -271,8 +271,13 @@ public final class GitHubClient implements CodeHost {
             if ((e.status() == 403 || e.status() == 429) && e.detail().toLowerCase(Locale.ROOT).contains("rate limit")) {
                 throw new TransientApiError(e.getMessage(), e);
             }
-            ApiException explained = e.status() == 401 ? e.withHint("the bridge's GitHub token is invalid or expired")
-                    : e.status() == 403 || e.status() == 404 ? e.withHint("the token needs " + permission + " on " + where.repo())
+            ApiException explained = e.status() == 401 ? e.withHint(auth.app()
+                    ? "GitHub refused the App's token for installation " + where.installationId() + ": is the App still installed there?"
+                    : "the bridge's GitHub token is invalid or expired")
+                    : e.status() == 403 || e.status() == 404 ? e.withHint(auth.app()
+                    ? "the GitHub App needs " + permission + " on " + where.repo()
+                            + ": App settings → Permissions & events, then the installation accepts the change"
+                    : "the token needs " + permission + " on " + where.repo())
                     : e;
             throw explained.forStateMachine();
         }

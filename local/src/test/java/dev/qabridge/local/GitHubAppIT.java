@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
@@ -27,9 +28,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
@@ -215,6 +218,31 @@ class GitHubAppIT {
         assertThat(github().findAll(anyRequestedFor(urlPathMatching("/repos/.*"))))
                 .allSatisfy(r -> assertThat(GitHubAppFake.installationOf(r)).contains(1111L));
         github().verify(0, anyRequestedFor(urlPathMatching("/repos/.*/statuses/.*")));
+    }
+
+    /** An App created before it asked for Checks, or an installation that has not accepted the new permission. */
+    @Test
+    void aCheckRunRefusedForWantOfPermissionStillRepliesAndNamesThePermissionTheAppNeeds() throws Exception {
+        Stubs.github(github(), Scenarios.PREVIEW);
+        github().stubFor(post(urlPathEqualTo(CHECK_RUNS)).willReturn(aResponse().withStatus(403)
+                .withHeader("Content-Type", "application/json; charset=utf-8").withBody("""
+                        {"message": "Resource not accessible by integration",
+                         "documentation_url": "https://docs.github.com/rest/checks/runs#create-a-check-run", "status": "403"}""")));
+        Stubs.chatStarted(fx.fakes.qatech, "chat_nochecks1");
+        Stubs.chatPolls(fx.fakes.qatech, "chat_nochecks1", Stubs.passed("chat_nochecks1", "The cart works."));
+
+        String run = run(GitHubPayloads.viaInstallation(GitHubPayloads.command("/qa check the cart"), 1212));
+        DescribeExecutionResponse end = fx.awaitEnd(run);
+
+        assertThat(end.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(json(end.output()).path("reply").path("outcome").asText()).isEqualTo("COMPLETED");
+        assertThat(json(end.output()).path("failed").path("pending").path("Cause").asText())
+                .contains("Resource not accessible by integration", "the GitHub App needs Checks: write on acme/shop");
+        List<LoggedRequest> edits = github().findAll(patchRequestedFor(urlPathEqualTo(Scenarios.STATUS_COMMENT)));
+        assertThat(edits).hasSize(1);
+        assertThat(json(edits.getFirst().getBodyAsString()).path("body").asText()).contains("QA passed", "The cart works.");
+        github().verify(1, postRequestedFor(urlPathEqualTo(CHECK_RUNS)));
+        github().verify(0, patchRequestedFor(urlPathMatching(CHECK_RUNS + "/.*")));
     }
 
     /** GitHub counts a check run's output in UTF-8 bytes ("text exceeds a maximum bytesize of 65535"), not in characters. */

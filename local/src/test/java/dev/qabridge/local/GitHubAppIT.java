@@ -134,6 +134,7 @@ class GitHubAppIT {
         Instant refreshPoint = fx.fakes.app().expiries(installation).getLast().minus(Duration.ofMinutes(5));
 
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> Instant.now().isAfter(refreshPoint));
+        GitHubRestSpec.ifFetched().ifPresent(spec -> spec.assertConforms(github()));   // the first run's, before they are forgotten
         github().resetRequests();
         Stubs.chatStarted(fx.fakes.qatech, "chat_refresh2");
         Stubs.chatPolls(fx.fakes.qatech, "chat_refresh2", Stubs.passed("chat_refresh2", "Second look."));

@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
 /**
  * Translates a GitHub webhook delivery into an {@link Inbound}: verifies {@code X-Hub-Signature-256}
  * (against the current secret, and during a rotation the previous one too), reads the body strictly,
- * and keeps only new comments by people on pull requests and successful deployments. Headers arrive
- * lower-cased, as API Gateway v2 hands them over.
+ * and keeps only new comments by people on pull requests and successful deployments (in App mode, only
+ * those the App delivered). Headers arrive lower-cased, as API Gateway v2 hands them over.
  */
 public final class GitHubEvents {
     private static final Pattern SHA = Pattern.compile("^[0-9a-f]{40}$");

@@ -132,7 +132,7 @@ public final class Bridge {
             throw new Env.MissingSettingException("GITHUB_WEBHOOK_SECRET (or GITLAB_WEBHOOK_SECRET)");
         }
         Optional<GitHubEvents> githubEvents = Optional.of(new GitHubEvents(() -> current().githubWebhookSecrets(),
-                () -> github().auth().botLogin()));
+                () -> github().auth()));
         Optional<GitLabEvents> gitlabEvents = Optional.of(new GitLabEvents(new GitLabWebhookAuth(
                 () -> current().gitlabWebhookSecrets(), () -> current().gitlabSigningToken(), clock)));
         // Only a platform whose webhook secret is set is served, and only its token is required (here, at init).

@@ -403,6 +403,7 @@ public final class Steps {
             }
             Log.warn("run.status_refused", in.ask().deliveryId(), state.path("conversation").path("id").asText(null), "run", in.runId(),
                     "message", e.getMessage());
+            out.put("refused", e.getMessage());   // in the execution's history too: the run goes on without a status
         }
         return out.put("entry", entry(withCheck).toString());
     }

@@ -31,7 +31,7 @@ import static dev.qabridge.http.JsonHttp.segment;
 /**
  * The GitHub REST calls the bridge makes (github.com or Enterprise Server through {@code GITHUB_API_URL}).
  * Every path segment taken from a payload is percent-encoded; a refusal that stops a command carries
- * the permission the token lacks.
+ * the permission the token (or in App mode the App) lacks.
  */
 public final class GitHubClient implements CodeHost {
     /** GitHub refuses longer comment bodies with 422 "Body is too long". */
@@ -163,8 +163,14 @@ public final class GitHubClient implements CodeHost {
 
     /** GitHub's limit on a commit status's description. */
     static final int STATUS_DESCRIPTION = 140;
-    /** GitHub's limit on each of a check run's output title, summary and text. */
-    static final int CHECK_OUTPUT = 65_535;
+    /**
+     * GitHub's limit on each of a check run's output title, summary and text. Its documentation says
+     * characters, but it counts UTF-8 bytes: a longer field is refused with 422 "text exceeds a maximum
+     * bytesize of 65535" (github/docs#35252), and the check run would stay in progress.
+     */
+    static final int CHECK_OUTPUT_BYTES = 65_535;
+    /** Ends an output field that had to be shortened; the whole answer is behind the check run's Details link. */
+    static final String SHORTENED = "\n\n… shortened to GitHub's limit: the conversation (Details) has all of it.";
 
     /**
      * Token mode: {@code POST /repos/{o}/{r}/statuses/{sha}}. App mode: a check run, created
@@ -208,10 +214,10 @@ public final class GitHubClient implements CodeHost {
             });
         }
         Map<String, Object> output = new java.util.LinkedHashMap<>();
-        output.put("title", Strings.clip(report.title(), CHECK_OUTPUT));
-        output.put("summary", Strings.clip(report.summary().isEmpty() ? report.description() : report.summary(), CHECK_OUTPUT));
+        output.put("title", clipUtf8(report.title(), CHECK_OUTPUT_BYTES));
+        output.put("summary", clipUtf8(report.summary().isEmpty() ? report.description() : report.summary(), CHECK_OUTPUT_BYTES));
         if (!report.text().isEmpty()) {
-            output.put("text", Strings.clip(report.text(), CHECK_OUTPUT));
+            output.put("text", clipUtf8(report.text(), CHECK_OUTPUT_BYTES));
         }
         body.put("output", output);
         if (checkRunId.isEmpty()) {
@@ -220,6 +226,39 @@ public final class GitHubClient implements CodeHost {
         }
         call(where, "PATCH", repo(where) + "/check-runs/" + segment(checkRunId), body, "Checks: write");
         return checkRunId;
+    }
+
+    /** {@code s} within {@code maxBytes} of UTF-8, cut between characters and ending in {@link #SHORTENED} when cut. */
+    static String clipUtf8(String s, int maxBytes) {
+        if (utf8Length(s) <= maxBytes) {
+            return s;
+        }
+        int budget = maxBytes - utf8Length(SHORTENED);
+        int end = 0;
+        for (int used = 0; end < s.length(); ) {
+            int cp = s.codePointAt(end);
+            used += utf8Bytes(cp);
+            if (used > budget) {
+                break;
+            }
+            end += Character.charCount(cp);
+        }
+        return s.substring(0, end) + SHORTENED;
+    }
+
+    private static int utf8Length(String s) {
+        int bytes = 0;
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            bytes += utf8Bytes(cp);
+            i += Character.charCount(cp);
+        }
+        return bytes;
+    }
+
+    /** A lone surrogate counts as the 3 bytes of U+FFFD, more than the "?" Java writes for it: never an underestimate. */
+    private static int utf8Bytes(int codePoint) {
+        return codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
     }
 
     private static String repo(Origin where) {
@@ -244,8 +283,13 @@ public final class GitHubClient implements CodeHost {
             if ((e.status() == 403 || e.status() == 429) && e.detail().toLowerCase(Locale.ROOT).contains("rate limit")) {
                 throw new TransientApiError(e.getMessage(), e);
             }
-            ApiException explained = e.status() == 401 ? e.withHint("the bridge's GitHub token is invalid or expired")
-                    : e.status() == 403 || e.status() == 404 ? e.withHint("the token needs " + permission + " on " + where.repo())
+            ApiException explained = e.status() == 401 ? e.withHint(auth.app()
+                    ? "GitHub refused the App's token for installation " + where.installationId() + ": is the App still installed there?"
+                    : "the bridge's GitHub token is invalid or expired")
+                    : e.status() == 403 || e.status() == 404 ? e.withHint(auth.app()
+                    ? "the GitHub App needs " + permission + " on " + where.repo()
+                            + ": App settings → Permissions & events, then the installation accepts the change"
+                    : "the token needs " + permission + " on " + where.repo())
                     : e;
             throw explained.forStateMachine();
         }

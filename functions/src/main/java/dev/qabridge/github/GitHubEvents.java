@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
 /**
  * Translates a GitHub webhook delivery into an {@link Inbound}: verifies {@code X-Hub-Signature-256}
  * (against the current secret, and during a rotation the previous one too), reads the body strictly,
- * and keeps only new comments by people on pull requests and successful deployments. Headers arrive
- * lower-cased, as API Gateway v2 hands them over.
+ * and keeps only new comments by people on pull requests and successful deployments (in App mode, only
+ * those the App delivered). Headers arrive lower-cased, as API Gateway v2 hands them over.
  */
 public final class GitHubEvents {
     private static final Pattern SHA = Pattern.compile("^[0-9a-f]{40}$");
@@ -31,13 +31,16 @@ public final class GitHubEvents {
     static final int MAX_COMMENT = 65_536;
 
     private final java.util.function.Supplier<List<String>> secrets;
-    private final java.util.function.Supplier<Optional<String>> botLogin;
+    private final java.util.function.Supplier<GitHubAuth> auth;
 
-    /** {@code secrets}: the webhook secret, then (while rotating) the previous one; empty when GitHub is not configured. */
-    /** {@code botLogin}: the bridge's own login (in App mode read once from {@code GET /app}). */
-    public GitHubEvents(java.util.function.Supplier<List<String>> secrets, java.util.function.Supplier<Optional<String>> botLogin) {
+    /**
+     * {@code secrets}: the webhook secret, then (while rotating) the previous one; empty when GitHub is not
+     * configured. {@code auth}: how the bridge speaks to GitHub, for its own login (in App mode read once
+     * from {@code GET /app}) and whether it runs as an App; asked only when a delivery needs it.
+     */
+    public GitHubEvents(java.util.function.Supplier<List<String>> secrets, java.util.function.Supplier<GitHubAuth> auth) {
         this.secrets = secrets;
-        this.botLogin = botLogin;
+        this.auth = auth;
     }
 
     public boolean configured() {
@@ -95,6 +98,10 @@ public final class GitHubEvents {
         }
         String login = Payload.text(p, "sender.login", 100);
         String senderType = Payload.optionalText(p, "sender.type", 32).orElse("");
+        // The bridge's own login first: in App mode it is a bot's too, and the answer should say whose comment it was.
+        if (auth.get().botLogin().filter(login::equalsIgnoreCase).isPresent()) {
+            return new Inbound.Ignored("comment by the bridge's own account (" + clip(login) + ")");
+        }
         if ("Bot".equals(senderType) || login.toLowerCase(java.util.Locale.ROOT).endsWith("[bot]")) {
             return new Inbound.Ignored("comment by a bot (" + clip(login) + ")");
         }
@@ -102,8 +109,9 @@ public final class GitHubEvents {
         if (text.startsWith(Texts.MARKER)) {
             return new Inbound.Ignored("comment written by qa-bridge");
         }
-        if (botLogin.get().filter(login::equalsIgnoreCase).isPresent()) {
-            return new Inbound.Ignored("comment by the bridge's own account (" + clip(login) + ")");
+        Optional<Inbound> notTheApps = notTheAppsDelivery(p);
+        if (notTheApps.isPresent()) {
+            return notTheApps.get();
         }
         Origin where = new Origin("github", Payload.repository(p, "repository.full_name"), "",
                 Payload.positive(p, "issue.number", Payload.MAX_NUMBER), "", installation(p));
@@ -118,6 +126,10 @@ public final class GitHubEvents {
         String state = Payload.text(p, "deployment_status.state", 32);
         if (!state.equals("success")) {
             return new Inbound.Ignored("deployment status " + clip(state) + ": only successful deployments are tested");
+        }
+        Optional<Inbound> notTheApps = notTheAppsDelivery(p);
+        if (notTheApps.isPresent()) {
+            return notTheApps.get();
         }
         Origin repository = new Origin("github", Payload.repository(p, "repository.full_name"), "", 0, "", installation(p));
         long deploymentId = Payload.positive(p, "deployment.id", Payload.MAX_ID);
@@ -140,6 +152,10 @@ public final class GitHubEvents {
     private Inbound pullRequest(String delivery, String action, JsonNode p) {
         if (!action.equals("synchronize")) {
             return new Inbound.Ignored("pull request " + clip(action) + ": only new commits (synchronize) matter to qa-bridge");
+        }
+        Optional<Inbound> notTheApps = notTheAppsDelivery(p);
+        if (notTheApps.isPresent()) {
+            return notTheApps.get();
         }
         Origin where = new Origin("github", Payload.repository(p, "repository.full_name"), "",
                 Payload.positive(p, "pull_request.number", Payload.MAX_NUMBER), "", installation(p));
@@ -173,6 +189,19 @@ public final class GitHubEvents {
         return new Inbound.Rerun(where, new Person(login, userId, ""), recall,
                 String.valueOf(Payload.positive(p, "check_run.id", Payload.MAX_ID)), delivery,
                 Payload.optionalText(p, "repository.default_branch", 255).orElse(""));
+    }
+
+    /**
+     * In App mode, a delivery without {@code installation.id} came through a repository or organization
+     * webhook left from token mode: there is no token to answer it with, and the App delivers the same event
+     * itself. Ignored, with the fix, so that whichever copy arrives first the App's is the one that runs.
+     */
+    private Optional<Inbound> notTheAppsDelivery(JsonNode p) {
+        if (installation(p) != 0 || !auth.get().app()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Inbound.Ignored("delivery without installation.id, from a repository or organization webhook: "
+                + "qa-bridge runs as a GitHub App and answers the App's deliveries only; delete this webhook"));
     }
 
     /** The GitHub App installation the delivery came through; 0 for a repository or organization webhook. */

@@ -28,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -125,6 +126,11 @@ final class GitHubAppFake implements AutoCloseable {
     /** The installation whose live token let {@code request} through; empty for a refused or JWT-authenticated request. */
     static Optional<Long> installationOf(LoggedRequest request) {
         return Optional.ofNullable(request.getHeader(INSTALLATION_HEADER)).map(Long::valueOf);
+    }
+
+    /** When each token issued so far for {@code installation} expires ({@code expires_at}), earliest first. */
+    List<Instant> expiries(long installation) {
+        return issued.values().stream().filter(t -> t.installation() == installation).map(Issued::expiresAt).sorted().toList();
     }
 
     /** Forgets stubs and recorded requests, not the tokens issued: a bridge may still hold them. */

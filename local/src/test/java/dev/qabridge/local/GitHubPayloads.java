@@ -65,6 +65,29 @@ final class GitHubPayloads {
         return comment("created", body, "MEMBER", true, "User");
     }
 
+    /**
+     * {@code payload} as a GitHub App's webhook delivers it: with the installation it came through
+     * ({@code installation.id}), whose token the bridge must answer with.
+     */
+    static ObjectNode viaInstallation(ObjectNode payload, long installationId) {
+        payload.putObject("installation").put("id", installationId).put("node_id", "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u" + installationId);
+        return payload;
+    }
+
+    /** {@code payload}'s comment moved to PR #7 of another repository ({@code owner/name}). */
+    static ObjectNode onRepository(ObjectNode payload, String fullName) {
+        String owner = fullName.substring(0, fullName.indexOf('/'));
+        ObjectNode repo = (ObjectNode) payload.path("repository");
+        repo.put("full_name", fullName).put("name", fullName.substring(owner.length() + 1));
+        repo.putObject("owner").put("login", owner);
+        ObjectNode issue = (ObjectNode) payload.path("issue");
+        issue.put("html_url", "https://github.com/" + fullName + "/pull/" + PR);
+        if (issue.has("pull_request")) {
+            issue.putObject("pull_request").put("url", "https://api.github.com/repos/" + fullName + "/pulls/" + PR);
+        }
+        return payload;
+    }
+
     static HttpResponse<String> send(String baseUrl, String event, String delivery, byte[] body, String signature) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + "/webhooks/github"))
                 .header("Content-Type", "application/json")

@@ -82,6 +82,11 @@ final class GitHubRestSpec {
         return spec;
     }
 
+    /** The description when it has been fetched, for checks that add to a test rather than make it. */
+    static Optional<GitHubRestSpec> ifFetched() {
+        return locate().isPresent() ? Optional.of(get()) : Optional.empty();
+    }
+
     /** Every problem of every request, one line each ({@code METHOD url: problem}); empty when all conform. */
     List<String> problems(List<LoggedRequest> requests) {
         List<String> problems = new ArrayList<>();

@@ -18,14 +18,19 @@ import static org.awaitility.Awaitility.await;
 /**
  * One local stack (moto + handlers + front door) wired to fresh QA.tech, GitHub and GitLab fakes.
  * As a JUnit extension ({@link #perClass}) it starts once for a test class, resets the fakes before
- * each test, and stops after the last.
+ * each test, and stops after the last. {@link #perClassAsApp} runs the bridge as a GitHub App instead
+ * of with a token.
  */
 final class StackFixture implements BridgeUnderTest, AutoCloseable, BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
+    /** The GitHub App the bridge runs as under {@link #perClassAsApp}. */
+    static final long APP_ID = 4242;
+
     Fakes fakes;
     LocalStack stack;
     SfnClient sfn;
     private final Map<String, String> overrides;
     private final LocalStack.SecretSource secrets;
+    private final boolean githubApp;
 
     /** {@code @RegisterExtension static final StackFixture fx = StackFixture.perClass(Map.of(...));} */
     static StackFixture perClass(Map<String, String> overrides) {
@@ -35,15 +40,35 @@ final class StackFixture implements BridgeUnderTest, AutoCloseable, BeforeAllCal
     /** As {@link #perClass(Map)}, with the credentials where {@code secrets} says (moto's Secrets Manager, as in AWS). */
     static StackFixture perClass(Map<String, String> overrides, LocalStack.SecretSource secrets) {
         try {
-            return new StackFixture(overrides, secrets, false);
+            return new StackFixture(overrides, secrets, false, false);
         } catch (Exception cannotHappen) {
             throw new IllegalStateException(cannotHappen);
         }
     }
 
-    private StackFixture(Map<String, String> overrides, LocalStack.SecretSource secrets, boolean startNow) throws Exception {
+    /**
+     * As {@link #perClass(Map)}, with the bridge as a GitHub App: GitHub is a {@link GitHubAppFake} (app id
+     * {@link #APP_ID}, its key as {@code GITHUB_APP_PRIVATE_KEY}) and there is no {@code GITHUB_TOKEN}.
+     * {@code fakes.github} is the App fake's server, so the same stubs apply; {@link Fakes#app()} is the fake.
+     */
+    static StackFixture perClassAsApp(Map<String, String> overrides) {
+        return perClassAsApp(overrides, LocalStack.SecretSource.ENVIRONMENT);
+    }
+
+    /** As {@link #perClassAsApp(Map)}, with the credentials where {@code secrets} says. */
+    static StackFixture perClassAsApp(Map<String, String> overrides, LocalStack.SecretSource secrets) {
+        try {
+            return new StackFixture(overrides, secrets, true, false);
+        } catch (Exception cannotHappen) {
+            throw new IllegalStateException(cannotHappen);
+        }
+    }
+
+    private StackFixture(Map<String, String> overrides, LocalStack.SecretSource secrets, boolean githubApp, boolean startNow)
+            throws Exception {
         this.overrides = overrides;
         this.secrets = secrets;
+        this.githubApp = githubApp;
         if (startNow) {
             start();
         }
@@ -66,12 +91,17 @@ final class StackFixture implements BridgeUnderTest, AutoCloseable, BeforeAllCal
 
     /** Started at once, for a test class that manages its own lifecycle. */
     StackFixture(Map<String, String> overrides) throws Exception {
-        this(overrides, LocalStack.SecretSource.ENVIRONMENT, true);
+        this(overrides, LocalStack.SecretSource.ENVIRONMENT, false, true);
     }
 
     private void start() throws Exception {
-        this.fakes = new Fakes();
+        this.fakes = githubApp ? new Fakes(GitHubAppFake.start(APP_ID)) : new Fakes();
         Map<String, String> settings = defaults(fakes);
+        if (githubApp) {
+            settings.remove("GITHUB_TOKEN");
+            settings.put("GITHUB_APP_ID", Long.toString(APP_ID));
+            settings.put("GITHUB_APP_PRIVATE_KEY", fakes.app().privateKeyPem());
+        }
         settings.putAll(overrides);
         try {
             stack = LocalStack.start(settings, 0, LocalStack.root(), secrets);
@@ -86,6 +116,7 @@ final class StackFixture implements BridgeUnderTest, AutoCloseable, BeforeAllCal
     StackFixture(Fakes fakes, LocalStack stack) {
         this.overrides = Map.of();
         this.secrets = LocalStack.SecretSource.ENVIRONMENT;
+        this.githubApp = fakes.githubApp.isPresent();
         this.fakes = fakes;
         this.stack = stack;
         this.sfn = stack.stepFunctions();

@@ -4,6 +4,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.patch;
@@ -14,11 +15,17 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 /** The answers the QA.tech and GitHub fakes give, in the shapes their documentation shows. */
 final class Stubs {
     static final long STATUS_COMMENT_ID = 9001;
+    /** The check run id {@link #checkRuns} answers with. */
+    static final long CHECK_RUN_ID = 4_100_000_001L;
 
     private Stubs() {}
 
     static void github(WireMockServer gh, String previewUrl) {
-        String repo = GitHubPayloads.REPO;
+        github(gh, GitHubPayloads.REPO, previewUrl);
+    }
+
+    /** As {@link #github(WireMockServer, String)}, for PR #7 of another repository ({@code owner/name}). */
+    static void github(WireMockServer gh, String repo, String previewUrl) {
         gh.stubFor(get(urlPathEqualTo("/repos/" + repo + "/pulls/" + GitHubPayloads.PR)).willReturn(okJson("""
                 {"number": %d, "title": "Cart: recompute totals", "html_url": "https://github.com/%s/pull/%d",
                  "body": "Totals are now recomputed on every change.", "user": {"login": "octocat", "id": 1}, "author_association": "MEMBER",
@@ -45,8 +52,32 @@ final class Stubs {
                 .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json").withBody("{\"id\": 1}")));
     }
 
+    /**
+     * GitHub App mode: {@code POST /repos/{repo}/check-runs} creates check run {@link #CHECK_RUN_ID} (201) and
+     * {@code PATCH …/check-runs/{id}} updates it (200), each answering with a check run shaped as GitHub's;
+     * the bridge reads only its id.
+     */
+    static void checkRuns(WireMockServer gh, String repo) {
+        String checkRun = """
+                {"id": %d, "node_id": "CR_kwDOfake", "head_sha": "%s", "external_id": "", "status": "in_progress", "conclusion": null,
+                 "name": "qa-bridge", "html_url": "https://github.com/%s/runs/%d", "details_url": "https://app.qa.tech/",
+                 "started_at": "2026-11-26T10:00:00Z", "completed_at": null,
+                 "output": {"title": null, "summary": null, "text": null, "annotations_count": 0, "annotations_url": ""},
+                 "app": {"id": %d, "slug": "%s"}, "pull_requests": []}""".formatted(CHECK_RUN_ID, GitHubPayloads.SHA, repo, CHECK_RUN_ID,
+                StackFixture.APP_ID, GitHubAppFake.SLUG);
+        gh.stubFor(post(urlPathEqualTo("/repos/" + repo + "/check-runs")).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json").withBody(checkRun)));
+        gh.stubFor(patch(urlPathEqualTo("/repos/" + repo + "/check-runs/" + CHECK_RUN_ID)).willReturn(okJson(checkRun)));
+    }
+
     static void chatStarted(WireMockServer qa, String chatId) {
         qa.stubFor(post(urlPathEqualTo("/v1/chat")).willReturn(aResponse().withStatus(202)
+                .withHeader("Content-Type", "application/json").withBody(conversation(chatId, ""))));
+    }
+
+    /** As {@link #chatStarted}, only for a message that contains {@code text}: runs started side by side get their own conversations. */
+    static void chatStartedFor(WireMockServer qa, String text, String chatId) {
+        qa.stubFor(post(urlPathEqualTo("/v1/chat")).withRequestBody(containing(text)).willReturn(aResponse().withStatus(202)
                 .withHeader("Content-Type", "application/json").withBody(conversation(chatId, ""))));
     }
 

@@ -68,13 +68,22 @@ final class LocalSettings {
         if (!s.containsKey("QATECH_APPLICATION_ID")) {
             problems.add("QATECH_APPLICATION_ID: the app_… short id of the application to test — app.qa.tech → your project → Applications, or GET /v1/applications");
         }
-        boolean github = s.containsKey("GITHUB_WEBHOOK_SECRET") || s.containsKey("GITHUB_TOKEN");
+        boolean app = s.containsKey("GITHUB_APP_ID") || s.containsKey("GITHUB_APP_PRIVATE_KEY");
+        boolean github = s.containsKey("GITHUB_WEBHOOK_SECRET") || s.containsKey("GITHUB_TOKEN") || app;
         boolean gitlab = s.containsKey("GITLAB_WEBHOOK_SECRET") || s.containsKey("GITLAB_TOKEN");
         if (!github && !gitlab) {
             problems.add("GITHUB_TOKEN and GITHUB_WEBHOOK_SECRET (or GITLAB_TOKEN and GITLAB_WEBHOOK_SECRET): at least one platform");
         }
         if (github) {
-            if (!s.containsKey("GITHUB_TOKEN")) {
+            if (app) {
+                if (!s.containsKey("GITHUB_APP_ID")) {
+                    problems.add("GITHUB_APP_ID: the App's numeric id — github.com → Settings → Developer settings → GitHub Apps → your App → App ID");
+                }
+                if (!s.containsKey("GITHUB_APP_PRIVATE_KEY")) {
+                    problems.add("GITHUB_APP_PRIVATE_KEY: the App's .pem on one line, in double quotes, with \\n for its line breaks — "
+                            + "your App → Private keys → Generate a private key");
+                }
+            } else if (!s.containsKey("GITHUB_TOKEN")) {
                 problems.add("GITHUB_TOKEN: a token that may comment on PRs — github.com → Settings → Developer settings → fine-grained token with Pull requests, Issues: read & write; Deployments, Contents: read");
             }
             if (!s.containsKey("GITHUB_WEBHOOK_SECRET")) {

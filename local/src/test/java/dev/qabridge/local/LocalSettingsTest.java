@@ -69,4 +69,15 @@ class LocalSettingsTest {
         assertThat(LocalSettings.missing(Map.of("QATECH_API_KEY", "k", "QATECH_APPLICATION_ID", "app_x",
                 "GITLAB_TOKEN", "t", "GITLAB_WEBHOOK_SECRET", "s"))).isEmpty();
     }
+
+    @Test
+    void aGitHubAppNeedsNoTokenButBothItsIdAndItsKey() {
+        Map<String, String> base = Map.of("QATECH_API_KEY", "k", "QATECH_APPLICATION_ID", "app_x", "GITHUB_WEBHOOK_SECRET", "s");
+        var app = new java.util.HashMap<>(base);
+        app.put("GITHUB_APP_ID", "4242");
+        app.put("GITHUB_APP_PRIVATE_KEY", "-----BEGIN RSA PRIVATE KEY-----\\n...\\n-----END RSA PRIVATE KEY-----");
+        assertThat(LocalSettings.missing(app)).isEmpty();
+        app.remove("GITHUB_APP_PRIVATE_KEY");
+        assertThat(LocalSettings.missing(app)).singleElement().asString().startsWith("GITHUB_APP_PRIVATE_KEY:").contains("Private keys");
+    }
 }

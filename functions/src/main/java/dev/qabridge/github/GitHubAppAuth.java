@@ -93,6 +93,11 @@ public final class GitHubAppAuth implements GitHubAuth {
         return installationToken(installationId);
     }
 
+    @Override
+    public void refused(long installationId, String token) {
+        tokens.forget(installationId, token);
+    }
+
     /** {@code <slug>[bot]}, the login GitHub shows on the app's comments; asked once per container. */
     @Override
     public boolean app() {

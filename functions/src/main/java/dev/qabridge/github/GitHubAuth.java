@@ -13,6 +13,10 @@ public interface GitHubAuth {
     /** The login the bridge's own comments carry, so it can ignore them; empty when not known. */
     Optional<String> botLogin();
 
+    /** GitHub answered 401 to {@code token}: an App drops it so the next call exchanges a new one. A fixed token cannot. */
+    default void refused(long installationId, String token) {
+    }
+
     /** True in App mode: only GitHub Apps may write check runs. */
     default boolean app() {
         return false;

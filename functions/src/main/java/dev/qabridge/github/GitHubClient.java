@@ -266,9 +266,9 @@ public final class GitHubClient implements CodeHost {
         return "/repos/" + segment(where.repo().substring(0, slash)) + "/" + segment(where.repo().substring(slash + 1));
     }
 
-    private Map<String, String> headers(Origin where) {
+    private Map<String, String> headers(String token) {
         return Map.of(
-                "Authorization", "Bearer " + auth.token(where.installationId()),
+                "Authorization", "Bearer " + token,
                 "Accept", "application/vnd.github+json",
                 "X-GitHub-Api-Version", "2022-11-28",
                 "User-Agent", "qa-bridge");
@@ -276,8 +276,18 @@ public final class GitHubClient implements CodeHost {
 
     /** One call; a refusal names {@code permission}, the fine-grained permission that allows it. */
     private JsonNode call(Origin where, String method, String path, Object body, String permission) {
+        String token = auth.token(where.installationId());
         try {
-            return http.call(method, apiUrl + path, headers(where), body);
+            try {
+                return http.call(method, apiUrl + path, headers(token), body);
+            } catch (ApiException e) {
+                if (e.status() != 401 || !auth.app()) {
+                    throw e;
+                }
+                // An installation token GitHub no longer takes (revoked, App reinstalled): one more try with a new one
+                auth.refused(where.installationId(), token);
+                return http.call(method, apiUrl + path, headers(auth.token(where.installationId())), body);
+            }
         } catch (ApiException e) {
             // GitHub answers an exhausted rate limit with 403 (or 429): that one passes by itself
             if ((e.status() == 403 || e.status() == 429) && e.detail().toLowerCase(Locale.ROOT).contains("rate limit")) {

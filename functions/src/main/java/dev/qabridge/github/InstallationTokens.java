@@ -47,6 +47,25 @@ final class InstallationTokens {
         }
     }
 
+    /**
+     * GitHub refused {@code value} (revoked, or the App was reinstalled): the next {@link #get} fetches a new
+     * token, unless another caller has already replaced this one.
+     */
+    void forget(long installationId, String value) {
+        Slot slot = slots.get(installationId);
+        if (slot == null) {
+            return;
+        }
+        slot.lock.lock();
+        try {
+            if (slot.token != null && slot.token.value().equals(value)) {
+                slot.token = null;
+            }
+        } finally {
+            slot.lock.unlock();
+        }
+    }
+
     // A lock rather than synchronized: a virtual thread waiting on it does not pin its carrier.
     private static final class Slot {
         final ReentrantLock lock = new ReentrantLock();

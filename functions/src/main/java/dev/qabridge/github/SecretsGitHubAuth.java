@@ -38,6 +38,11 @@ public final class SecretsGitHubAuth implements GitHubAuth {
     }
 
     @Override
+    public void refused(long installationId, String token) {
+        current().refused(installationId, token);
+    }
+
+    @Override
     public Optional<String> botLogin() {
         return current().botLogin();
     }

@@ -147,4 +147,17 @@ class InstallationTokensTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    @Test
+    void aRefusedTokenIsFetchedAgainButAReplacementIsNotForgotten() {
+        InstallationTokens tokens = new InstallationTokens(clock, this::issue);
+        tokens.get(42);
+
+        tokens.forget(42, "42-1");
+        assertThat(tokens.get(42)).isEqualTo("42-2");
+        tokens.forget(42, "42-1");   // a second caller that met the old token: the new one stays
+        assertThat(tokens.get(42)).isEqualTo("42-2");
+        tokens.forget(7, "7-1");     // an installation never asked for
+        assertThat(fetched).containsExactly("42-1", "42-2");
+    }
 }

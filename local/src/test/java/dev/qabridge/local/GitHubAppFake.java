@@ -133,6 +133,11 @@ final class GitHubAppFake implements AutoCloseable {
         return issued.values().stream().filter(t -> t.installation() == installation).map(Issued::expiresAt).sorted().toList();
     }
 
+    /** Revokes every token issued for {@code installation}, as uninstalling and reinstalling the App does: GitHub answers them 401. */
+    void revoke(long installation) {
+        issued.values().removeIf(t -> t.installation() == installation);
+    }
+
     /** Forgets stubs and recorded requests, not the tokens issued: a bridge may still hold them. */
     void reset() {
         server.resetAll();

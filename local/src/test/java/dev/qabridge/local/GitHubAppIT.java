@@ -150,6 +150,32 @@ class GitHubAppIT {
         assertThat(patchedCheckRun().path("conclusion").asText()).isEqualTo("success");
     }
 
+    @Test
+    void aRevokedTokenIsDroppedAtGitHubsFirst401AndTheCallMadeAgainWithANewOne() throws Exception {
+        long installation = 505;
+        Stubs.github(github(), Scenarios.PREVIEW);
+        Stubs.checkRuns(github(), SHOP);
+        Stubs.chatStarted(fx.fakes.qatech, "chat_revoked1");
+        Stubs.chatPolls(fx.fakes.qatech, "chat_revoked1", Stubs.passed("chat_revoked1", "First look."));
+        assertThat(fx.awaitEnd(run(GitHubPayloads.viaInstallation(GitHubPayloads.command("/qa check the cart"), installation))).status())
+                .isEqualTo(ExecutionStatus.SUCCEEDED);
+        Set<String> firstTokens = tokensSent();
+        fx.fakes.app().revoke(installation);
+        github().resetRequests();
+        Stubs.chatStarted(fx.fakes.qatech, "chat_revoked2");
+        Stubs.chatPolls(fx.fakes.qatech, "chat_revoked2", Stubs.passed("chat_revoked2", "Second look."));
+
+        DescribeExecutionResponse end = fx.awaitEnd(run(GitHubPayloads.viaInstallation(GitHubPayloads.command("/qa check it again"), installation)));
+
+        assertThat(end.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(json(end.output()).path("reply").path("outcome").asText()).isEqualTo("COMPLETED");
+        assertThat(exchanges(installation)).as("a new token after the 401").hasSize(1);
+        long refused = github().getAllServeEvents().stream().filter(e -> e.getResponse().getStatus() == 401).count();
+        assertThat(refused).as("only the first call met the revoked token").isEqualTo(1);
+        assertThat(tokensSent()).isNotEmpty().containsAnyElementsOf(firstTokens);   // the one refused call
+        assertThat(patchedCheckRun().path("conclusion").asText()).isEqualTo("success");
+    }
+
     @ParameterizedTest(name = "an answer ending in \"{0}\" completes the check run as {1}")
     @CsvSource({"'Verdict: PASS', success", "'Verdict: FAIL', failure", "'', neutral"})
     void createsOneCheckRunInProgressAndCompletesItWithTheVerdictAndTheAnswer(String verdictLine, String conclusion) throws Exception {

@@ -15,9 +15,11 @@ final class BotText {
     /**
      * A mention on either platform: {@code @} not preceded by an ASCII letter or digit (then it is an
      * e-mail address), followed by a character a login, group or team name may start with. Catches
-     * {@code @user}, {@code @org/team}, {@code @all}, {@code (@x)}, {@code **@x**}, {@code _@x_}, {@code ,@x}.
+     * {@code @user}, {@code @org/team}, {@code @all}, {@code (@x)}, {@code **@x**}, {@code _@x_}, {@code ,@x}
+     * (a name may hold {@code _ . -} but not end in {@code . -}).
      */
-    private static final Pattern MENTION = Pattern.compile("(?<![A-Za-z0-9])@[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_.-]+)*");
+    private static final String NAME = "[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?";
+    private static final Pattern MENTION = Pattern.compile("(?<![A-Za-z0-9])@" + NAME + "(?:/" + NAME + ")*");
     /** A character reference that renders as {@code @}: {@code &#64;}, {@code &#x40;}, {@code &commat;}. */
     private static final Pattern AT_REFERENCE = Pattern.compile("&(?:#0*64|#[xX]0*40|commat);");
     /** A line GitLab could read as a quick action, even behind indentation or quote markers. */

@@ -157,6 +157,8 @@ public final class GitHubClient implements CodeHost {
     /**
      * Token mode: {@code POST /repos/{o}/{r}/statuses/{sha}}. App mode: a check run, created
      * ({@code POST /repos/{o}/{r}/check-runs}) and then completed ({@code PATCH …/check-runs/{id}}).
+     * The texts quote the request, which may hold a pasted secret: they are redacted, and only then cut
+     * to length, so a cut can never leave the start of a secret the redactor would have recognised.
      */
     @Override
     public String report(Origin where, String sha, StatusReport report, String checkRunId) {
@@ -170,7 +172,7 @@ public final class GitHubClient implements CodeHost {
             Map<String, Object> body = new java.util.LinkedHashMap<>();
             body.put("state", state);
             body.put("context", report.context());
-            body.put("description", Strings.clip(report.description(), STATUS_DESCRIPTION));
+            body.put("description", Strings.clip(dev.qabridge.core.Redaction.apply(report.description()), STATUS_DESCRIPTION));
             if (CommandParser.isHttpUrl(report.targetUrl())) {
                 body.put("target_url", report.targetUrl());
             }
@@ -196,10 +198,11 @@ public final class GitHubClient implements CodeHost {
             });
         }
         Map<String, Object> output = new java.util.LinkedHashMap<>();
-        output.put("title", Strings.clip(report.title(), CHECK_OUTPUT));
-        output.put("summary", Strings.clip(report.summary().isEmpty() ? report.description() : report.summary(), CHECK_OUTPUT));
+        output.put("title", Strings.clip(dev.qabridge.core.Redaction.apply(report.title()), CHECK_OUTPUT));
+        output.put("summary", Strings.clip(dev.qabridge.core.Redaction.apply(report.summary().isEmpty() ? report.description()
+                : report.summary()), CHECK_OUTPUT));
         if (!report.text().isEmpty()) {
-            output.put("text", Strings.clip(report.text(), CHECK_OUTPUT));
+            output.put("text", Strings.clip(dev.qabridge.core.Redaction.apply(report.text()), CHECK_OUTPUT));
         }
         body.put("output", output);
         if (checkRunId.isEmpty()) {

@@ -99,6 +99,44 @@ class BypassSecretEchoIT {
         assertSecretNowhere(answer, runId);
     }
 
+    @Test
+    void aBypassUrlPastedIntoTheInstructionsIsMaskedInTheCommitStatusesAsInTheComments() throws Exception {
+        // people paste the protected preview's share link; the bridge writes the instructions back in comments and statuses
+        Stubs.github(fx.fakes.github, Scenarios.PREVIEW);
+        GitLabStubs.gitlab(fx.fakes.gitlab);
+        Stubs.chatStarted(fx.fakes.qatech, "chat_bse_pasted1");
+        Stubs.chatPolls(fx.fakes.qatech, "chat_bse_pasted1", Stubs.passed("chat_bse_pasted1", "Fine."));
+        String instructions = "/qa open " + Scenarios.PREVIEW + "/cart?x-vercel-protection-bypass=" + SECRET + " and check the total";
+
+        HttpResponse<String> github = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(),
+                GitHubPayloads.command(instructions));
+        HttpResponse<String> gitlab = GitLabPayloads.deliver(fx.url(), GitLabPayloads.newDelivery(),
+                GitLabPayloads.command(instructions + " --url https://mr-7.review.example.dev"));
+        fx.awaitEnd(GitHubPayloads.runId(github));
+        fx.awaitEnd(GitLabPayloads.runId(gitlab));
+
+        List<CommitStatuses.Sent> statuses = new java.util.ArrayList<>(CommitStatuses.github(fx.fakes.github));
+        statuses.addAll(CommitStatuses.gitlab(fx.fakes.gitlab));
+        // the status descriptions are cut to 140 characters, which must not leave the secret's first half behind either
+        assertThat(statuses).hasSize(4).allSatisfy(s -> {
+            assertThat(s.description()).startsWith(s.state().equals("success") ? "QA passed: open " : "QA.tech's agent is testing: open ")
+                    .contains("x-vercel-protection-bypass=***");
+            assertNoPartOfTheSecretIn("a commit status", s.description());
+        });
+        for (WireMockServer platform : List.of(fx.fakes.github, fx.fakes.gitlab)) {
+            for (ServeEvent e : platform.getAllServeEvents()) {
+                assertNoPartOfTheSecretIn("what the bridge sent a code host", e.getRequest().getBodyAsString());
+            }
+        }
+    }
+
+    /** Neither the secret nor any 8 characters of it in a row. */
+    private static void assertNoPartOfTheSecretIn(String what, String text) {
+        for (int i = 0; i + 8 <= SECRET.length(); i++) {
+            assertThat(text).as(what).doesNotContain(SECRET.substring(i, i + 8));
+        }
+    }
+
     /**
      * {@code POST /v1/chat} answers 400 with a message that repeats the URL it was sent (query and all)
      * and, for good measure, the secret once more on its own.
@@ -116,21 +154,21 @@ class BypassSecretEchoIT {
         assertThat(Scenarios.json(starts.get(0).getBodyAsString()).path("applicationOverrides").get(0).path("environment").path("url")
                 .asText()).contains("x-vercel-protection-bypass=" + SECRET);
 
-        assertThat(webhookAnswer.body()).as("webhook answer").doesNotContain(SECRET);
+        assertNoPartOfTheSecretIn("webhook answer", webhookAnswer.body());
         for (WireMockServer platform : List.of(fx.fakes.github, fx.fakes.gitlab)) {
             for (ServeEvent e : platform.getAllServeEvents()) {
-                assertThat(e.getRequest().getUrl() + "\n" + e.getRequest().getBodyAsString()).as("what the bridge sent a code host")
-                        .doesNotContain(SECRET);
+                assertNoPartOfTheSecretIn("what the bridge sent a code host", e.getRequest().getUrl() + "\n" + e.getRequest().getBodyAsString());
             }
         }
         String logLines = logs.toString(StandardCharsets.UTF_8);
-        assertThat(logLines).as("log lines").contains("\"step\":\"qatech.start_failed\"", "\"run\":\"" + runId + "\"")
-                .doesNotContain(SECRET);
+        assertThat(logLines).as("log lines").contains("\"step\":\"qatech.start_failed\"", "\"run\":\"" + runId + "\"");
+        assertNoPartOfTheSecretIn("log lines", logLines);
         String arn = fx.executionArn(runId);
         assertThat(fx.sfn.describeExecution(r -> r.executionArn(arn)).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         // the refusal itself went through the state machine (StartConversation's error, the reply's input)
-        assertThat(ExecutionText.of(fx.sfn, arn)).as("execution input, output and history").contains("could not be resolved")
-                .doesNotContain(SECRET);
+        String execution = ExecutionText.of(fx.sfn, arn);
+        assertThat(execution).as("execution input, output and history").contains("could not be resolved");
+        assertNoPartOfTheSecretIn("execution input, output and history", execution);
     }
 
     /** The one comment (or note) the bridge created at {@code path}. */

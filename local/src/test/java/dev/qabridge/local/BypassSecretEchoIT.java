@@ -137,6 +137,36 @@ class BypassSecretEchoIT {
         }
     }
 
+    @Test
+    void anAnswerThatRepeatsTheAgentsUrlAndALongRequestThatEndsInTheSecretLeaveNoPartOfItInTheComments() throws Exception {
+        Stubs.github(fx.fakes.github, Scenarios.PREVIEW);
+        String chat = "chat_bse_answer1";
+        String agentUrl = Scenarios.PREVIEW + "?x-vercel-protection-bypass=" + SECRET + "&x-vercel-set-bypass-cookie=true";
+        Stubs.chatStarted(fx.fakes.qatech, chat);
+        Stubs.chatPolls(fx.fakes.qatech, chat, Stubs.passed(chat, "I opened " + agentUrl + " and the cart total was right.\n\n"
+                + "(Vercel let me in with the bypass " + SECRET + ".)"));
+        // a long request whose secret sits where the comments' 500-character quote of it is cut
+        String filler = "check that the cart total updates when items are added, removed and changed in quantity; ";
+        String instructions = filler.repeat(6).substring(0, 470) + " bypass " + SECRET + " then report";
+
+        HttpResponse<String> answer = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(),
+                GitHubPayloads.command("/qa " + instructions));
+        DescribeExecutionResponse end = fx.awaitEnd(GitHubPayloads.runId(answer));
+
+        assertThat(Scenarios.json(end.output()).path("reply").path("verdict").asText()).isEqualTo("PASS");
+        String status = onlyComment(fx.fakes.github, Scenarios.COMMENTS);
+        List<LoggedRequest> edits = fx.fakes.github.findAll(com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor(
+                urlPathEqualTo(Scenarios.STATUS_COMMENT)));
+        assertThat(edits).hasSize(1);
+        String reply = Scenarios.json(edits.get(0).getBodyAsString()).path("body").asText();
+        assertThat(reply).contains("the cart total was right", "x-vercel-protection-bypass=***");
+        assertNoPartOfTheSecretIn("the status comment", status);
+        assertNoPartOfTheSecretIn("the reply", reply);
+        for (CommitStatuses.Sent sent : CommitStatuses.github(fx.fakes.github)) {
+            assertNoPartOfTheSecretIn("a commit status", sent.description());
+        }
+    }
+
     /**
      * {@code POST /v1/chat} answers 400 with a message that repeats the URL it was sent (query and all)
      * and, for good measure, the secret once more on its own.

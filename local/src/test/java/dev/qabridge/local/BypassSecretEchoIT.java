@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -155,7 +156,7 @@ class BypassSecretEchoIT {
 
         assertThat(Scenarios.json(end.output()).path("reply").path("verdict").asText()).isEqualTo("PASS");
         String status = onlyComment(fx.fakes.github, Scenarios.COMMENTS);
-        List<LoggedRequest> edits = fx.fakes.github.findAll(com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor(
+        List<LoggedRequest> edits = fx.fakes.github.findAll(patchRequestedFor(
                 urlPathEqualTo(Scenarios.STATUS_COMMENT)));
         assertThat(edits).hasSize(1);
         String reply = Scenarios.json(edits.get(0).getBodyAsString()).path("body").asText();

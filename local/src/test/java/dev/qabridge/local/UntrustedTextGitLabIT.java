@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -61,7 +62,7 @@ class UntrustedTextGitLabIT {
                 .doesNotContain("as its author wrote them");
         assertNothingSentToQaTechContainsACanary();
         // the author's access level was looked up, not assumed
-        fx.fakes.gitlab.verify(1, com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+        fx.fakes.gitlab.verify(1, getRequestedFor(
                 urlPathEqualTo(GitLabStubs.API + "/members/all/" + GitLabPayloads.REPORTER_ID)));
         String status = statusNote(GitLabStubs.NOTES);
         assertThat(status).contains("📝 The merge request's title and description were not given to the agent: "

@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 import java.net.http.HttpResponse;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +18,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.matching.RequestPatternBuilder.allRequests;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 /**
  * Issue 10 on GitLab: the commit statuses a run posts ({@code POST /projects/:id/statuses/:sha}),
@@ -143,8 +146,8 @@ class VerdictStatusGitLabIT {
         assertThat(Scenarios.json(end.output()).path("reply").path("verdict").asText()).isEqualTo("FAIL");
         List<Sent> sent = statuses();
         assertThat(sent).extracting(Sent::sha, Sent::state, Sent::context, Sent::targetUrl).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(deployed, "running", "qa-bridge", chatUrl(chat)),
-                org.assertj.core.groups.Tuple.tuple(deployed, "failed", "qa-bridge", chatUrl(chat)));
+                tuple(deployed, "running", "qa-bridge", chatUrl(chat)),
+                tuple(deployed, "failed", "qa-bridge", chatUrl(chat)));
         assertThat(sent.get(1).description()).startsWith("QA found a problem: Test what this pull request changes");
         assertThat(sent).allSatisfy(s -> assertThat(s.description().length()).isLessThanOrEqualTo(140));
         List<LoggedRequest> edits = fx.fakes.gitlab.findAll(putRequestedFor(urlPathMatching("/api/v4/projects/43/merge_requests/7/notes/\\d+")));
@@ -227,14 +230,14 @@ class VerdictStatusGitLabIT {
     /** Award emoji names on the command's note, oldest first. */
     private static List<String> awards() {
         return fx.fakes.gitlab.findAll(postRequestedFor(urlPathMatching(GitLabStubs.NOTES + "/\\d+/award_emoji"))).stream()
-                .sorted(java.util.Comparator.comparing(LoggedRequest::getLoggedDate))
+                .sorted(Comparator.comparing(LoggedRequest::getLoggedDate))
                 .map(r -> Scenarios.json(r.getBodyAsString()).path("name").asText()).toList();
     }
 
     /** Every request the GitLab fake received, oldest first, as "METHOD path". */
     private static List<String> gitlabRequests() {
-        return fx.fakes.gitlab.findAll(com.github.tomakehurst.wiremock.matching.RequestPatternBuilder.allRequests()).stream()
-                .sorted(java.util.Comparator.comparing(LoggedRequest::getLoggedDate))
+        return fx.fakes.gitlab.findAll(allRequests()).stream()
+                .sorted(Comparator.comparing(LoggedRequest::getLoggedDate))
                 .map(r -> r.getMethod().getName() + " " + r.getUrl().replaceFirst("\\?.*", "")).toList();
     }
 }

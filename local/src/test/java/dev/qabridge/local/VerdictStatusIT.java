@@ -20,6 +20,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.matching.RequestPatternBuilder.allRequests;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 /**
  * Issue 10 on GitHub: the commit statuses a run posts, exactly and in order (pending once the status
@@ -167,8 +168,8 @@ class VerdictStatusIT {
         String auto = "Test what this pull request changes on its preview deployment";
         List<Sent> sent = statuses();
         assertThat(sent).extracting(Sent::sha, Sent::state, Sent::context, Sent::targetUrl).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(deployed, "pending", "qa-bridge", chatUrl(chat)),
-                org.assertj.core.groups.Tuple.tuple(deployed, "success", "qa-bridge", chatUrl(chat)));
+                tuple(deployed, "pending", "qa-bridge", chatUrl(chat)),
+                tuple(deployed, "success", "qa-bridge", chatUrl(chat)));
         assertThat(sent.get(0).description()).startsWith("QA.tech's agent is testing: " + auto);
         assertThat(sent.get(1).description()).startsWith("QA passed: " + auto);
         assertThat(sent).allSatisfy(s -> assertThat(s.description().length()).isLessThanOrEqualTo(140));

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 /**
  * {@code QA_STATUS_CONTEXT} names the status on both platforms, and {@code QA_STATUS_ON_NO_VERDICT=success}
@@ -40,7 +41,7 @@ class VerdictStatusSettingsIT {
         githubCommand(chat, "/qa check the total", Stubs.failedVerdict(chat, "The total is wrong."));
 
         assertThat(CommitStatuses.github(fx.fakes.github)).extracting(Sent::state, Sent::context)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("pending", CONTEXT), org.assertj.core.groups.Tuple.tuple("failure", CONTEXT));
+                .containsExactly(tuple("pending", CONTEXT), tuple("failure", CONTEXT));
     }
 
     @Test
@@ -88,7 +89,7 @@ class VerdictStatusSettingsIT {
         fx.awaitEnd("github-d8001-7");
 
         assertThat(CommitStatuses.github(fx.fakes.github)).extracting(Sent::state, Sent::context)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("pending", CONTEXT), org.assertj.core.groups.Tuple.tuple("error", CONTEXT));
+                .containsExactly(tuple("pending", CONTEXT), tuple("error", CONTEXT));
     }
 
     private static void githubCommand(String chat, String comment, Stubs.Answer... polls) throws Exception {

@@ -14,7 +14,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
@@ -207,6 +209,22 @@ class VerdictStatusIT {
         String reply = Scenarios.json(fx.fakes.github.findAll(patchRequestedFor(urlPathMatching("/repos/" + repo + "/issues/comments/\\d+")))
                 .get(0).getBodyAsString()).path("body").asText();
         assertThat(BotText.headings(reply)).containsExactly("### ⚠️ QA finished without a verdict");
+    }
+
+    @Test
+    void aTokenThatMayNotSetStatusesStillGetsTheReplyAndIsNotAskedTwice() throws Exception {
+        // a fine-grained token without "Commit statuses: write", as GitHub answers it
+        fx.fakes.github.stubFor(post(urlPathMatching("/repos/acme/shop/statuses/[0-9a-f]{40}")).willReturn(aResponse().withStatus(403)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"message\": \"Resource not accessible by personal access token\", \"status\": \"403\"}")));
+        String chat = "chat_vs_nostatus1";
+        Run run = command(chat, "/qa check the cart", Stubs.passed(chat, "Fine."));
+
+        run.assertEnded("COMPLETED", "PASS");
+        assertThat(CommitStatuses.states(statuses())).containsExactly("pending");   // refused once; no final status without a pending one
+        assertThat(run.output().path("failed").path("pending").path("Cause").asText()).contains("403", "Commit statuses: write");
+        assertThat(BotText.headings(onlyEdit())).containsExactly("### ✅ QA passed");
+        assertThat(Scenarios.reactions(fx.fakes)).containsExactly("eyes", "rocket");
     }
 
     /** A `/qa` comment on PR 7 whose conversation answers {@code polls} in turn; returns once its execution has ended. */

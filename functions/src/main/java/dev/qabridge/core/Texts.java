@@ -165,14 +165,16 @@ public final class Texts {
     private static String again(Facts run) {
         String instructions = run.ask().instructions().replaceAll("\\s+", " ").strip();
         String url = run.ask().url().isEmpty() ? "" : " --url " + run.ask().url();
-        return Strings.clip(run.command() + " " + instructions, 200) + url;
+        return Strings.clip(Redaction.apply(run.command() + " " + instructions), 200) + url;
     }
 
     /**
      * The agent's answer as a labelled quote, folded in {@code <details>} when long, shortened to
      * {@code room} characters (sanitizing can lengthen text, so it is measured after, and cut again if needed).
+     * Secrets are taken out first, so no cut ends inside one.
      */
-    static String answerSection(String raw, Untrusted.Platform p, int room, String link) {
+    static String answerSection(String answer, Untrusted.Platform p, int room, String link) {
+        String raw = Redaction.apply(answer);   // before any cut, which could leave part of a secret behind
         String label = "**The agent's answer** _(written by QA.tech's agent; qa-bridge shows it without its verdict line)_\n\n";
         String note = "\n\n… _(shortened: the full answer is in the conversation: " + link + ")_";
         int budget = raw.length();
@@ -316,7 +318,8 @@ public final class Texts {
 
     static String quote(String instructions, Untrusted.Platform p) {
         String s = instructions == null || instructions.isBlank() ? "(no instructions)" : instructions.strip();
-        return Untrusted.quoteBlock(Strings.clip(s, 500), p);
+        // redacted before it is cut: a cut through a secret would leave a piece that no rule recognises
+        return Untrusted.quoteBlock(Strings.clip(Redaction.apply(s), 500), p);
     }
 
     static String duration(Duration d) {

@@ -8,6 +8,7 @@ import dev.qabridge.core.StatusReport;
 import dev.qabridge.core.Strings;
 import dev.qabridge.core.Log;
 import dev.qabridge.core.Origin;
+import dev.qabridge.core.Redaction;
 import dev.qabridge.core.Person;
 import dev.qabridge.core.PullRequest;
 import dev.qabridge.core.ReviewThread;
@@ -175,6 +176,8 @@ public final class GitHubClient implements CodeHost {
     /**
      * Token mode: {@code POST /repos/{o}/{r}/statuses/{sha}}. App mode: a check run, created
      * ({@code POST /repos/{o}/{r}/check-runs}) and then completed ({@code PATCH …/check-runs/{id}}).
+     * The texts quote the request, which may hold a pasted secret: they are redacted, and only then cut
+     * to length, so a cut can never leave the start of a secret the redactor would have recognised.
      */
     @Override
     public String report(Origin where, String sha, StatusReport report, String checkRunId) {
@@ -188,7 +191,7 @@ public final class GitHubClient implements CodeHost {
             Map<String, Object> body = new java.util.LinkedHashMap<>();
             body.put("state", state);
             body.put("context", report.context());
-            body.put("description", Strings.clip(report.description(), STATUS_DESCRIPTION));
+            body.put("description", Strings.clip(Redaction.apply(report.description()), STATUS_DESCRIPTION));
             if (CommandParser.isHttpUrl(report.targetUrl())) {
                 body.put("target_url", report.targetUrl());
             }
@@ -214,10 +217,11 @@ public final class GitHubClient implements CodeHost {
             });
         }
         Map<String, Object> output = new java.util.LinkedHashMap<>();
-        output.put("title", clipUtf8(report.title(), CHECK_OUTPUT_BYTES));
-        output.put("summary", clipUtf8(report.summary().isEmpty() ? report.description() : report.summary(), CHECK_OUTPUT_BYTES));
+        output.put("title", clipUtf8(Redaction.apply(report.title()), CHECK_OUTPUT_BYTES));
+        output.put("summary", clipUtf8(Redaction.apply(report.summary().isEmpty() ? report.description() : report.summary()),
+                CHECK_OUTPUT_BYTES));
         if (!report.text().isEmpty()) {
-            output.put("text", clipUtf8(report.text(), CHECK_OUTPUT_BYTES));
+            output.put("text", clipUtf8(Redaction.apply(report.text()), CHECK_OUTPUT_BYTES));
         }
         body.put("output", output);
         if (checkRunId.isEmpty()) {

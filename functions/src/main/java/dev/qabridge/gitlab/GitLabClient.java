@@ -212,7 +212,8 @@ public final class GitLabClient implements CodeHost {
 
     /**
      * {@code POST /projects/:id/statuses/:sha}: {@code running} while the agent works, then
-     * {@code success}, {@code failed} or {@code canceled} (GitLab has no "error" for a status).
+     * {@code success}, {@code failed} or {@code canceled} (GitLab has no "error" for a status). The
+     * description quotes the request, which may hold a pasted secret: it is redacted, then cut.
      */
     @Override
     public String report(Origin where, String sha, StatusReport report, String checkRunId) {
@@ -224,7 +225,7 @@ public final class GitLabClient implements CodeHost {
             case FAILURE, NEUTRAL, ERROR, TIMED_OUT -> "failed";
         });
         body.put("name", report.context());
-        body.put("description", dev.qabridge.core.Strings.clip(report.description(), 140));
+        body.put("description", dev.qabridge.core.Strings.clip(dev.qabridge.core.Redaction.apply(report.description()), 140));
         if (dev.qabridge.core.CommandParser.isHttpUrl(report.targetUrl())) {
             body.put("target_url", report.targetUrl());
         }

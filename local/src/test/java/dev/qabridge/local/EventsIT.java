@@ -57,6 +57,8 @@ class EventsIT {
         Stubs.chatPolls(fx.fakes.qatech, "chat_example1", Stubs.running("chat_example1"));
         Stubs.chatPolls(fx.fakes.qatech, "chat_example2", Stubs.passed("chat_example2", "Checkout works."));
         Stubs.chatPolls(fx.fakes.qatech, "chat_example3", Stubs.finished("chat_example3", "FAILED", "Login is broken."));
+        Stubs.chatPolls(fx.fakes.qatech, "chat_example4", Stubs.passed("chat_example4", "Adding a second mug took the total from $12.00 to $24.00."));
+        Stubs.chatPolls(fx.fakes.qatech, "chat_example5", Stubs.failedVerdict("chat_example5", "Removing the mug left the total at $24.00."));
     }
 
     @AfterAll

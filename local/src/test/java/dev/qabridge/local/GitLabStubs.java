@@ -78,6 +78,62 @@ final class GitLabStubs {
                  "state": "available", "tier": "development"}""".formatted(previewUrl))));
     }
 
+    /**
+     * A merge request of {@code project} as {@code GET /projects/:id/merge_requests/:iid} returns it: !7 headed by {@code sha},
+     * opened by {@code author} ({@code authorId}) from {@code sourceProject} (another project than {@code project}: a fork).
+     */
+    static String mergeRequest(long project, String sha, long authorId, String author, long sourceProject, String title,
+                               String description) {
+        var mr = dev.qabridge.http.JsonHttp.JSON.createObjectNode();
+        mr.put("id", 99).put("iid", GitLabPayloads.MR_IID).put("project_id", project).put("title", title).put("description", description)
+                .put("state", "opened").put("source_branch", GitLabPayloads.BRANCH).put("target_branch", "main").put("sha", sha)
+                .put("source_project_id", sourceProject).put("target_project_id", project)
+                .put("web_url", "https://gitlab.example.com/" + GitLabPayloads.PATH + "/-/merge_requests/" + GitLabPayloads.MR_IID);
+        mr.putObject("author").put("id", authorId).put("username", author);
+        return mr.toString();
+    }
+
+    /** {@code GET /projects/:id/merge_requests/7} answers {@code mergeRequest} (made by {@link #mergeRequest}). */
+    static void mergeRequestIs(WireMockServer gl, long project, String mergeRequest) {
+        gl.stubFor(get(urlPathEqualTo("/api/v4/projects/" + project + "/merge_requests/" + GitLabPayloads.MR_IID))
+                .willReturn(okJson(mergeRequest)));
+    }
+
+    /** {@code GET /projects/:id/repository/commits/:sha/merge_requests}: the merge requests a deployed commit is in. */
+    static void commitMergeRequests(WireMockServer gl, long project, String sha, String... mergeRequests) {
+        gl.stubFor(get(urlPathEqualTo("/api/v4/projects/" + project + "/repository/commits/" + sha + "/merge_requests"))
+                .willReturn(okJson("[" + String.join(",", mergeRequests) + "]")));
+    }
+
+    /** {@code .gitlab/qa-bridge.yml} on the default branch ({@code main}) of {@code project}. */
+    static void settingsFile(WireMockServer gl, long project, String yaml) {
+        gl.stubFor(get(urlPathEqualTo("/api/v4/projects/" + project + "/repository/files/.gitlab%2Fqa-bridge.yml"))
+                .withQueryParam("ref", com.github.tomakehurst.wiremock.client.WireMock.equalTo("main"))
+                .willReturn(okJson(Stubs.fileContents(".gitlab/qa-bridge.yml", yaml))));
+    }
+
+    /**
+     * Everything the bridge reads and writes in {@code project} besides the merge request itself: the
+     * Developer and the Reporter as members, the status note (id {@link #STATUS_NOTE_ID}) and its
+     * edits, award emoji, commit statuses; no settings file (404).
+     */
+    static void writableProject(WireMockServer gl, long project) {
+        String api = "/api/v4/projects/" + project;
+        gl.stubFor(get(urlPathEqualTo(api + "/members/all/" + GitLabPayloads.DEVELOPER_ID)).willReturn(okJson(member(
+                GitLabPayloads.DEVELOPER_ID, GitLabPayloads.DEVELOPER, 30))));
+        gl.stubFor(get(urlPathEqualTo(api + "/members/all/" + GitLabPayloads.REPORTER_ID)).willReturn(okJson(member(
+                GitLabPayloads.REPORTER_ID, GitLabPayloads.REPORTER, 20))));
+        gl.stubFor(post(urlPathMatching(api + "/merge_requests/\\d+/notes")).willReturn(created(note(null))));
+        gl.stubFor(put(urlPathMatching(api + "/merge_requests/\\d+/notes/\\d+")).willReturn(okJson(note(null))));
+        gl.stubFor(post(urlPathMatching(api + "/merge_requests/\\d+/notes/\\d+/award_emoji")).willReturn(created("""
+                {"id": 4649, "name": "eyes", "user": {"id": 26, "username": "project_42_bot_3f0c1a"},
+                 "awardable_id": 1244, "awardable_type": "Note"}""")));
+        gl.stubFor(post(urlPathMatching(api + "/statuses/[0-9a-f]{40}")).willReturn(created("""
+                {"id": 93, "status": "running", "name": "qa-bridge"}""")));
+        gl.stubFor(get(urlPathMatching(api + "/repository/files/.*")).willReturn(notFound()
+                .withHeader("Content-Type", "application/json").withBody("{\"message\": \"404 File Not Found\"}")));
+    }
+
     private static String member(long id, String username, int accessLevel) {
         return """
                 {"id": %d, "username": "%s", "name": "%s", "state": "active", "access_level": %d,

@@ -118,6 +118,82 @@ final class Stubs {
         return finished(chatId, "COMPLETED", text + "\n\nVerdict: PASS");
     }
 
+    /**
+     * A pull request as {@code GET /repos/{repo}/pulls/{number}} (and {@code commits/{sha}/pulls}) returns it: opened by
+     * {@code author} with that {@code author_association}, its head in {@code headRepo} (another repository than
+     * {@code repo}: a fork).
+     */
+    static String pull(String repo, long number, String headSha, String author, String association, String headRepo, String title,
+                       String body) {
+        var p = dev.qabridge.http.JsonHttp.JSON.createObjectNode();
+        p.put("number", number).put("state", "open").put("title", title).put("body", body)
+                .put("html_url", "https://github.com/" + repo + "/pull/" + number).put("author_association", association);
+        p.putObject("user").put("login", author).put("id", Math.abs(author.hashCode())).put("type", "User");
+        var head = p.putObject("head").put("sha", headSha).put("ref", "feature/cart-totals");
+        head.putObject("repo").put("full_name", headRepo);
+        var base = p.putObject("base").put("ref", "main");
+        base.putObject("repo").put("full_name", repo);
+        return p.toString();
+    }
+
+    /** {@code GET /repos/{repo}/pulls/{number}} answers {@code pull} (made by {@link #pull}). */
+    static void pullRequest(WireMockServer gh, String repo, long number, String pull) {
+        gh.stubFor(get(urlPathEqualTo("/repos/" + repo + "/pulls/" + number)).willReturn(okJson(pull)));
+    }
+
+    /** {@code GET /repos/{repo}/commits/{sha}/pulls}: the pull requests a deployed commit belongs to. */
+    static void commitPulls(WireMockServer gh, String repo, String sha, String... pulls) {
+        gh.stubFor(get(urlPathEqualTo("/repos/" + repo + "/commits/" + sha + "/pulls"))
+                .willReturn(okJson("[" + String.join(",", pulls) + "]")));
+    }
+
+    /** {@code .github/qa-bridge.yml} on {@code repo}'s default branch ({@code main}), as the contents API returns a file. */
+    static void settingsFile(WireMockServer gh, String repo, String yaml) {
+        gh.stubFor(get(urlPathEqualTo("/repos/" + repo + "/contents/.github/qa-bridge.yml"))
+                .withQueryParam("ref", com.github.tomakehurst.wiremock.client.WireMock.equalTo("main"))
+                .willReturn(okJson(fileContents(".github/qa-bridge.yml", yaml))));
+    }
+
+    /** A file as GitHub's contents API (and, with the same fields, GitLab's repository files API) returns it: base64. */
+    static String fileContents(String path, String text) {
+        var f = dev.qabridge.http.JsonHttp.JSON.createObjectNode();
+        f.put("type", "file").put("encoding", "base64").put("name", path.substring(path.lastIndexOf('/') + 1)).put("path", path)
+                .put("file_path", path)
+                .put("content", java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return f.toString();
+    }
+
+    /**
+     * Everything the bridge writes in {@code repo}, answered as GitHub does: the status comment (id
+     * {@link #STATUS_COMMENT_ID}) and its edits, reactions, commit statuses; no settings file (404).
+     */
+    static void writableRepo(WireMockServer gh, String repo) {
+        gh.stubFor(post(urlPathMatching("/repos/" + repo + "/issues/\\d+/comments"))
+                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+                        .withBody("{\"id\": " + STATUS_COMMENT_ID + "}")));
+        gh.stubFor(patch(urlPathMatching("/repos/" + repo + "/issues/comments/\\d+"))
+                .willReturn(okJson("{\"id\": " + STATUS_COMMENT_ID + "}")));
+        gh.stubFor(post(urlPathMatching("/repos/" + repo + "/issues/comments/\\d+/reactions"))
+                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json").withBody("{\"id\": 1}")));
+        gh.stubFor(post(urlPathMatching("/repos/" + repo + "/statuses/[0-9a-f]{40}")).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json").withBody("{\"id\": 1, \"state\": \"pending\", \"context\": \"qa-bridge\"}")));
+        gh.stubFor(get(urlPathEqualTo("/repos/" + repo + "/contents/.github/qa-bridge.yml"))
+                .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json")
+                        .withBody("{\"message\": \"Not Found\"}")));
+    }
+
+    /** {@code POST /v1/chat} refuses with {@code status} and QA.tech's error shape, {@code {"message": …}}. */
+    static void chatRefused(WireMockServer qa, int status, String message) {
+        qa.stubFor(post(urlPathEqualTo("/v1/chat")).willReturn(aResponse().withStatus(status)
+                .withHeader("Content-Type", "application/json")
+                .withBody(dev.qabridge.http.JsonHttp.JSON.createObjectNode().put("message", message).toString())));
+    }
+
+    /** A completed answer that ends with {@code Verdict: FAIL}. */
+    static Answer failedVerdict(String chatId, String text) {
+        return finished(chatId, "COMPLETED", text + "\n\nVerdict: FAIL");
+    }
+
     static Answer error(int status) {
         return new Answer(status, "{\"message\": \"upstream unavailable\"}");
     }

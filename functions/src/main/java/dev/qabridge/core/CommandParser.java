@@ -55,7 +55,7 @@ public final class CommandParser {
         }
         if (args.length() > MAX_INSTRUCTIONS) {
             return Optional.of(new Command.Invalid(String.format(Locale.ROOT, "the command is %,d characters long; the limit is %,d. "
-                    + "Shorten it, or put the details in the description and ask the agent to follow it", args.length(), MAX_INSTRUCTIONS)));
+                    + "Shorten it: ask for the main check first, then add details with a follow-up (`/qa followup …`) once it has replied", args.length(), MAX_INSTRUCTIONS)));
         }
         Matcher followUp = FOLLOW_UP.matcher(args);
         if (followUp.matches()) {

@@ -514,16 +514,18 @@ public final class Steps {
         } else {
             postOnce(thread, body, in, "reply", retry);
         }
-        boolean passed = ending.outcome() == Outcome.COMPLETED && verdict.kind() == Verdict.Kind.PASS;
+        // A verdict counts only from an agent that finished: "Verdict: PASS" at the end of a failure passes nothing
+        Verdict.Kind counted = ending.outcome() == Outcome.COMPLETED ? verdict.kind() : Verdict.Kind.NONE;
+        boolean passed = counted == Verdict.Kind.PASS;
         if (!in.ask().commentId().isEmpty()) {
             thread.react(in.ask().commentId(), passed ? ReviewThread.Reaction.ROCKET : ReviewThread.Reaction.CONFUSED);
         }
         Log.info("reply.posted", in.ask().deliveryId(), chatId.isEmpty() ? null : chatId, "run", in.runId(),
-                "outcome", ending.outcome(), "verdict", verdict.kind(), "edited", edited, "chars", body.length());
+                "outcome", ending.outcome(), "verdict", counted, "edited", edited, "chars", body.length());
         ObjectNode done = entry(state);
-        done.put("outcome", ending.outcome().name()).put("verdict", verdict.kind().name()).put("endedAt", clock.millis());
+        done.put("outcome", ending.outcome().name()).put("verdict", counted.name()).put("endedAt", clock.millis());
         return JsonHttp.JSON.createObjectNode().put("replied", true).put("outcome", ending.outcome().name())
-                .put("verdict", verdict.kind().name()).put("edited", edited)
+                .put("verdict", counted.name()).put("edited", edited)
                 .put("polls", state.path("poll").path("polls").asInt(0)).put("entry", done.toString());
     }
 

@@ -111,6 +111,7 @@ class VerdictStatusIT {
 
         assertThat(run.end().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(run.output().path("reply").path("outcome").asText()).isEqualTo("FAILED");
+        assertThat(run.output().path("reply").path("verdict").asText()).as("a failed agent's verdict counts for nothing").isEqualTo("NONE");
         assertThat(statuses()).containsExactly(
                 pending(SHA, "QA.tech's agent is testing: log in and buy a hat", chat),
                 new Sent(SHA, "error", "qa-bridge", "QA.tech's agent failed: log in and buy a hat", chatUrl(chat), FIELDS));

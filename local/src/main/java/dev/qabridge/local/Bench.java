@@ -85,16 +85,16 @@ public final class Bench {
                 + "medians and CPU time are quoted where they help), JDK " + Runtime.version() + " running the functions' "
                 + "`--release 21` classes. Prices: AWS list prices, us-east-1; template: " + pricing.describe() + ".");
 
-        goals.add(artifact(root.resolve("functions/target/functions.zip")));
-        try (Loopback outside = Loopback.start()) {
-            goals.add(warm(outside, artifact, options.get("warm")));
-            goals.addAll(coldStart(outside, artifact, options.get("jvms")));
-        }
         goals.addAll(detection(root, pricing, options.get("real"), options.get("trials"), Duration.ofMillis(options.get("look-ms"))));
+        try (Loopback outside = Loopback.start()) {   // the local stack is gone by now: nothing else runs beside the fresh JVMs
+            goals.addAll(coldStart(outside, artifact, options.get("jvms")));
+            goals.add(artifact(root.resolve("functions/target/functions.zip")));
+            goals.add(warm(outside, artifact, options.get("warm")));
+        }
 
         OUT.println("\n## Summary: each goal's figure beside its target");
         OUT.println("| goal | figure | target | |\n|---|---|---|---|");
-        goals.stream().sorted(Comparator.comparing(g -> g.name().charAt(0))).forEach(g ->
+        goals.forEach(g ->
                 OUT.printf("| %s | %s | %s | %s |%n", g.name(), g.shown(), g.targetShown(), g.verdict()));
         boolean failed = goals.stream().anyMatch(Goal::failed);
         OUT.printf("%nBench took %.0f s. %s%n(the benchmark's structured logs: %s)%n", (System.nanoTime() - started) / 1e9,
@@ -175,6 +175,8 @@ public final class Bench {
         try {
             // One training run writes the class-data archive the third kind starts from (what would cut the fresh JVM's time).
             probe(outside, artifact, List.of("-XX:ArchiveClassesAtExit=" + archive), ColdStart.class, "unprimed", event.toString());
+            long archiveBytes = Files.size(archive);
+            long archiveZipped = deflated(archive);
             Map<String, List<JsonNode>> kinds = new LinkedHashMap<>();
             kinds.put("unprimed", new ArrayList<>());
             kinds.put("primed", new ArrayList<>());
@@ -190,7 +192,8 @@ public final class Bench {
                     + "(what `beforeCheckpoint` runs before the snapshot), then answers one signed `/qa` through the handler's "
                     + "entry point; GitHub and Step Functions are loopback stand-ins. \"process start\" is measured by the parent "
                     + "from starting the process. The third kind starts from an AppCDS archive of the same run (one training run), "
-                    + "to show what class loading costs.");
+                    + String.format("to show what class loading costs (the archive: %.1f MiB, %.1f MiB deflated; it is only valid for the JDK "
+                    + "build that wrote it).", archiveBytes / 1048576.0, archiveZipped / 1048576.0));
             OUT.println("| measure | unprimed | primed | unprimed, AppCDS |\n|---|---|---|---|");
             row(kinds, "process start → answer (ms)", "startToAnswerMs");
             row(kinds, "handler init: settings, secrets, SDK client (ms)", "initMs");
@@ -212,6 +215,26 @@ public final class Bench {
             Files.deleteIfExists(event);
             Files.deleteIfExists(archive);
         }
+    }
+
+    /** The size of {@code file} deflated as a zip stores it. */
+    private static long deflated(Path file) throws IOException {
+        long[] count = {0};
+        java.io.OutputStream counter = new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                count[0]++;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                count[0] += len;
+            }
+        };
+        try (var out = new java.util.zip.DeflaterOutputStream(counter)) {
+            Files.copy(file, out);
+        }
+        return count[0];
     }
 
     private static void row(Map<String, List<JsonNode>> kinds, String name, String field) {

@@ -275,6 +275,8 @@ final class DetectionBench {
         private volatile long finishAt = Long.MAX_VALUE;
         private final double fixedCost;
         private final Duration lookLatency;
+        /** What a look adds in the trials being run: {@link #lookLatency}, but nothing when predicting the (loopback) real runs. */
+        private volatile Duration answerTime = Duration.ZERO;
 
         Model(Measured measured, Duration lookLatency) throws IOException {
             this.measured = measured;
@@ -284,7 +286,7 @@ final class DetectionBench {
                 try (x) {
                     x.getRequestBody().readAllBytes();
                     boolean done = clock.millis() >= finishAt;
-                    clock.advance(lookLatency);   // QA.tech's own answer time, when one is assumed (0: loopback only)
+                    clock.advance(answerTime);   // QA.tech's own answer time, when one is assumed (0: loopback only)
                     byte[] body = ("{\"shortId\":\"chat_bench\",\"url\":\"https://app.qa.tech/p/proj_bench/chat/chat_bench\",\"messages\":["
                             + "{\"id\":\"m2\",\"role\":\"assistant\",\"createdAt\":\"2026-11-26T10:00:01Z\",\"text\":\""
                             + (done ? "Done. Verdict: PASS" : "Working…") + "\",\"status\":\"" + (done ? "COMPLETED" : "PARTIAL")
@@ -315,6 +317,7 @@ final class DetectionBench {
         /** {@code trials} trials of {@code design} for an agent taking about {@code agent}. */
         Result run(Design design, Duration agent, int trials, Random random) throws InterruptedException {
             long earliest = agent.minus(SPREAD).toMillis();
+            answerTime = lookLatency;
             Sim shared = Sim.start((long) measured.firstLookOffsetMs(), design.firstWait());
             finishAt = Long.MAX_VALUE;
             for (Sim next = step(design, shared, agent); !next.done() && next.atMs() < earliest; next = step(design, next, agent)) {
@@ -349,6 +352,7 @@ final class DetectionBench {
             Design real = new Design("real settings", "", false, interval, Duration.ofSeconds(REAL_WINDOW_SECONDS), interval,
                     (t, poll) -> Duration.ofSeconds(poll.path("waitSeconds").asLong()), null);
             finishAt = EPOCH + agent.toMillis();
+            answerTime = Duration.ZERO;   // the real runs' QA.tech is the loopback simulation
             Sim s = Sim.start((long) measured.firstLookOffsetMs(), interval);
             while (!s.done()) {
                 s = step(real, s, agent);

@@ -118,7 +118,8 @@ public final class Priming implements Runnable {
         try {
             Report r = prime();
             Log.info("snapstart.primed", null, null, "paths", r.paths(), "rounds", r.rounds(), "ms", r.millis(), "requests", r.requests());
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
+            // LinkageError: a runtime without a module priming uses (jdk.httpserver) loses the priming, never the snapshot
             Log.warn("snapstart.priming_failed", null, null, "error", e.getClass().getSimpleName(), "message", String.valueOf(e.getMessage()));
         }
     }

@@ -8,6 +8,7 @@ import dev.qabridge.core.Env;
 import dev.qabridge.flow.Bridge;
 import dev.qabridge.flow.Steps;
 import dev.qabridge.http.JsonHttp;
+import dev.qabridge.priming.Priming;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +35,7 @@ public final class ActionsHandler implements RequestStreamHandler {
 
     public ActionsHandler(Bridge bridge) {
         this.steps = bridge.steps();
-        this.snapStart = SnapStartHooks.register(bridge.secretsLoader());
+        this.snapStart = SnapStartHooks.register(bridge.secretsLoader(), Priming.actions());
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.qabridge.core;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Instant;
 
@@ -21,6 +22,21 @@ public final class Log {
     /** The local stack may send these lines elsewhere (e.g. to stderr, keeping stdout for people). */
     public static void redirect(PrintStream stream) {
         out = stream;
+    }
+
+    /**
+     * Runs {@code work} with every log and metric line discarded, then writes where it wrote before. For
+     * SnapStart priming only, which runs the request paths on made-up input before the snapshot: its lines
+     * would read as real deliveries in CloudWatch. Not for use while requests are served (it mutes every thread).
+     */
+    public static void discarding(Runnable work) {
+        PrintStream before = out;
+        out = new PrintStream(OutputStream.nullOutputStream());
+        try {
+            work.run();
+        } finally {
+            out = before;
+        }
     }
 
     /** Where lines go now; {@link Metrics} writes its EMF lines to the same stream, so a redirect moves both. */

@@ -7,6 +7,7 @@ import dev.qabridge.core.Env;
 import dev.qabridge.flow.Bridge;
 import dev.qabridge.flow.Poller;
 import dev.qabridge.http.JsonHttp;
+import dev.qabridge.priming.Priming;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +29,7 @@ public final class PollerHandler implements RequestStreamHandler {
 
     public PollerHandler(Bridge bridge) {
         this.poller = bridge.poller();
-        this.snapStart = SnapStartHooks.register(bridge.secretsLoader());
+        this.snapStart = SnapStartHooks.register(bridge.secretsLoader(), Priming.poller());
     }
 
     @Override

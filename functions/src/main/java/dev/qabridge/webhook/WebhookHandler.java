@@ -11,6 +11,7 @@ import dev.qabridge.flow.Answer;
 import dev.qabridge.flow.Bridge;
 import dev.qabridge.flow.Webhook;
 import dev.qabridge.http.JsonHttp;
+import dev.qabridge.priming.Priming;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,7 +43,7 @@ public final class WebhookHandler implements RequestStreamHandler {
 
     public WebhookHandler(Bridge bridge) {
         this.webhook = bridge.webhook();
-        this.snapStart = SnapStartHooks.register(bridge.secretsLoader());
+        this.snapStart = SnapStartHooks.register(bridge.secretsLoader(), Priming.webhook());
     }
 
     @Override

@@ -41,12 +41,14 @@ final class Simulations implements AutoCloseable {
     private final int pollsUntilDone;
     private volatile Duration agentTime = Duration.ZERO;
     private final Map<String, Instant> started = new ConcurrentHashMap<>();
+    private final Map<String, Instant> finishes = new ConcurrentHashMap<>();
     private final AtomicInteger chats = new AtomicInteger();
     private final AtomicInteger commentIds = new AtomicInteger(9000);
     private final Map<String, AtomicInteger> polls = new ConcurrentHashMap<>();
     private final Map<String, String> comments = new ConcurrentHashMap<>();
     private final Map<String, String> posted = new ConcurrentHashMap<>();
     private final Map<String, Integer> edits = new ConcurrentHashMap<>();
+    private final Map<String, Instant> firstEdits = new ConcurrentHashMap<>();
     private final java.util.List<String> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** {@code pollsUntilDone}: how many reads of a conversation show the agent still working. */
@@ -108,6 +110,16 @@ final class Simulations implements AutoCloseable {
         return edits.getOrDefault(id, 0);
     }
 
+    /** When a comment was first edited (the reply edits the status comment): empty while it has not been. */
+    java.util.Optional<Instant> firstEditedAt(String id) {
+        return java.util.Optional.ofNullable(firstEdits.get(id));
+    }
+
+    /** When the agent of a conversation finished (or will): its start plus the agent's time at that start; empty for an unknown one. */
+    java.util.Optional<Instant> agentFinishesAt(String chatId) {
+        return java.util.Optional.ofNullable(finishes.get(chatId));
+    }
+
     /** The commit statuses set on the pull request's head, oldest first, as "state: description". */
     java.util.List<String> statuses() {
         return java.util.List.copyOf(statuses);
@@ -120,7 +132,9 @@ final class Simulations implements AutoCloseable {
                 JsonNode request = JsonHttp.JSON.readTree(x.getRequestBody());
                 String id = "chat_demo" + chats.incrementAndGet();
                 polls.put(id, new AtomicInteger());
-                started.put(id, Instant.now());
+                Instant now = Instant.now();
+                started.put(id, now);
+                finishes.put(id, now.plus(agentTime));
                 narrator.accept("QA.tech (simulated) ← POST /v1/chat: conversation " + id + " on "
                         + request.path("applicationOverrides").path(0).path("environment").path("url").asText());
                 send(x, 202, conversation(id, JsonHttp.JSON.createArrayNode()));
@@ -180,6 +194,7 @@ final class Simulations implements AutoCloseable {
                 String id = path.substring((repo + "/issues/comments/").length());
                 comments.put(id, body.path("body").asText());
                 edits.merge(id, 1, Integer::sum);
+                firstEdits.putIfAbsent(id, Instant.now());
                 narrator.accept("GitHub (simulated) ← comment " + id + " edited with the agent's answer");
                 send(x, 200, JsonHttp.JSON.createObjectNode().put("id", Long.parseLong(id)));
             } else if (method.equals("POST") && path.startsWith(repo + "/statuses/")) {

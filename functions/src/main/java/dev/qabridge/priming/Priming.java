@@ -9,20 +9,12 @@ import dev.qabridge.core.Ask;
 import dev.qabridge.core.Env;
 import dev.qabridge.core.Log;
 import dev.qabridge.core.Origin;
-import dev.qabridge.core.Outcome;
-import dev.qabridge.core.PullRequest;
-import dev.qabridge.core.Redaction;
-import dev.qabridge.core.Redactor;
-import dev.qabridge.core.ReviewThread;
 import dev.qabridge.core.RunInput;
 import dev.qabridge.core.Settings;
-import dev.qabridge.core.StatusReport;
-import dev.qabridge.core.Texts;
-import dev.qabridge.core.Untrusted;
-import dev.qabridge.core.Verdict;
 import dev.qabridge.flow.Answer;
 import dev.qabridge.flow.Decider;
 import dev.qabridge.flow.Poller;
+import dev.qabridge.flow.Steps;
 import dev.qabridge.flow.RepoConfig;
 import dev.qabridge.flow.Webhook;
 import dev.qabridge.github.GitHubClient;
@@ -32,7 +24,6 @@ import dev.qabridge.gitlab.GitLabClient;
 import dev.qabridge.gitlab.GitLabEvents;
 import dev.qabridge.gitlab.GitLabWebhookAuth;
 import dev.qabridge.http.JsonHttp;
-import dev.qabridge.qatech.Progress;
 import dev.qabridge.qatech.QaTechClient;
 
 import java.io.ByteArrayInputStream;
@@ -158,7 +149,7 @@ public final class Priming implements Runnable {
         private final QaTechClient qatech;
         private final Webhook webhook;
         private final Poller poller;
-        private final Redactor redactor = new Redactor(List.of(SECRET, "loopback-token", "loopback-key"));
+        private final Steps steps;
         private final byte[] githubComment;
         private final byte[] gitlabNote;
 
@@ -180,9 +171,10 @@ public final class Priming implements Runnable {
             github = new GitHubClient(settings.githubApiUrl(), "loopback-token");
             gitlab = new GitLabClient(settings.gitlabApiUrl(), "loopback-token");
             qatech = new QaTechClient(settings.qatechApiUrl(), () -> "loopback-key", Duration.ofSeconds(10));
-            webhook = new Webhook(Optional.of(new GitHubEvents(() -> List.of(SECRET), Optional::empty)),
+            webhook = new Webhook(Optional.of(new GitHubEvents(() -> List.of(SECRET), () -> github.auth())),
                     Optional.of(new GitLabEvents(new GitLabWebhookAuth(Optional.of(SECRET), Optional.empty(), clock))),
                     () -> github, () -> gitlab, new Decider(settings, new RepoConfig(settings, clock), workflow, clock));
+            steps = new Steps(settings, platform -> platform.equals("gitlab") ? gitlab : github, () -> qatech, workflow, clock, Optional::empty);
             poller = new Poller(qatech, Duration.ofSeconds(1), Duration.ZERO, clock, d -> { });
             githubComment = resource("github-issue-comment.json");
             gitlabNote = resource("gitlab-note.json");
@@ -248,57 +240,35 @@ public final class Priming implements Runnable {
             }
         }
 
+        /**
+         * The actions function's steps as the state machine calls them on a run that passes: the real
+         * {@link Steps}, against the loopback, each step's result put where the state machine puts it.
+         */
         private void actionsPath(int round) {
             for (Origin origin : List.of(new Origin("github", "acme/shop", "", 7, "", 0), new Origin("gitlab", "acme/shop", "42", 7, "", 0))) {
-                boolean onGitLab = origin.gitlab();
-                var host = onGitLab ? gitlab : github;
-                ObjectNode request = JsonHttp.JSON.createObjectNode().put("action", "reply").put("retry", 0);
-                ObjectNode state = new RunInput("github-c" + round, RunInput.RUN, origin, ask(), "", Loopback.SETTINGS_FILE,
-                        clock.instant().getEpochSecond() + 3600, 3, UUID.randomUUID().toString()).toJson();
-                state.putObject("target").put("url", "https://pr-7.preview.example.com").put("source", "DEPLOYMENT").put("sha", Loopback.SHA)
-                        .put("branch", "feature/cart-totals").put("webUrl", "https://github.com/acme/shop/pull/7").put("title", "Cart")
-                        .put("description", "Totals are recomputed.").put("leftOut", "");
-                state.putObject("conversation").put("id", "chat_done").put("url", "https://app.qa.tech/p/proj_shop/chat/chat_done");
-                state.putObject("status").put("commentId", "9001");
-                state.putObject("pending").put("sha", Loopback.SHA).put("checkRunId", "");
-                request.set("state", state);
-                JsonNode in = read(bytes(request));
-                RunInput run = RunInput.fromJson(in.path("state"));
-                Settings effective = RepoConfig.apply(settings, run.settingsFile()).settings();
-                ReviewThread thread = host.thread(run.origin());
-
-                // acknowledge, resolve, start, status comment, commit status: the steps before the wait
-                thread.react(run.ask().commentId(), ReviewThread.Reaction.EYES);
-                PullRequest pr = host.pullRequest(run.origin());
-                host.deployedUrl(run.origin(), pr);
-                qatech.start("check the cart\n\n" + Verdict.REQUEST, effective.applicationIdOrThrow(), "https://pr-7.preview.example.com",
-                        "acme/shop#7 preview", effective.qatechProjectId());
-                thread.findMarked(Texts.runMarker(run.runId(), "status"), clock.instant().minusSeconds(60));
-                thread.post(Texts.MARKER + "\n⏳ QA.tech is testing…");
-                host.report(run.origin(), Loopback.SHA, new StatusReport(StatusReport.State.RUNNING, effective.statusContext(), "testing",
-                        "https://app.qa.tech", run.runId(), "QA.tech is testing this preview", "Asked by alice", ""), "");
-
-                // the reply: read the answer, find the verdict, render, sanitize, redact, edit the status comment, react
-                Progress progress = Progress.of(qatech.get(in.path("state").path("conversation").path("id").asText(), 20).messages());
-                String answer = progress.answer().map(QaTechClient.Message::text).orElseThrow();
-                Verdict.Parsed verdict = Verdict.parse(answer);
-                Texts.Facts facts = new Texts.Facts(run.runId(), run.origin(), run.ask(), Optional.of("https://app.qa.tech/p/proj_shop/chat/chat_done"),
-                        Optional.of("https://pr-7.preview.example.com"), Loopback.SHA, Duration.ofSeconds(95 + round), effective.command());
-                String body = Texts.reply(Outcome.COMPLETED, verdict.kind(), facts, Optional.of(verdict.text()), Optional.empty(),
-                        thread.maxCommentLength());
-                redactor.redact(body + " " + SECRET);
-                Redaction.apply(body);
-                Untrusted.markdown(answer, onGitLab ? Untrusted.Platform.GITLAB : Untrusted.Platform.GITHUB);
-                thread.edit(in.path("state").path("status").path("commentId").asText(), body);
-                thread.react(run.ask().commentId(), verdict.kind() == Verdict.Kind.PASS ? ReviewThread.Reaction.ROCKET
-                        : ReviewThread.Reaction.CONFUSED);
-                host.report(run.origin(), Loopback.SHA, new StatusReport(StatusReport.State.SUCCESS, effective.statusContext(),
-                        Texts.heading(Outcome.COMPLETED, verdict.kind()), "https://app.qa.tech", run.runId(), "QA passed", "Asked by alice", ""), "");
-                bytes(JsonHttp.JSON.createObjectNode().put("replied", true).put("outcome", Outcome.COMPLETED.name())
-                        .put("verdict", verdict.kind().name()).put("edited", true));
+                ObjectNode state = new RunInput(origin.platform() + "-c" + round, RunInput.RUN, origin, ask(), "", Loopback.SETTINGS_FILE,
+                        clock.instant().getEpochSecond() + 3600, 3, UUID.randomUUID().toString(), "").toJson();
+                step("acknowledge", "ack", state);
+                step("resolve", "target", state);
+                step("start", "conversation", state);
+                step("post-status", "status", state);
+                step("report-running", "pending", state);
+                state.putObject("poll").put("done", true).put("status", "COMPLETED").put("polls", round + 1)
+                        .put("deadline", clock.instant().getEpochSecond() + 3600);
+                step("reply", "reply", state);
+                step("report-result", "result", state);
             }
             // a newer automatic run stops the previous one (SupersedePreviousRun)
             workflow.stop("github-d42-" + round, "Superseded", "superseded by a newer deployment");
+        }
+
+        /** One step through the actions function's own request shape, its result at {@code $.<into>}. */
+        private void step(String action, String into, ObjectNode state) {
+            ObjectNode request = JsonHttp.JSON.createObjectNode().put("action", action).put("retry", 0).put("stateMachine", STATE_MACHINE);
+            request.set("state", state);
+            JsonNode in = read(bytes(request));
+            JsonNode out = steps.run(in.path("action").asText(), in.path("state"), 0, in.path("stateMachine").asText());
+            state.set(into, read(bytes(out)));
         }
 
         private Ask ask() {

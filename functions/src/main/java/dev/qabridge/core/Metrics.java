@@ -87,6 +87,28 @@ public final class Metrics {
 
     private Metrics() {}
 
+    /** The platform the current thread (and the threads it starts) works for, for metrics emitted far from the run. */
+    private static final InheritableThreadLocal<String> SERVING = new InheritableThreadLocal<>();
+
+    /** Until closed, {@link #serving()} answers {@code platform} on this thread. */
+    public static Scope serving(String platform) {
+        String before = SERVING.get();
+        SERVING.set(platform);
+        return () -> SERVING.set(before);
+    }
+
+    /** The platform set by {@link #serving(String)}; {@code unknown} outside one. */
+    public static String serving() {
+        String p = SERVING.get();
+        return p == null ? "unknown" : p;
+    }
+
+    /** A {@link #serving(String)} that closes without an exception. */
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** One occurrence of {@code name} (value 1, unit Count). */
     public static void count(String name, String platform, Map<String, String> dimensions) {
         count(name, platform, 1, dimensions);

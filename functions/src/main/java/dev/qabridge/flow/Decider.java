@@ -41,7 +41,7 @@ public final class Decider {
 
     public Answer decide(Inbound inbound, CodeHost host, String request) {
         return switch (inbound) {
-            case Inbound.Ignored i -> Answer.ignored(i.reason());
+            case Inbound.Ignored i -> Answer.ignored(Answer.category(i), i.reason());
             case Inbound.Ping p -> Answer.of(200, "pong", "qa-bridge is listening");
             case Inbound.Comment c -> comment(c, host, request);
             case Inbound.Deployment d -> deployment(d, host, request);
@@ -53,7 +53,7 @@ public final class Decider {
     private Answer comment(Inbound.Comment c, CodeHost host, String request) {
         Optional<Command> command = parser.parse(c.text());
         if (command.isEmpty()) {
-            return Answer.ignored("no " + settings.command() + " command on the comment's first line");
+            return Answer.ignored(Answer.NOT_A_COMMAND, "no " + settings.command() + " command on the comment's first line");
         }
         RepoConfig.Loaded loaded = repoConfig.load(host, c.where(), c.defaultBranch(), c.deliveryId());
         String runId = runId(host.platform(), (c.where().gitlab() ? "n" : "c") + c.commentId());
@@ -61,7 +61,7 @@ public final class Decider {
         if (untrusted.isPresent()) {
             Log.info(host.platform() + ".untrusted", c.deliveryId(), null, "run", runId);
             start(runId, RunInput.REFUSE, c.where(), ask(c, "", ""), untrusted.get(), loaded, request);
-            return Answer.ignored(untrusted.get());
+            return Answer.ignored(Answer.UNTRUSTED, untrusted.get());
         }
         return switch (command.get()) {
             case Command.Help h -> accepted(runId, start(runId, RunInput.HELP, c.where(), ask(c, "", ""), "", loaded, request), "help");
@@ -80,7 +80,7 @@ public final class Decider {
         RepoConfig.Loaded loaded = repoConfig.load(host, d.repository(), d.defaultBranch(), d.deliveryId());
         Optional<String> notHere = loaded.settings().noAutoRunBecause(d.environment());
         if (notHere.isPresent()) {
-            return Answer.ignored(notHere.get());
+            return Answer.ignored(Answer.ENVIRONMENT, notHere.get());
         }
         List<PullRequest> open = host.openPullRequestsFor(d.repository(), d.sha());
         List<PullRequest> forks = open.stream().filter(PullRequest::fork).toList();
@@ -89,12 +89,12 @@ public final class Decider {
             Log.info(host.platform() + ".autorun_fork", d.deliveryId(), null, "forks", forks.size());
         }
         if (numbers.isEmpty() && !forks.isEmpty()) {
-            return Answer.ignored("the " + d.repository().noun() + " of " + d.sha() + " comes from a fork; automatic runs for forks are off "
+            return Answer.ignored(Answer.FORK, "the " + d.repository().noun() + " of " + d.sha() + " comes from a fork; automatic runs for forks are off "
                     + "(autoRun.forks in the repository's settings file)");
         }
         if (numbers.isEmpty()) {
             Log.info(host.platform() + ".autorun_no_pr", d.deliveryId(), null, "sha", d.sha());
-            return Answer.ignored(d.repository().gitlab() ? "no opened merge request contains " + d.sha()
+            return Answer.ignored(Answer.NO_PULL_REQUEST, d.repository().gitlab() ? "no opened merge request contains " + d.sha()
                     : "no open pull request has " + d.sha());
         }
         List<String> started = new ArrayList<>();
@@ -111,7 +111,7 @@ public final class Decider {
             }
         }
         if (started.isEmpty()) {
-            return Answer.ignored("deployment " + d.deploymentId() + " was already tested");
+            return Answer.ignored(Answer.DUPLICATE, "deployment " + d.deploymentId() + " was already tested");
         }
         Answer answer = Answer.of(202, "run", started.get(0)).with("command", RunInput.AUTO);
         if (started.size() > 1) {
@@ -129,7 +129,7 @@ public final class Decider {
     private Answer push(Inbound.Push p, CodeHost host, String request) {
         RepoConfig.Loaded loaded = repoConfig.load(host, p.where(), p.defaultBranch(), p.deliveryId());
         if (!loaded.settings().cancelOnPush()) {
-            return Answer.ignored("new commits noted: runs still going will say the " + p.where().noun() + " has moved on "
+            return Answer.ignored(Answer.PUSH, "new commits noted: runs still going will say the " + p.where().noun() + " has moved on "
                     + "(QA_CANCEL_ON_PUSH would cancel them)");
         }
         String runId = runId(host.platform(), "p" + p.where().number() + "-" + p.sha());
@@ -143,7 +143,7 @@ public final class Decider {
         Optional<String> untrusted = host.whyNotTrusted(r.where(), r.clicker(), loaded.settings());
         if (untrusted.isPresent()) {
             Log.info(host.platform() + ".untrusted", r.deliveryId(), null, "rerun", r.recall());
-            return Answer.ignored(untrusted.get());
+            return Answer.ignored(Answer.UNTRUSTED, untrusted.get());
         }
         String runId = runId(host.platform(), "r" + r.checkRunId() + "-" + (r.deliveryId().isEmpty() ? clock.millis() : r.deliveryId()));
         Ask ask = new Ask(r.clicker().login(), "", "", "", r.deliveryId(), clock.millis(), "", "");
@@ -170,7 +170,7 @@ public final class Decider {
 
     private static Answer accepted(String runId, boolean started, String command) {
         return started ? Answer.of(202, "run", runId).with("command", command)
-                : Answer.ignored("this was already handled (run " + runId + ")");
+                : Answer.ignored(Answer.DUPLICATE, "this was already handled (run " + runId + ")");
     }
 
     /** A run's id, which is its execution's name: at most 80 of [A-Za-z0-9_-], built from numeric ids only (no folding). */

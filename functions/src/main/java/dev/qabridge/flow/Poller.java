@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qabridge.core.ApiException;
 import dev.qabridge.core.Log;
+import dev.qabridge.core.Metrics;
 import dev.qabridge.http.JsonHttp;
 import dev.qabridge.qatech.Progress;
 import dev.qabridge.qatech.QaTechClient;
@@ -63,6 +64,12 @@ public final class Poller {
 
     /** {@code state}: the run's state ({@code runId}, {@code conversation.id}, {@code poll}); returns the new {@code poll}. */
     public ObjectNode poll(JsonNode state) throws InterruptedException {
+        try (var serving = Metrics.serving(state.path("origin").path("platform").asText(""))) {
+            return look(state);
+        }
+    }
+
+    private ObjectNode look(JsonNode state) throws InterruptedException {
         String chatId = state.path("conversation").path("id").asText();
         String runId = state.path("runId").asText();
         String delivery = state.path("ask").path("deliveryId").asText(runId);

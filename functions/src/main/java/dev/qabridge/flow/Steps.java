@@ -9,6 +9,7 @@ import dev.qabridge.core.Ask;
 import dev.qabridge.core.CodeHost;
 import dev.qabridge.core.Ledger;
 import dev.qabridge.core.Log;
+import dev.qabridge.core.Metrics;
 import dev.qabridge.core.Origin;
 import dev.qabridge.core.Outcome;
 import dev.qabridge.core.Preview;
@@ -35,6 +36,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -80,6 +82,13 @@ public final class Steps {
      * the first attempt), {@code stateMachine} the state machine's ARN (to stop or read other runs).
      */
     public JsonNode run(String action, JsonNode state, int retry, String stateMachine) {
+        String platform = state.path("origin").path("platform").asText(state.path("parent").path("origin").path("platform").asText(""));
+        try (var serving = Metrics.serving(platform)) {
+            return step(action, state, retry, stateMachine);
+        }
+    }
+
+    private JsonNode step(String action, JsonNode state, int retry, String stateMachine) {
         return switch (action) {
             case "acknowledge" -> acknowledge(state);
             case "report-settings" -> reportSettings(state);
@@ -330,6 +339,7 @@ public final class Steps {
                     in.origin().repo() + in.origin().reference() + " preview", settings.qatechProjectId());
         });
         Log.info("qatech.started", in.ask().deliveryId(), chat.shortId(), "run", in.runId());
+        Metrics.count(Metrics.RUNS_STARTED, in.origin().platform(), Map.of());
         return JsonHttp.JSON.createObjectNode().put("id", chat.shortId()).put("url", chat.url()).put("sentAt", sentAt.toString());
     }
 
@@ -345,6 +355,7 @@ public final class Steps {
             return null;
         });
         Log.info("qatech.followed_up", in.ask().deliveryId(), chatId, "run", in.runId());
+        Metrics.count(Metrics.RUNS_STARTED, in.origin().platform(), Map.of());
         return JsonHttp.JSON.createObjectNode().put("id", chatId).put("url", followUp.path("chatUrl").asText(""))
                 .put("sentAt", sentAt.toString()).put("message", message);
     }
@@ -522,6 +533,7 @@ public final class Steps {
         }
         Log.info("reply.posted", in.ask().deliveryId(), chatId.isEmpty() ? null : chatId, "run", in.runId(),
                 "outcome", ending.outcome(), "verdict", counted, "edited", edited, "chars", body.length());
+        measureReply(in, state, ending.outcome(), counted);
         ObjectNode done = entry(state);
         done.put("outcome", ending.outcome().name()).put("verdict", counted.name()).put("endedAt", clock.millis());
         return JsonHttp.JSON.createObjectNode().put("replied", true).put("outcome", ending.outcome().name())
@@ -557,10 +569,26 @@ public final class Steps {
     }
 
     /** Nothing could be written on the PR, not even a new comment: said loudly in the log, for the alarm. */
+    /** Replies by outcome and verdict; command → reply, agent done → reply and polls, for runs that had a conversation. */
+    private void measureReply(RunInput in, JsonNode state, Outcome outcome, Verdict.Kind verdict) {
+        String platform = in.origin().platform();
+        long now = clock.millis();
+        Metrics.count(Metrics.REPLIES, platform, Map.of(Metrics.OUTCOME, outcome.name(), Metrics.VERDICT, verdict.name()));
+        Metrics.seconds(Metrics.COMMAND_TO_REPLY_SECONDS, platform, (now - in.ask().receivedAtMillis()) / 1000.0, Map.of());
+        JsonNode poll = state.path("poll");
+        if (poll.path("doneAt").canConvertToLong()) {
+            Metrics.seconds(Metrics.AGENT_TO_REPLY_SECONDS, platform, Math.max(0, now - poll.path("doneAt").asLong()) / 1000.0, Map.of());
+        }
+        if (poll.path("polls").isNumber()) {
+            Metrics.count(Metrics.POLLS_PER_RUN, platform, poll.path("polls").asLong(), Map.of());
+        }
+    }
+
     JsonNode lostReply(JsonNode state) {
         RunInput in = RunInput.fromJson(state);
         Log.warn("reply.lost", in.ask().deliveryId(), state.path("conversation").path("id").asText(null), "run", in.runId(),
                 "error", errorMessage(state.path("failed").path("replyInNewComment")));
+        Metrics.count(Metrics.RUNS_WITHOUT_REPLY, in.origin().platform(), Map.of());
         return NullNode.getInstance();
     }
 

@@ -5,6 +5,7 @@ import dev.qabridge.core.BadDelivery;
 import dev.qabridge.core.CodeHost;
 import dev.qabridge.core.Inbound;
 import dev.qabridge.core.Log;
+import dev.qabridge.core.Metrics;
 import dev.qabridge.core.NotAuthorized;
 import dev.qabridge.core.TransientApiError;
 import dev.qabridge.github.GitHubEvents;
@@ -40,6 +41,19 @@ public final class Webhook {
     }
 
     public Answer handle(String path, Map<String, String> headers, byte[] body, String request) {
+        String platform = path.equals("/webhooks/gitlab") ? "gitlab" : "github";
+        try (var serving = Metrics.serving(platform)) {
+            Answer answer = answer(path, headers, body, request);
+            if (answer.status() == 202) {
+                Metrics.count(Metrics.COMMANDS_ACCEPTED, platform, Map.of());
+            } else if (!answer.reason().isEmpty()) {
+                Metrics.count(Metrics.COMMANDS_IGNORED, platform, Map.of(Metrics.REASON, answer.reason()));
+            }
+            return answer;
+        }
+    }
+
+    private Answer answer(String path, Map<String, String> headers, byte[] body, String request) {
         String delivery = path.equals("/webhooks/gitlab") ? GitLabEvents.deliveryId(headers) : GitHubEvents.deliveryId(headers);
         if (body.length > MAX_BODY) {
             Log.warn("webhook.too_large", delivery, null, "bytes", body.length);
@@ -66,14 +80,14 @@ public final class Webhook {
                     + "); nothing was started: redeliver it in a few minutes");
         } catch (ApiException e) {
             Log.warn("webhook.refused", delivery, null, "status", e.status(), "message", e.getMessage());
-            return Answer.ignored("nothing was started: " + e.getMessage());
+            return Answer.ignored(Answer.REFUSED, "nothing was started: " + e.getMessage());
         }
     }
 
     private Answer decide(Inbound inbound, Supplier<CodeHost> host, String request) {
         // Ignored and ping need no platform client: a stack without a token still answers them.
         return switch (inbound) {
-            case Inbound.Ignored i -> Answer.ignored(i.reason());
+            case Inbound.Ignored i -> Answer.ignored(Answer.category(i), i.reason());
             case Inbound.Ping p -> Answer.of(200, "pong", "qa-bridge is listening");
             default -> decider.decide(inbound, host.get(), request);
         };

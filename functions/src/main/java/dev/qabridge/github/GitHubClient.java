@@ -102,19 +102,9 @@ public final class GitHubClient implements CodeHost {
         String ref = defaultBranch.isBlank()
                 ? call(repository, "GET", repo(repository), null, "Metadata: read").path("default_branch").asText("")
                 : defaultBranch;
-        try {
-            JsonNode f = call(repository, "GET", repo(repository) + "/contents/" + SETTINGS_PATH + "?ref=" + query(ref), null,
-                    "Contents: read");
-            if (!"file".equals(f.path("type").asText("file"))) {
-                return Optional.empty();
-            }
-            return Optional.of(new String(Base64.getMimeDecoder().decode(f.path("content").asText("")), StandardCharsets.UTF_8));
-        } catch (ApiException e) {
-            if (e.status() == 404) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return find(repository, repo(repository) + "/contents/" + SETTINGS_PATH + "?ref=" + query(ref), "Contents: read")
+                .filter(f -> "file".equals(f.path("type").asText("file")))
+                .map(f -> new String(Base64.getMimeDecoder().decode(f.path("content").asText("")), StandardCharsets.UTF_8));
     }
 
     /**
@@ -280,17 +270,26 @@ public final class GitHubClient implements CodeHost {
 
     /** One call; a refusal names {@code permission}, the fine-grained permission that allows it. */
     private JsonNode call(Origin where, String method, String path, Object body, String permission) {
+        return explained(where, permission, token -> http.call(method, apiUrl + path, headers(token), body));
+    }
+
+    /** A GET of something that may not exist: empty on 404 (not counted as an API error). */
+    private Optional<JsonNode> find(Origin where, String path, String permission) {
+        return explained(where, permission, token -> http.find(apiUrl + path, headers(token)));
+    }
+
+    private <T> T explained(Origin where, String permission, java.util.function.Function<String, T> call) {
         String token = auth.token(where.installationId());
         try {
             try {
-                return http.call(method, apiUrl + path, headers(token), body);
+                return call.apply(token);
             } catch (ApiException e) {
                 if (e.status() != 401 || !auth.app()) {
                     throw e;
                 }
                 // An installation token GitHub no longer takes (revoked, App reinstalled): one more try with a new one
                 auth.refused(where.installationId(), token);
-                return http.call(method, apiUrl + path, headers(auth.token(where.installationId())), body);
+                return call.apply(auth.token(where.installationId()));
             }
         } catch (ApiException e) {
             // GitHub answers an exhausted rate limit with 403 (or 429): that one passes by itself

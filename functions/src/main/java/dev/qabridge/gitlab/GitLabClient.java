@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import static dev.qabridge.http.JsonHttp.query;
 import static dev.qabridge.http.JsonHttp.segment;
@@ -103,15 +104,8 @@ public final class GitLabClient implements CodeHost {
     @Override
     public Optional<String> settingsFile(Origin repository, String defaultBranch) {
         String ref = defaultBranch.isBlank() ? call("GET", project(repository), null).path("default_branch").asText("") : defaultBranch;
-        try {
-            JsonNode f = call("GET", project(repository) + "/repository/files/" + segment(SETTINGS_PATH) + "?ref=" + query(ref), null);
-            return Optional.of(new String(Base64.getMimeDecoder().decode(f.path("content").asText("")), StandardCharsets.UTF_8));
-        } catch (ApiException e) {
-            if (e.status() == 404) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return find(project(repository) + "/repository/files/" + segment(SETTINGS_PATH) + "?ref=" + query(ref))
+                .map(f -> new String(Base64.getMimeDecoder().decode(f.path("content").asText("")), StandardCharsets.UTF_8));
     }
 
     /** Members with an access level of at least the setting (inherited membership counts) may run commands. */
@@ -131,16 +125,9 @@ public final class GitLabClient implements CodeHost {
         if (userId <= 0) {
             return 0;
         }
-        try {
-            JsonNode member = call("GET", project(where) + "/members/all/" + userId, null);
-            String state = member.path("state").asText("active");
-            return state.equals("active") ? member.path("access_level").asInt(0) : 0;
-        } catch (ApiException e) {
-            if (e.status() == 404) {
-                return 0;
-            }
-            throw e;
-        }
+        return find(project(where) + "/members/all/" + userId)
+                .map(member -> member.path("state").asText("active").equals("active") ? member.path("access_level").asInt(0) : 0)
+                .orElse(0);
     }
 
     /**
@@ -238,8 +225,21 @@ public final class GitLabClient implements CodeHost {
     }
 
     private JsonNode call(String method, String path, Object body) {
+        return explained(() -> http.call(method, apiUrl + path, headers(), body));
+    }
+
+    /** A GET of something that may not exist: empty on 404 (not counted as an API error). */
+    private Optional<JsonNode> find(String path) {
+        return explained(() -> http.find(apiUrl + path, headers()));
+    }
+
+    private Map<String, String> headers() {
+        return Map.of("PRIVATE-TOKEN", token.get(), "Accept", "application/json", "User-Agent", "qa-bridge");
+    }
+
+    private <T> T explained(Supplier<T> call) {
         try {
-            return http.call(method, apiUrl + path, Map.of("PRIVATE-TOKEN", token.get(), "Accept", "application/json", "User-Agent", "qa-bridge"), body);
+            return call.get();
         } catch (ApiException e) {
             ApiException explained = e.status() == 401 ? e.withHint("the bridge's GitLab token is invalid, expired or revoked")
                     : e.status() == 403 ? e.withHint(NEEDS) : e;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.qabridge.core.ApiException;
+import dev.qabridge.core.Metrics;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -15,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -72,8 +74,10 @@ public final class JsonHttp {
             HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             return new Response(r.statusCode(), parse(r.body()), r.headers());
         } catch (HttpConnectTimeoutException | ConnectException e) {
+            counted("connect");
             throw new ApiException(service, 0, "could not connect (" + e.getClass().getSimpleName() + ")", Optional.empty(), true);
         } catch (IOException e) {
+            counted(e instanceof java.net.http.HttpTimeoutException ? "timeout" : "io");
             throw new ApiException(service, 0, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -90,7 +94,25 @@ public final class JsonHttp {
         return check(send(method, url, headers, body, callTimeout));
     }
 
+    /**
+     * A read of something that may not be there (a settings file, a membership): empty on 404, which is an
+     * answer, not an error, and is not counted as one; any other non-2xx throws as {@link #call} does.
+     */
+    public Optional<JsonNode> find(String url, Map<String, String> headers) {
+        Response r = send("GET", url, headers, null);
+        return r.status() == 404 ? Optional.empty() : Optional.of(check(r));
+    }
+
+    /** {@code ApiErrors}: one failed call, by service and status (a number, or connect/timeout/io). */
+    private void counted(String status) {
+        Metrics.count(Metrics.API_ERRORS, Metrics.serving(), Map.of(Metrics.SERVICE, service.toLowerCase(Locale.ROOT).replace(".", ""),
+                Metrics.STATUS, status));
+    }
+
     private JsonNode check(Response r) {
+        if (!r.ok()) {
+            counted(String.valueOf(r.status()));
+        }
         if (r.status() >= 300 && r.status() < 400) {
             throw new ApiException(service, r.status(), "redirected to " + r.header("Location").orElse("?")
                     + " (not followed: a token never leaves the configured API origin)");

@@ -122,6 +122,7 @@ final class DetectionBench {
             settings.put("QA_POLL_SECONDS", String.valueOf(REAL_POLL_SECONDS));
             settings.put("QA_POLL_WINDOW_SECONDS", String.valueOf(REAL_WINDOW_SECONDS));
             settings.put("QA_TIMEOUT_MINUTES", "10");
+            settings.put("QA_CONCURRENCY", "parallel");   // three runs on one PR at once: none waits for or refuses another
             sims.agentTakes(REAL_AGENT);
             try (LocalStack stack = LocalStack.start(settings, 0, root)) {
                 for (int i = 0; i < runs; i++) {

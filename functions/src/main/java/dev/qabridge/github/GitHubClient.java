@@ -115,7 +115,9 @@ public final class GitHubClient implements CodeHost {
     @Override
     public Optional<String> whyNotTrusted(Origin where, Person who, Settings settings) {
         if (who.association().isEmpty()) {
-            JsonNode p = call(where, "GET", repo(where) + "/collaborators/" + segment(who.login()) + "/permission", null, "Metadata: read");
+            // A user who is no collaborator at all gets 404: no permission, not an error
+            JsonNode p = find(where, repo(where) + "/collaborators/" + segment(who.login()) + "/permission", "Metadata: read")
+                    .orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
             String permission = p.path("permission").asText("none");
             String role = p.path("role_name").asText(permission);
             return Set.of("admin", "maintain", "write").contains(role) || Set.of("admin", "write").contains(permission) ? Optional.empty()

@@ -7,6 +7,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.qabridge.core.Log;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import dev.qabridge.http.JsonHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,6 +38,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.matching.RequestPatternBuilder.allRequests;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -174,6 +177,63 @@ class GitHubAppIT {
         assertThat(refused).as("only the first call met the revoked token").isEqualTo(1);
         assertThat(tokensSent()).isNotEmpty().containsAnyElementsOf(firstTokens);   // the one refused call
         assertThat(patchedCheckRun().path("conclusion").asText()).isEqualTo("success");
+    }
+
+    /** GitHub's Re-run on the bridge's check run: {@code check_run} {@code rerequested}, naming the run in {@code external_id}. */
+    private static ObjectNode rerequested(String externalId, long checkRunId, String clicker, long installation) {
+        ObjectNode p = JsonHttp.JSON.createObjectNode();
+        p.put("action", "rerequested");
+        ObjectNode run = p.putObject("check_run");
+        run.put("id", checkRunId).put("name", "qa-bridge").put("head_sha", GitHubPayloads.SHA).put("external_id", externalId)
+                .put("status", "completed").put("conclusion", "failure");
+        run.putArray("pull_requests").addObject().put("number", GitHubPayloads.PR).put("url", "https://api.github.com/repos/" + SHOP + "/pulls/7");
+        run.putObject("app").put("id", StackFixture.APP_ID).put("slug", GitHubAppFake.SLUG);
+        p.putObject("repository").put("full_name", SHOP).put("name", "shop").put("default_branch", "main").putObject("owner").put("login", "acme");
+        p.putObject("sender").put("login", clicker).put("id", 9_001).put("type", "User");
+        return GitHubPayloads.viaInstallation(p, installation);
+    }
+
+    @Test
+    void reRunOnTheCheckRunAsksTheSameInstructionsAgainOnTheCurrentHeadAsTheClickerIfTheyMayWrite() throws Exception {
+        long installation = 717;
+        Stubs.github(github(), Scenarios.PREVIEW);
+        Stubs.checkRuns(github(), SHOP);
+        Stubs.chatStartedFor(fx.fakes.qatech, "check the refund flow", "chat_rerun1");
+        Stubs.chatPolls(fx.fakes.qatech, "chat_rerun1", Stubs.finished("chat_rerun1", "COMPLETED", "Refunds fail.\n\nVerdict: FAIL"));
+        String first = run(GitHubPayloads.viaInstallation(GitHubPayloads.command("/qa check the refund flow"), installation));
+        assertThat(fx.awaitEnd(first).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(createdCheckRun().path("external_id").asText()).as("the check run names its run").isEqualTo(first);
+        github().stubFor(get(urlPathEqualTo("/repos/" + SHOP + "/collaborators/bob/permission")).willReturn(okJson("""
+                {"permission": "write", "role_name": "write", "user": {"login": "bob", "id": 9001}}""")));
+        github().stubFor(get(urlPathEqualTo("/repos/" + SHOP + "/collaborators/mallory/permission")).willReturn(okJson("""
+                {"permission": "read", "role_name": "triage", "user": {"login": "mallory", "id": 9002}}""")));
+        github().resetRequests();
+        fx.fakes.qatech.resetRequests();
+        Stubs.chatStartedFor(fx.fakes.qatech, "check the refund flow", "chat_rerun2");
+        Stubs.chatPolls(fx.fakes.qatech, "chat_rerun2", Stubs.passed("chat_rerun2", "Refunds work now."));
+
+        HttpResponse<String> refused = GitHubPayloads.deliver(fx.url(), "check_run", GitHubPayloads.newDelivery(),
+                rerequested(first, Stubs.CHECK_RUN_ID, "mallory", installation));
+        assertThat(refused.statusCode()).isEqualTo(200);
+        assertThat(json(refused.body()).path("ignored").asText()).contains("mallory", "triage", "write access");
+        HttpResponse<String> answer = GitHubPayloads.deliver(fx.url(), "check_run", GitHubPayloads.newDelivery(),
+                rerequested(first, Stubs.CHECK_RUN_ID, "bob", installation));
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+        String again = GitHubPayloads.runId(answer);
+        DescribeExecutionResponse end = fx.awaitEnd(again);
+
+        assertThat(again).startsWith("github-r" + Stubs.CHECK_RUN_ID + "-");
+        assertThat(end.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(json(end.output()).path("reply").path("verdict").asText()).isEqualTo("PASS");
+        List<LoggedRequest> started = fx.fakes.qatech.findAll(postRequestedFor(urlPathEqualTo("/v1/chat")));
+        assertThat(started).hasSize(1);
+        assertThat(json(started.getFirst().getBodyAsString()).path("message").asText()).startsWith("check the refund flow");
+        assertThat(createdCheckRun().path("external_id").asText()).as("a new check run for the new run").isEqualTo(again);
+        assertThat(patchedCheckRun().path("conclusion").asText()).isEqualTo("success");
+        List<LoggedRequest> comments = github().findAll(postRequestedFor(urlPathEqualTo("/repos/" + SHOP + "/issues/7/comments")));
+        assertThat(comments).hasSize(1);
+        assertThat(json(comments.getFirst().getBodyAsString()).path("body").asText()).contains("bob");
+        assertThat(GitHubAppFake.installationOf(comments.getFirst())).contains(installation);
     }
 
     @ParameterizedTest(name = "an answer ending in \"{0}\" completes the check run as {1}")
@@ -357,7 +417,7 @@ class GitHubAppIT {
 
         String arn = fx.executionArn(run);
         String input = fx.sfn.describeExecution(r -> r.executionArn(arn)).input();
-        String execution = input + fx.sfn.getExecutionHistory(r -> r.executionArn(arn)).events().toString();
+        String execution = ExecutionText.of(fx.sfn, arn);   // the SDK's toString() hides inputs and outputs
         String sent = String.join("\n", bodies(fx.fakes.github), bodies(fx.fakes.qatech));
         String logLines = logs.toString(StandardCharsets.UTF_8);
         List<String> secrets = new ArrayList<>(List.of(fx.fakes.app().privateKeyPem(),

@@ -116,7 +116,6 @@ public final class LocalStack implements AutoCloseable {
             router.forwardTo(endpoint);
 
             Map<String, String> env = new HashMap<>(settings);
-            env.remove("QA_BRIDGE_SECRET_ARN");
             SecretsLoader.ARN_SETTINGS.forEach(env::remove);
             env.put("AWS_ENDPOINT_URL", endpoint);
             env.put("AWS_REGION", REGION);

@@ -29,7 +29,7 @@ public interface CodeHost {
     String settingsPath();
 
     /** Why {@code who} may not run commands here under {@code settings}; empty when they may. */
-    Optional<String> whyNotTrusted(Origin where, Person who, Settings settings);
+    Optional<String> whyNotTrusted(Origin where, Person who, java.util.function.Supplier<Settings> settings);
 
     /** The comments of the PR/MR (in its discussion thread when {@code where} names one). */
     ReviewThread thread(Origin where);

@@ -16,6 +16,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Optional;
 
 /**
@@ -55,9 +60,11 @@ public final class Decider {
         if (command.isEmpty()) {
             return Answer.ignored(Answer.NOT_A_COMMAND, "no " + settings.command() + " command on the comment's first line");
         }
-        RepoConfig.Loaded loaded = repoConfig.load(host, c.where(), c.defaultBranch(), c.deliveryId());
+        // The settings file and the commenter's membership (GitLab) are read at the same time
+        Future<RepoConfig.Loaded> loading = beside(() -> repoConfig.load(host, c.where(), c.defaultBranch(), c.deliveryId()));
         String runId = runId(host.platform(), (c.where().gitlab() ? "n" : "c") + c.commentId());
-        Optional<String> untrusted = host.whyNotTrusted(c.where(), c.author(), loaded.settings());
+        Optional<String> untrusted = host.whyNotTrusted(c.where(), c.author(), () -> join(loading).settings());
+        RepoConfig.Loaded loaded = join(loading);
         if (untrusted.isPresent()) {
             Log.info(host.platform() + ".untrusted", c.deliveryId(), null, "run", runId);
             start(runId, RunInput.REFUSE, c.where(), ask(c, "", ""), untrusted.get(), loaded, request);
@@ -77,12 +84,15 @@ public final class Decider {
     }
 
     private Answer deployment(Inbound.Deployment d, CodeHost host, String request) {
+        // The settings file (does this environment run?) and the commit's open PRs are read at the same time
+        Future<List<PullRequest>> opening = beside(() -> host.openPullRequestsFor(d.repository(), d.sha()));
         RepoConfig.Loaded loaded = repoConfig.load(host, d.repository(), d.defaultBranch(), d.deliveryId());
         Optional<String> notHere = loaded.settings().noAutoRunBecause(d.environment());
         if (notHere.isPresent()) {
+            opening.cancel(true);
             return Answer.ignored(Answer.ENVIRONMENT, notHere.get());
         }
-        List<PullRequest> open = host.openPullRequestsFor(d.repository(), d.sha());
+        List<PullRequest> open = join(opening);
         List<PullRequest> forks = open.stream().filter(PullRequest::fork).toList();
         List<Long> numbers = open.stream().filter(pr -> !pr.fork() || loaded.settings().autoRunForks()).map(PullRequest::number).toList();
         if (!forks.isEmpty() && !loaded.settings().autoRunForks()) {
@@ -140,7 +150,7 @@ public final class Decider {
     /** The Re-run button: the same instructions again on the PR's current head, as the person who clicked, if they may run commands. */
     private Answer rerun(Inbound.Rerun r, CodeHost host, String request) {
         RepoConfig.Loaded loaded = repoConfig.load(host, r.where(), r.defaultBranch(), r.deliveryId());
-        Optional<String> untrusted = host.whyNotTrusted(r.where(), r.clicker(), loaded.settings());
+        Optional<String> untrusted = host.whyNotTrusted(r.where(), r.clicker(), loaded::settings);
         if (untrusted.isPresent()) {
             Log.info(host.platform() + ".untrusted", r.deliveryId(), null, "rerun", r.recall());
             return Answer.ignored(Answer.UNTRUSTED, untrusted.get());
@@ -174,6 +184,31 @@ public final class Decider {
     }
 
     /** A run's id, which is its execution's name: at most 80 of [A-Za-z0-9_-], built from numeric ids only (no folding). */
+    /** Outside calls that do not wait for each other run on virtual threads; the webhook's 10 s budget bounds them. */
+    private static final ExecutorService BESIDE = Executors.newVirtualThreadPerTaskExecutor();
+
+    private static <T> Future<T> beside(Callable<T> call) {
+        return BESIDE.submit(call);
+    }
+
+    /** The call's result, or its own exception (an {@code ApiException} stays one, for the webhook's answer). */
+    private static <T> T join(Future<T> call) {
+        try {
+            return call.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading from " + e.getMessage(), e);
+        }
+    }
+
     static String runId(String platform, String key) {
         return platform + "-" + key;
     }

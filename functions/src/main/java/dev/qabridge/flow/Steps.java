@@ -306,7 +306,7 @@ public final class Steps {
         Optional<Preview> preview = Preview.resolve(given, () -> host.deployedUrl(in.origin(), pr), settings.previewUrlTemplate(), pr);
         // The PR's own words reach the agent only when its author may run the agent themselves.
         Optional<String> untrusted = pr.author().login().isEmpty()
-                ? Optional.of("its author is unknown") : host.whyNotTrusted(in.origin(), pr.author(), settings)
+                ? Optional.of("its author is unknown") : host.whyNotTrusted(in.origin(), pr.author(), () -> settings)
                 .map(why -> why.replaceFirst("^commenter ", "its author "));
         String sha = followUp ? state.path("followup").path("sha").asText(pr.headSha())
                 : in.ask().sha().isEmpty() ? pr.headSha() : in.ask().sha();

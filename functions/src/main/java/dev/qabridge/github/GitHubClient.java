@@ -113,7 +113,7 @@ public final class GitHubClient implements CodeHost {
      * ({@code GET /repos/{o}/{r}/collaborators/{username}/permission}).
      */
     @Override
-    public Optional<String> whyNotTrusted(Origin where, Person who, Settings settings) {
+    public Optional<String> whyNotTrusted(Origin where, Person who, java.util.function.Supplier<Settings> settings) {
         if (who.association().isEmpty()) {
             // A user who is no collaborator at all gets 404: no permission, not an error
             JsonNode p = find(where, repo(where) + "/collaborators/" + segment(who.login()) + "/permission", "Metadata: read")
@@ -124,7 +124,7 @@ public final class GitHubClient implements CodeHost {
                     : Optional.of(who.login() + " has the " + role + " role on " + where.repo() + "; runs need write access");
         }
         String association = who.association().toUpperCase(Locale.ROOT);
-        return settings.allowedAssociations().contains(association) ? Optional.empty()
+        return settings.get().allowedAssociations().contains(association) ? Optional.empty()
                 : Optional.of("commenter " + who.login() + " is " + association + ", not one of QA_ALLOWED_ASSOCIATIONS");
     }
 

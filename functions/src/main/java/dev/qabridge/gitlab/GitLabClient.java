@@ -110,11 +110,11 @@ public final class GitLabClient implements CodeHost {
 
     /** Members with an access level of at least the setting (inherited membership counts) may run commands. */
     @Override
-    public Optional<String> whyNotTrusted(Origin where, Person who, Settings settings) {
-        int level = accessLevel(where, who.id());
-        return level >= settings.gitlabMinAccessLevel() ? Optional.empty()
-                : Optional.of("commenter " + who.login() + " has access level " + level + ", below QA_GITLAB_MIN_ACCESS_LEVEL "
-                        + settings.gitlabMinAccessLevel());
+    public Optional<String> whyNotTrusted(Origin where, Person who, Supplier<Settings> settings) {
+        int level = accessLevel(where, who.id());   // asked while the settings file is read, if it is not cached
+        int least = settings.get().gitlabMinAccessLevel();
+        return level >= least ? Optional.empty()
+                : Optional.of("commenter " + who.login() + " has access level " + level + ", below QA_GITLAB_MIN_ACCESS_LEVEL " + least);
     }
 
     /**

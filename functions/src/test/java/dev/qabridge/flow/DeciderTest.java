@@ -137,4 +137,41 @@ class DeciderTest {
         assertThat(decider.decide(orphan, host, "r").body().path("ignored").asText()).contains("no open pull request");
         assertThat(runs.started).isEmpty();
     }
+
+    /** Both lookups wait for each other at a barrier: done one after the other, the first would time out. */
+    private Runnable barrier(java.util.concurrent.CyclicBarrier meet) {
+        return () -> {
+            try {
+                meet.await(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new AssertionError("the two lookups did not run at the same time", e);
+            }
+        };
+    }
+
+    @Test
+    void aCommandReadsTheSettingsFileWhileItLooksUpTheCommentersMembership() {
+        var meet = new java.util.concurrent.CyclicBarrier(2);
+        host.lookingUp = barrier(meet);
+        host.settingsFile = () -> {
+            barrier(meet).run();
+            return java.util.Optional.empty();
+        };
+
+        assertThat(comment("/qa check the cart", 7001).status()).isEqualTo(202);
+    }
+
+    @Test
+    void aDeploymentReadsTheSettingsFileWhileItLooksUpTheCommitsOpenPullRequests() {
+        var meet = new java.util.concurrent.CyclicBarrier(2);
+        host.lookingUp = barrier(meet);
+        host.settingsFile = () -> {
+            barrier(meet).run();
+            return java.util.Optional.empty();
+        };
+        Inbound.Deployment d = new Inbound.Deployment(new Origin("github", "acme/shop", "", 0, "", 0), "7001",
+                "6dcb09b5b57875f334f61aebed695e2e4193db5e", "Preview", "https://pr-7.preview.example.com", "d-7001", "main");
+
+        assertThat(decider.decide(d, host, "req-7001").status()).isEqualTo(202);
+    }
 }

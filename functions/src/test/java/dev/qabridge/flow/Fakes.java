@@ -41,6 +41,8 @@ final class Fakes {
         Optional<String> deployed = Optional.of("https://pr-7.preview.example.com");
         List<PullRequest> openPulls = List.of(pull(7, false));
         Optional<String> distrust = Optional.empty();
+        /** Runs inside the membership lookup and the open-PR lookup, before they answer (e.g. to meet a barrier). */
+        Runnable lookingUp = () -> { };
         Person prAuthor = new Person("author", 9, "MEMBER");
         RuntimeException failEdits;
         RuntimeException failPosts;
@@ -53,7 +55,10 @@ final class Fakes {
                     "https://github.com/acme/shop/pull/" + where.number(), "Recomputes totals.", prAuthor, false);
         }
         @Override public Optional<String> deployedUrl(Origin where, PullRequest pr) { return deployed; }
-        @Override public List<PullRequest> openPullRequestsFor(Origin repository, String sha) { return openPulls; }
+        @Override public List<PullRequest> openPullRequestsFor(Origin repository, String sha) {
+            lookingUp.run();
+            return openPulls;
+        }
 
         static PullRequest pull(long number, boolean fork) {
             return new PullRequest("acme/shop", number, "Cart totals", "6dcb09b5b57875f334f61aebed695e2e4193db5e", "feature/cart",
@@ -63,7 +68,11 @@ final class Fakes {
             settingsReads++;
             return settingsFile.get();
         }
-        @Override public Optional<String> whyNotTrusted(Origin where, Person who, Settings settings) { return distrust; }
+        @Override public Optional<String> whyNotTrusted(Origin where, Person who, java.util.function.Supplier<Settings> settings) {
+            lookingUp.run();   // as GitLab's membership lookup does, before the settings are needed
+            settings.get();
+            return distrust;
+        }
         final List<String> reports = new ArrayList<>();
         @Override public String report(Origin where, String sha, dev.qabridge.core.StatusReport report, String checkRunId) {
             reports.add(report.state() + " " + sha);

@@ -3,18 +3,12 @@ package dev.qabridge.local;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.qabridge.core.Log;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -36,17 +30,8 @@ class BypassSecretEchoIT {
     @RegisterExtension
     static final StackFixture fx = StackFixture.perClass(Map.of("VERCEL_AUTOMATION_BYPASS_SECRET", SECRET));
 
-    private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
-
-    @BeforeEach
-    void captureLogs() {
-        Log.redirect(new PrintStream(logs, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreLogs() {
-        Log.redirect(System.out);
-    }
+    @RegisterExtension
+    final LogCapture logs = new LogCapture();
 
     @Test
     void aCommandWhoseConversationQaTechRefusesLeavesTheSecretNowhere() throws Exception {
@@ -191,7 +176,7 @@ class BypassSecretEchoIT {
                 assertNoPartOfTheSecretIn("what the bridge sent a code host", e.getRequest().getUrl() + "\n" + e.getRequest().getBodyAsString());
             }
         }
-        String logLines = logs.toString(StandardCharsets.UTF_8);
+        String logLines = logs.text();
         assertThat(logLines).as("log lines").contains("\"step\":\"qatech.send_failed\"", "\"run\":\"" + runId + "\"");
         assertNoPartOfTheSecretIn("log lines", logLines);
         String arn = fx.executionArn(runId);

@@ -324,6 +324,16 @@ abstract class ConversationCommandsContract {
 
     abstract List<LoggedRequest> editRequests();
 
+    /** Oldest first. */
+    static List<LoggedRequest> sorted(List<LoggedRequest> requests) {
+        return requests.stream().sorted(java.util.Comparator.comparing(LoggedRequest::getLoggedDate)).toList();
+    }
+
+    /** The comment or note bodies of {@code requests}, oldest first. */
+    static List<String> bodies(List<LoggedRequest> requests) {
+        return sorted(requests).stream().map(r -> Scenarios.json(r.getBodyAsString()).path("body").asText()).toList();
+    }
+
     /** A QA.tech conversation with 60 earlier messages, then the bridge's follow-up, whose answer is first running then done. */
     static final class LongConversation {
         static final String OLD_ANSWER = "Old answer number";

@@ -7,7 +7,6 @@ import dev.qabridge.http.JsonHttp;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -138,13 +137,5 @@ class ConversationCommandsGitLabIT extends ConversationCommandsContract {
                 .put("source_project_id", project()).put("target_project_id", project());
         mr.putObject("last_commit").put("id", sha).put("message", "Fix totals\n");
         return GitLabPayloads.send(fx.url(), "Merge Request Hook", GitLabPayloads.newDelivery(), GitLabPayloads.bytes(p), Map.of());
-    }
-
-    private static List<LoggedRequest> sorted(List<LoggedRequest> requests) {
-        return requests.stream().sorted(Comparator.comparing(LoggedRequest::getLoggedDate)).toList();
-    }
-
-    private static List<String> bodies(List<LoggedRequest> requests) {
-        return sorted(requests).stream().map(r -> Scenarios.json(r.getBodyAsString()).path("body").asText()).toList();
     }
 }

@@ -7,7 +7,6 @@ import dev.qabridge.http.JsonHttp;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -107,13 +106,5 @@ class ConversationCommandsIT extends ConversationCommandsContract {
                 .putObject("owner").put("login", "acme");
         p.putObject("sender").put("login", "octocat").put("type", "User");
         return GitHubPayloads.deliver(fx.url(), "pull_request", GitHubPayloads.newDelivery(), p);
-    }
-
-    private static List<LoggedRequest> sorted(List<LoggedRequest> requests) {
-        return requests.stream().sorted(Comparator.comparing(LoggedRequest::getLoggedDate)).toList();
-    }
-
-    private static List<String> bodies(List<LoggedRequest> requests) {
-        return sorted(requests).stream().map(r -> Scenarios.json(r.getBodyAsString()).path("body").asText()).toList();
     }
 }

@@ -1,20 +1,14 @@
 package dev.qabridge.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.qabridge.core.Log;
 import dev.qabridge.core.Metrics;
 import dev.qabridge.http.JsonHttp;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -34,23 +28,14 @@ class MetricsIT {
     @RegisterExtension
     static final StackFixture fx = StackFixture.perClass(Map.of());
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-    @BeforeEach
-    void capture() {
-        Log.redirect(new PrintStream(out, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        Log.redirect(System.out);
-    }
+    @RegisterExtension
+    final LogCapture logs = new LogCapture();
 
     /** One EMF event: the metric, its dimensions (Platform first) and its value. */
     record Emitted(String name, Map<String, String> dimensions, double value) {}
 
     private List<Emitted> emitted() {
-        return out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("{\"_aws\"")).map(line -> {
+        return logs.text().lines().filter(l -> l.startsWith("{\"_aws\"")).map(line -> {
             try {
                 JsonNode n = JsonHttp.JSON.readTree(line);
                 JsonNode directive = n.path("_aws").path("CloudWatchMetrics").get(0);

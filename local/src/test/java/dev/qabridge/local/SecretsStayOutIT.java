@@ -1,14 +1,8 @@
 package dev.qabridge.local;
 
-import dev.qabridge.core.Log;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -24,17 +18,8 @@ class SecretsStayOutIT {
     @RegisterExtension
     static final StackFixture fx = StackFixture.perClass(Map.of("VERCEL_AUTOMATION_BYPASS_SECRET", "it-vercel-bypass"));
 
-    private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
-
-    @BeforeEach
-    void captureLogs() {
-        Log.redirect(new PrintStream(logs, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreLogs() {
-        Log.redirect(System.out);
-    }
+    @RegisterExtension
+    final LogCapture logs = new LogCapture();
 
     @Test
     void noSecretAppearsInLogsCommentsOrTheExecution() throws Exception {
@@ -57,7 +42,7 @@ class SecretsStayOutIT {
         String execution = ExecutionText.of(fx.sfn, arn);
         String comments = String.join("\n", fx.fakes.github.getAllServeEvents().stream()
                 .map(e -> e.getRequest().getBodyAsString()).toList());
-        String logLines = logs.toString(StandardCharsets.UTF_8);
+        String logLines = logs.text();
 
         assertThat(logLines).contains("\"step\":\"reply.posted\"", "\"delivery\":\"" + delivery, "\"conversation\":\"chat_secret1\"");
         assertThat(comments).contains(Scenarios.PREVIEW, "QA passed");

@@ -7,7 +7,12 @@ package dev.qabridge.core;
 public sealed interface Inbound {
 
     /** Nothing to do, with the reason (answered 200: GitLab disables hooks that fail). */
-    record Ignored(String reason) implements Inbound {}
+    record Ignored(IgnoredBecause because, String reason) implements Inbound {
+        /** An event or action the bridge does not act on. */
+        public Ignored(String reason) {
+            this(IgnoredBecause.EVENT, reason);
+        }
+    }
 
     /** GitHub's hook-created ping. */
     record Ping() implements Inbound {}

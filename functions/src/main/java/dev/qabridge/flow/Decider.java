@@ -4,6 +4,7 @@ import dev.qabridge.core.Ask;
 import dev.qabridge.core.CodeHost;
 import dev.qabridge.core.Command;
 import dev.qabridge.core.CommandParser;
+import dev.qabridge.core.IgnoredBecause;
 import dev.qabridge.core.Inbound;
 import dev.qabridge.core.Log;
 import dev.qabridge.core.Origin;
@@ -46,7 +47,7 @@ public final class Decider {
 
     public Answer decide(Inbound inbound, CodeHost host, String request) {
         return switch (inbound) {
-            case Inbound.Ignored i -> Answer.ignored(Answer.category(i), i.reason());
+            case Inbound.Ignored i -> Answer.ignored(i);
             case Inbound.Ping p -> Answer.of(200, "pong", "qa-bridge is listening");
             case Inbound.Comment c -> comment(c, host, request);
             case Inbound.Deployment d -> deployment(d, host, request);
@@ -58,7 +59,7 @@ public final class Decider {
     private Answer comment(Inbound.Comment c, CodeHost host, String request) {
         Optional<Command> command = parser.parse(c.text());
         if (command.isEmpty()) {
-            return Answer.ignored(Answer.NOT_A_COMMAND, "no " + settings.command() + " command on the comment's first line");
+            return Answer.ignored(IgnoredBecause.NOT_A_COMMAND, "no " + settings.command() + " command on the comment's first line");
         }
         // The settings file and the commenter's membership (GitLab) are read at the same time
         Future<RepoConfig.Loaded> loading = beside(() -> repoConfig.load(host, c.where(), c.defaultBranch(), c.deliveryId()));
@@ -68,7 +69,7 @@ public final class Decider {
         if (untrusted.isPresent()) {
             Log.info(host.platform() + ".untrusted", c.deliveryId(), null, "run", runId);
             start(runId, RunInput.REFUSE, c.where(), ask(c, "", ""), untrusted.get(), loaded, request);
-            return Answer.ignored(Answer.UNTRUSTED, untrusted.get());
+            return Answer.ignored(IgnoredBecause.UNTRUSTED, untrusted.get());
         }
         return switch (command.get()) {
             case Command.Help h -> accepted(runId, start(runId, RunInput.HELP, c.where(), ask(c, "", ""), "", loaded, request), "help");
@@ -90,7 +91,7 @@ public final class Decider {
         Optional<String> notHere = loaded.settings().noAutoRunBecause(d.environment());
         if (notHere.isPresent()) {
             opening.cancel(true);
-            return Answer.ignored(Answer.ENVIRONMENT, notHere.get());
+            return Answer.ignored(IgnoredBecause.ENVIRONMENT, notHere.get());
         }
         List<PullRequest> open = join(opening);
         List<PullRequest> forks = open.stream().filter(PullRequest::fork).toList();
@@ -99,12 +100,12 @@ public final class Decider {
             Log.info(host.platform() + ".autorun_fork", d.deliveryId(), null, "forks", forks.size());
         }
         if (numbers.isEmpty() && !forks.isEmpty()) {
-            return Answer.ignored(Answer.FORK, "the " + d.repository().noun() + " of " + d.sha() + " comes from a fork; automatic runs for forks are off "
+            return Answer.ignored(IgnoredBecause.FORK, "the " + d.repository().noun() + " of " + d.sha() + " comes from a fork; automatic runs for forks are off "
                     + "(autoRun.forks in the repository's settings file)");
         }
         if (numbers.isEmpty()) {
             Log.info(host.platform() + ".autorun_no_pr", d.deliveryId(), null, "sha", d.sha());
-            return Answer.ignored(Answer.NO_PULL_REQUEST, d.repository().gitlab() ? "no opened merge request contains " + d.sha()
+            return Answer.ignored(IgnoredBecause.NO_PULL_REQUEST, d.repository().gitlab() ? "no opened merge request contains " + d.sha()
                     : "no open pull request has " + d.sha());
         }
         List<String> started = new ArrayList<>();
@@ -121,7 +122,7 @@ public final class Decider {
             }
         }
         if (started.isEmpty()) {
-            return Answer.ignored(Answer.DUPLICATE, "deployment " + d.deploymentId() + " was already tested");
+            return Answer.ignored(IgnoredBecause.DUPLICATE, "deployment " + d.deploymentId() + " was already tested");
         }
         Answer answer = Answer.of(202, "run", started.get(0)).with("command", RunInput.AUTO);
         if (started.size() > 1) {
@@ -139,7 +140,7 @@ public final class Decider {
     private Answer push(Inbound.Push p, CodeHost host, String request) {
         RepoConfig.Loaded loaded = repoConfig.load(host, p.where(), p.defaultBranch(), p.deliveryId());
         if (!loaded.settings().cancelOnPush()) {
-            return Answer.ignored(Answer.PUSH, "new commits noted: runs still going will say the " + p.where().noun() + " has moved on "
+            return Answer.ignored(IgnoredBecause.PUSH, "new commits noted: runs still going will say the " + p.where().noun() + " has moved on "
                     + "(QA_CANCEL_ON_PUSH would cancel them)");
         }
         String runId = runId(host.platform(), "p" + p.where().number() + "-" + p.sha());
@@ -153,7 +154,7 @@ public final class Decider {
         Optional<String> untrusted = host.whyNotTrusted(r.where(), r.clicker(), loaded::settings);
         if (untrusted.isPresent()) {
             Log.info(host.platform() + ".untrusted", r.deliveryId(), null, "rerun", r.recall());
-            return Answer.ignored(Answer.UNTRUSTED, untrusted.get());
+            return Answer.ignored(IgnoredBecause.UNTRUSTED, untrusted.get());
         }
         String runId = runId(host.platform(), "r" + r.checkRunId() + "-" + (r.deliveryId().isEmpty() ? clock.millis() : r.deliveryId()));
         Ask ask = new Ask(r.clicker().login(), "", "", "", r.deliveryId(), clock.millis(), "", "");
@@ -180,7 +181,7 @@ public final class Decider {
 
     private static Answer accepted(String runId, boolean started, String command) {
         return started ? Answer.of(202, "run", runId).with("command", command)
-                : Answer.ignored(Answer.DUPLICATE, "this was already handled (run " + runId + ")");
+                : Answer.ignored(IgnoredBecause.DUPLICATE, "this was already handled (run " + runId + ")");
     }
 
     /** A run's id, which is its execution's name: at most 80 of [A-Za-z0-9_-], built from numeric ids only (no folding). */

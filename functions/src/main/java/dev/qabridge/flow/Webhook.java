@@ -3,6 +3,7 @@ package dev.qabridge.flow;
 import dev.qabridge.core.ApiException;
 import dev.qabridge.core.BadDelivery;
 import dev.qabridge.core.CodeHost;
+import dev.qabridge.core.IgnoredBecause;
 import dev.qabridge.core.Inbound;
 import dev.qabridge.core.Log;
 import dev.qabridge.core.Metrics;
@@ -46,8 +47,8 @@ public final class Webhook {
             Answer answer = answer(path, headers, body, request);
             if (answer.status() == 202) {
                 Metrics.count(Metrics.COMMANDS_ACCEPTED, platform, Map.of());
-            } else if (!answer.reason().isEmpty()) {
-                Metrics.count(Metrics.COMMANDS_IGNORED, platform, Map.of(Metrics.REASON, answer.reason()));
+            } else if (answer.because() != null) {
+                Metrics.count(Metrics.COMMANDS_IGNORED, platform, Map.of(Metrics.REASON, answer.because().metric()));
             }
             return answer;
         }
@@ -80,14 +81,14 @@ public final class Webhook {
                     + "); nothing was started: redeliver it in a few minutes");
         } catch (ApiException e) {
             Log.warn("webhook.refused", delivery, null, "status", e.status(), "message", e.getMessage());
-            return Answer.ignored(Answer.REFUSED, "nothing was started: " + e.getMessage());
+            return Answer.ignored(IgnoredBecause.REFUSED, "nothing was started: " + e.getMessage());
         }
     }
 
     private Answer decide(Inbound inbound, Supplier<CodeHost> host, String request) {
         // Ignored and ping need no platform client: a stack without a token still answers them.
         return switch (inbound) {
-            case Inbound.Ignored i -> Answer.ignored(Answer.category(i), i.reason());
+            case Inbound.Ignored i -> Answer.ignored(i);
             case Inbound.Ping p -> Answer.of(200, "pong", "qa-bridge is listening");
             default -> decider.decide(inbound, host.get(), request);
         };

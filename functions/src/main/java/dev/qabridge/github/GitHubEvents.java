@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.qabridge.core.BadDelivery;
 import dev.qabridge.core.CommandParser;
 import dev.qabridge.core.DeliveryIds;
+import dev.qabridge.core.IgnoredBecause;
 import dev.qabridge.core.Inbound;
 import dev.qabridge.core.Log;
 import dev.qabridge.core.NotAuthorized;
@@ -88,7 +89,7 @@ public final class GitHubEvents {
 
     private Inbound comment(String delivery, String action, JsonNode p) {
         if (!action.equals("created")) {
-            return new Inbound.Ignored("comment " + clip(action) + ": only new comments are commands");
+            return new Inbound.Ignored(IgnoredBecause.EDITED, "comment " + clip(action) + ": only new comments are commands");
         }
         if (!p.path("issue").isObject()) {
             throw new BadDelivery("`issue` is missing");
@@ -100,14 +101,14 @@ public final class GitHubEvents {
         String senderType = Payload.optionalText(p, "sender.type", 32).orElse("");
         // The bridge's own login first: in App mode it is a bot's too, and the answer should say whose comment it was.
         if (auth.get().botLogin().filter(login::equalsIgnoreCase).isPresent()) {
-            return new Inbound.Ignored("comment by the bridge's own account (" + clip(login) + ")");
+            return new Inbound.Ignored(IgnoredBecause.OWN, "comment by the bridge's own account (" + clip(login) + ")");
         }
         if ("Bot".equals(senderType) || login.toLowerCase(java.util.Locale.ROOT).endsWith("[bot]")) {
-            return new Inbound.Ignored("comment by a bot (" + clip(login) + ")");
+            return new Inbound.Ignored(IgnoredBecause.BOT, "comment by a bot (" + clip(login) + ")");
         }
         String text = Payload.text(p, "comment.body", MAX_COMMENT);
         if (text.startsWith(Texts.MARKER)) {
-            return new Inbound.Ignored("comment written by qa-bridge");
+            return new Inbound.Ignored(IgnoredBecause.OWN, "comment written by qa-bridge");
         }
         Optional<Inbound> notTheApps = notTheAppsDelivery(p);
         if (notTheApps.isPresent()) {
@@ -183,7 +184,7 @@ public final class GitHubEvents {
         Origin where = new Origin("github", Payload.repository(p, "repository.full_name"), "", number, "", installation(p));
         String login = Payload.text(p, "sender.login", 100);
         if ("Bot".equals(Payload.optionalText(p, "sender.type", 32).orElse(""))) {
-            return new Inbound.Ignored("Re-run requested by a bot (" + clip(login) + ")");
+            return new Inbound.Ignored(IgnoredBecause.BOT, "Re-run requested by a bot (" + clip(login) + ")");
         }
         long userId = Payload.at(p, "sender.id").canConvertToLong() ? Math.max(0, Payload.at(p, "sender.id").asLong()) : 0;
         return new Inbound.Rerun(where, new Person(login, userId, ""), recall,

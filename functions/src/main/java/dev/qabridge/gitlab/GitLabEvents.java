@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.qabridge.core.BadDelivery;
 import dev.qabridge.core.CommandParser;
 import dev.qabridge.core.DeliveryIds;
+import dev.qabridge.core.IgnoredBecause;
 import dev.qabridge.core.Inbound;
 import dev.qabridge.core.Log;
 import dev.qabridge.core.NotAuthorized;
@@ -101,15 +102,15 @@ public final class GitLabEvents {
         // GitLab before 16.11 sends no action, and then only for new notes.
         String action = Payload.optionalText(p, "object_attributes.action", 32).orElse("create");
         if (!action.equals("create")) {
-            return new Inbound.Ignored("note " + Strings.clip(action, 20) + ": only new notes are commands");
+            return new Inbound.Ignored(IgnoredBecause.EDITED, "note " + Strings.clip(action, 20) + ": only new notes are commands");
         }
         String text = Payload.text(p, "object_attributes.note", MAX_NOTE);
         if (text.startsWith(Texts.MARKER)) {
-            return new Inbound.Ignored("note written by qa-bridge");
+            return new Inbound.Ignored(IgnoredBecause.OWN, "note written by qa-bridge");
         }
         String username = Payload.text(p, "user.username", 255);
         if (TOKEN_BOT.matcher(username).matches()) {
-            return new Inbound.Ignored("note by a bot (" + Strings.clip(username, 60) + ")");
+            return new Inbound.Ignored(IgnoredBecause.BOT, "note by a bot (" + Strings.clip(username, 60) + ")");
         }
         long projectId = Payload.at(p, "project.id").isMissingNode()
                 ? Payload.positive(p, "project_id", Payload.MAX_ID) : Payload.positive(p, "project.id", Payload.MAX_ID);

@@ -1,5 +1,6 @@
 package dev.qabridge.github;
 
+import dev.qabridge.core.IgnoredBecause;
 import dev.qabridge.core.Inbound;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,10 @@ class GitHubEventsTest {
     void namesTheBridgeItselfWhenItsOwnAppCommentsThoughEveryAppLoginIsABots() {
         Inbound read = read(comment("qa-bridge-acme[bot]", "Bot"));
 
-        assertThat(read).isInstanceOfSatisfying(Inbound.Ignored.class, i -> assertThat(i.reason()).contains("the bridge's own account"));
+        assertThat(read).isInstanceOfSatisfying(Inbound.Ignored.class, i -> {
+            assertThat(i.reason()).contains("the bridge's own account");
+            assertThat(i.because()).isEqualTo(IgnoredBecause.OWN);
+        });
     }
 
     @Test
@@ -33,7 +37,10 @@ class GitHubEventsTest {
     void ignoresAnotherAppsBotAsABot() {
         Inbound read = read(comment("renovate[bot]", null));
 
-        assertThat(read).isInstanceOfSatisfying(Inbound.Ignored.class, i -> assertThat(i.reason()).startsWith("comment by a bot"));
+        assertThat(read).isInstanceOfSatisfying(Inbound.Ignored.class, i -> {
+            assertThat(i.reason()).startsWith("comment by a bot");
+            assertThat(i.because()).isEqualTo(IgnoredBecause.BOT);
+        });
     }
 
     @Test
@@ -58,6 +65,16 @@ class GitHubEventsTest {
         Inbound read = read(tokenMode, comment("octocat", "User").replace("\"installation\": {\"id\": 101},", ""));
 
         assertThat(read).isInstanceOfSatisfying(Inbound.Comment.class, c -> assertThat(c.where().installationId()).isZero());
+    }
+
+    @Test
+    void namesWhyAnEditedACommentFromTheBridgeAndAnIssueCommentAreLeftAlone() {
+        assertThat(read(comment("octocat", "User").replace("\"created\"", "\"edited\"")))
+                .isInstanceOfSatisfying(Inbound.Ignored.class, i -> assertThat(i.because()).isEqualTo(IgnoredBecause.EDITED));
+        assertThat(read(comment("octocat", "User").replace("/qa check the cart", "<!-- qa-bridge -->")))
+                .isInstanceOfSatisfying(Inbound.Ignored.class, i -> assertThat(i.because()).isEqualTo(IgnoredBecause.OWN));
+        assertThat(read(comment("octocat", "User").replace(", \"pull_request\": {\"url\": \"https://api.github.com/repos/acme/shop/pulls/7\"}", "")))
+                .isInstanceOfSatisfying(Inbound.Ignored.class, i -> assertThat(i.because()).isEqualTo(IgnoredBecause.EVENT));
     }
 
     private Inbound read(String body) {

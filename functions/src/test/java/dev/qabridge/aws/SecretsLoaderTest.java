@@ -1,5 +1,6 @@
 package dev.qabridge.aws;
 
+import dev.qabridge.core.MutableClock;
 import dev.qabridge.core.Env;
 import dev.qabridge.core.Secrets;
 import org.junit.jupiter.api.Test;

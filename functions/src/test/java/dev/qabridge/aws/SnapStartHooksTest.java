@@ -1,5 +1,6 @@
 package dev.qabridge.aws;
 
+import dev.qabridge.core.MutableClock;
 import dev.qabridge.core.Env;
 import org.junit.jupiter.api.Test;
 

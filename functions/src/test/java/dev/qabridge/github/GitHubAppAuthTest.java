@@ -1,5 +1,6 @@
 package dev.qabridge.github;
 
+import dev.qabridge.core.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;

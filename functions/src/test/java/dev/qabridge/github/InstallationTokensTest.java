@@ -1,5 +1,6 @@
 package dev.qabridge.github;
 
+import dev.qabridge.core.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -514,9 +514,11 @@ public final class Steps {
                 Duration.ofMillis(clock.millis() - in.ask().receivedAtMillis()), settings.command());
         Ending ending = ending(in, state);
         Verdict.Parsed verdict = ending.agentText().map(Verdict::parse).orElse(new Verdict.Parsed(Verdict.Kind.NONE, ""));
+        // A verdict counts only from an agent that finished: "Verdict: PASS" at the end of a failure passes nothing
+        Verdict.Kind counted = ending.outcome() == Outcome.COMPLETED ? verdict.kind() : Verdict.Kind.NONE;
         Optional<String> shown = ending.agentText().map(t -> verdict.text());
         Optional<String> problem = ending.problem().or(() -> movedOn(in, state, host));
-        String body = Texts.reply(ending.outcome(), verdict.kind(), facts, shown, problem, thread.maxCommentLength());
+        String body = Texts.reply(ending.outcome(), counted, facts, shown, problem, thread.maxCommentLength());
         String statusComment = state.path("status").path("commentId").asText("");
         boolean edited = false;
         if (!statusComment.isEmpty() && !newComment) {
@@ -525,8 +527,6 @@ public final class Steps {
         } else {
             postOnce(thread, body, in, "reply", retry);
         }
-        // A verdict counts only from an agent that finished: "Verdict: PASS" at the end of a failure passes nothing
-        Verdict.Kind counted = ending.outcome() == Outcome.COMPLETED ? verdict.kind() : Verdict.Kind.NONE;
         boolean passed = counted == Verdict.Kind.PASS;
         if (!in.ask().commentId().isEmpty()) {
             thread.react(in.ask().commentId(), passed ? ReviewThread.Reaction.ROCKET : ReviewThread.Reaction.CONFUSED);
@@ -695,8 +695,18 @@ public final class Steps {
                 statusCommentId, state.path("target").path("url").asText(), state.path("target").path("sha").asText());
     }
 
+    /** The last settings file read and what it gives: a run's steps (and the runs of one repository) carry the same text. */
+    private record ParsedFile(String file, Settings settings) {}
+
+    private volatile ParsedFile lastFile;
+
     private Settings settings(RunInput in) {
-        return RepoConfig.apply(base, in.settingsFile()).settings();
+        ParsedFile last = lastFile;
+        if (last == null || !last.file().equals(in.settingsFile())) {
+            last = new ParsedFile(in.settingsFile(), RepoConfig.apply(base, in.settingsFile()).settings());
+            lastFile = last;
+        }
+        return last.settings();
     }
 
     /**

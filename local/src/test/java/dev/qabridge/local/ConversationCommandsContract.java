@@ -88,18 +88,9 @@ abstract class ConversationCommandsContract {
         return fx().awaitEnd(runId);
     }
 
-    private JsonNodeView output(String runId) throws Exception {
-        return new JsonNodeView(JsonHttp.JSON.readTree(end(runId).output()));
-    }
-
-    record JsonNodeView(com.fasterxml.jackson.databind.JsonNode node) {
-        String at(String... path) {
-            var n = node;
-            for (String p : path) {
-                n = n.path(p);
-            }
-            return n.asText();
-        }
+    /** The run's execution output, read with JSON Pointers ({@code output(run).at("/reply/outcome")}). */
+    private com.fasterxml.jackson.databind.JsonNode output(String runId) throws Exception {
+        return JsonHttp.JSON.readTree(end(runId).output());
     }
 
     /** Waits until the agent has been asked {@code n} times in all. */
@@ -139,9 +130,9 @@ abstract class ConversationCommandsContract {
         platform().resetRequests();
         String followUp = run("/qa followup now try it logged out");
 
-        JsonNodeView out = output(followUp);
-        assertThat(out.at("reply", "outcome")).isEqualTo("COMPLETED");
-        assertThat(out.at("reply", "verdict")).isEqualTo("PASS");
+        var out = output(followUp);
+        assertThat(out.at("/reply/outcome").asText()).isEqualTo("COMPLETED");
+        assertThat(out.at("/reply/verdict").asText()).isEqualTo("PASS");
         List<LoggedRequest> sent = fx().fakes.qatech.findAll(postRequestedFor(urlPathEqualTo("/v1/chat/" + chat)));
         assertThat(sent).hasSize(1);
         assertThat(JsonHttp.JSON.readTree(sent.getFirst().getBodyAsString()).path("message").asText()).startsWith("now try it logged out");
@@ -212,8 +203,8 @@ abstract class ConversationCommandsContract {
 
         Stubs.chatPolls(fx().fakes.qatech, firstChat, Stubs.passed(firstChat, "The cart works."));
 
-        assertThat(output(first).at("reply", "outcome")).isEqualTo("COMPLETED");
-        assertThat(output(second).at("reply", "outcome")).isEqualTo("COMPLETED");
+        assertThat(output(first).at("/reply/outcome").asText()).isEqualTo("COMPLETED");
+        assertThat(output(second).at("/reply/outcome").asText()).isEqualTo("COMPLETED");
         List<LoggedRequest> starts = fx().fakes.qatech.findAll(postRequestedFor(urlPathEqualTo("/v1/chat")));
         assertThat(starts).hasSize(2);
         Instant firstReplied = firstEditContaining("The cart works.");
@@ -239,8 +230,8 @@ abstract class ConversationCommandsContract {
         Stubs.chatPolls(fx().fakes.qatech, a, Stubs.passed(a, "The cart works."));
         Stubs.chatPolls(fx().fakes.qatech, b, Stubs.passed(b, "The wishlist works."));
 
-        assertThat(output(first).at("reply", "outcome")).isEqualTo("COMPLETED");
-        assertThat(output(second).at("reply", "outcome")).isEqualTo("COMPLETED");
+        assertThat(output(first).at("/reply/outcome").asText()).isEqualTo("COMPLETED");
+        assertThat(output(second).at("/reply/outcome").asText()).isEqualTo("COMPLETED");
         assertThat(edits()).anySatisfy(e -> assertThat(e).contains("The cart works."))
                 .anySatisfy(e -> assertThat(e).contains("The wishlist works."));
         assertThat(posted()).noneSatisfy(p -> assertThat(p).contains("a run is going"));

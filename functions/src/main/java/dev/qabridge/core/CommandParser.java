@@ -53,9 +53,10 @@ public final class CommandParser {
         if (lower.equals("status")) {
             return Optional.of(new Command.Status());
         }
-        if (args.length() > MAX_INSTRUCTIONS) {
+        int length = args.codePointCount(0, args.length());   // characters as people (and GitHub) count them, not UTF-16 units
+        if (length > MAX_INSTRUCTIONS) {
             return Optional.of(new Command.Invalid(String.format(Locale.ROOT, "the command is %,d characters long; the limit is %,d. "
-                    + "Shorten it: ask for the main check first, then add details with a follow-up (`/qa followup …`) once it has replied", args.length(), MAX_INSTRUCTIONS)));
+                    + "Shorten it: ask for the main check first, then add details with a follow-up (`/qa followup …`) once it has replied", length, MAX_INSTRUCTIONS)));
         }
         Matcher followUp = FOLLOW_UP.matcher(args);
         if (followUp.matches()) {
@@ -76,6 +77,11 @@ public final class CommandParser {
             }
             if (!isHttpUrl(candidate)) {
                 return Optional.of(new Command.Invalid("the `--url` is not an http(s) URL"));
+            }
+            Optional<String> notPublic = UrlPolicy.whyNotPublic(candidate);
+            if (notPublic.isPresent()) {
+                return Optional.of(new Command.Invalid("the `--url` does not point at the public internet: " + notPublic.get()
+                        + ". QA.tech's agent runs on QA.tech's machines: give a preview URL anyone on the internet can open"));
             }
             url = Optional.of(candidate);
             args = (args.substring(0, m.start()) + " " + args.substring(m.end()))

@@ -89,8 +89,9 @@ public final class Payload {
             throw new BadDelivery("`" + path + "` must be a string, not " + kind(n));
         }
         String s = n.textValue();
-        if (s.length() > max) {
-            throw new BadDelivery("`" + path + "` is " + s.length() + " characters long; at most " + max + " are accepted");
+        // characters as the platforms count them (code points): 60,000 emoji are a valid GitHub comment
+        if (s.length() > max && s.codePointCount(0, s.length()) > max) {
+            throw new BadDelivery("`" + path + "` is " + s.codePointCount(0, s.length()) + " characters long; at most " + max + " are accepted");
         }
         checkUnicode(path, s);
         return Optional.of(s);

@@ -33,12 +33,13 @@ public record RepoSettings(
         Optional<Boolean> forks,
         Optional<Settings.NoVerdict> onNoVerdict,
         Optional<Settings.Concurrency> concurrency,
-        Optional<Boolean> cancelOnPush) {
+        Optional<Boolean> cancelOnPush,
+        Optional<List<String>> vercelHosts) {
 
     /** No file, or an empty one: the bridge's settings as they are. */
     public static final RepoSettings NONE = new RepoSettings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty());
+            Optional.empty(), Optional.empty());
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern PROJECT_ID = Pattern.compile("^proj(-.+_.+|_.+)$");
@@ -48,7 +49,7 @@ public record RepoSettings(
     private static final Set<Integer> ACCESS_LEVELS = Set.of(5, 10, 15, 20, 30, 40, 50);
     private static final Map<String, Set<String>> KEYS = Map.of(
             "qatech", Set.of("applicationId", "projectId"),
-            "preview", Set.of("urlTemplate", "vercel"),
+            "preview", Set.of("urlTemplate", "vercel", "vercelHosts"),
             "autoRun", Set.of("environments", "message", "forks"),
             "trusted", Set.of("associations", "minAccessLevel"),
             "status", Set.of("onNoVerdict"),
@@ -123,6 +124,11 @@ public record RepoSettings(
             throw new Invalid("`preview.urlTemplate`" + at(text, "preview", "urlTemplate") + " must be an http(s) URL, got '" + t + "'");
         });
         Optional<Boolean> vercel = bool(root, text, "preview", "vercel");
+        Optional<List<String>> vercelHosts = strings(root, text, "preview", "vercelHosts");
+        vercelHosts.ifPresent(globs -> globs.stream().filter(g -> g.length() > Globs.MAX_PATTERN).findFirst().ifPresent(g -> {
+            throw new Invalid("`preview.vercelHosts`" + at(text, "preview", "vercelHosts") + " has a pattern longer than "
+                    + Globs.MAX_PATTERN + " characters");
+        }));
         Optional<List<String>> environments = strings(root, text, "autoRun", "environments");
         environments.ifPresent(globs -> globs.stream().filter(g -> g.length() > Globs.MAX_PATTERN).findFirst().ifPresent(g -> {
             throw new Invalid("`autoRun.environments`" + at(text, "autoRun", "environments") + " has a pattern longer than "
@@ -171,7 +177,7 @@ public record RepoSettings(
         });
         Optional<Boolean> cancelOnPush = bool(root, text, "commands", "cancelOnPush");
         return new RepoSettings(applicationId, projectId, template, vercel, environments, message, associations, minAccessLevel, forks,
-                onNoVerdict, concurrency, cancelOnPush);
+                onNoVerdict, concurrency, cancelOnPush, vercelHosts);
     }
 
     private static Optional<Boolean> bool(JsonNode root, String text, String section, String key) {

@@ -32,6 +32,7 @@ public record Settings(
         List<String> autoRunEnvironments,
         String autoRunMessage,
         boolean previewOnVercel,
+        List<String> previewVercelHosts,
         boolean autoRunForks,
         String statusContext,
         NoVerdict statusOnNoVerdict,
@@ -77,6 +78,7 @@ public record Settings(
                         ? String.valueOf(env.values().get("AUTO_RUN_ENVIRONMENTS")) : DEFAULT_AUTO_RUN_ENVIRONMENTS),
                 env.get("AUTO_RUN_MESSAGE", DEFAULT_AUTO_RUN_MESSAGE),
                 false,
+                Globs.parse(env.get("PREVIEW_VERCEL_HOSTS", "")),
                 env.get("AUTO_RUN_FORKS", "false").equalsIgnoreCase("true"),
                 env.get("QA_STATUS_CONTEXT", "qa-bridge"),
                 noVerdict(env.get("QA_STATUS_ON_NO_VERDICT", "error")),
@@ -162,7 +164,7 @@ public record Settings(
                 repo.associations().orElse(allowedAssociations), repo.minAccessLevel().orElse(gitlabMinAccessLevel),
                 pollSeconds, pollWindow, startTimeout, timeout, stateMachineArn,
                 repo.autoRunEnvironments().orElse(autoRunEnvironments), repo.autoRunMessage().orElse(autoRunMessage),
-                repo.vercel().orElse(previewOnVercel), repo.forks().orElse(autoRunForks), statusContext,
+                repo.vercel().orElse(previewOnVercel), repo.vercelHosts().orElse(previewVercelHosts), repo.forks().orElse(autoRunForks), statusContext,
                 repo.onNoVerdict().orElse(statusOnNoVerdict), repo.concurrency().orElse(concurrency),
                 repo.cancelOnPush().orElse(cancelOnPush));
     }

@@ -3,6 +3,7 @@ package dev.qabridge.core;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -28,6 +29,32 @@ public final class VercelBypass {
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /**
+     * Whether the secret may go to {@code previewUrl}, given where the URL came from. A URL from the PR's
+     * own deployments or the bridge's template is the team's preview: {@link #applies}. A URL a commenter
+     * typed ({@code --url}) gets it only when its host matches one of {@code vercelHosts}
+     * ({@code preview.vercelHosts}): any {@code *.vercel.app} can be anyone's site, and the secret opens
+     * every protected preview of the team's project.
+     */
+    public static boolean appliesTo(String previewUrl, Preview.Source source, boolean onVercel, List<String> vercelHosts) {
+        String host;
+        try {
+            host = URI.create(previewUrl).getHost();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        if (host != null && Globs.matchesAny(vercelHosts, host)) {
+            return true;
+        }
+        return source != Preview.Source.COMMAND && applies(previewUrl, onVercel);
+    }
+
+    /** {@link #forAgent(String, Optional, boolean)} for a URL that came from {@code source} (see {@link #appliesTo}). */
+    public static String forAgent(String previewUrl, Optional<String> secret, Preview.Source source, boolean onVercel,
+                                  List<String> vercelHosts) {
+        return appliesTo(previewUrl, source, onVercel, vercelHosts) ? forAgent(previewUrl, secret, true) : previewUrl;
     }
 
     /** The URL QA.tech should open: the plain one, or with the bypass parameters when a secret is set and Vercel serves it. */

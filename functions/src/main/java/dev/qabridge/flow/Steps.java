@@ -334,7 +334,9 @@ public final class Steps {
         JsonNode target = state.path("target");
         Instant sentAt = clock.instant();
         QaTechClient.Chat chat = sending(in, () -> {
-            String agentUrl = VercelBypass.forAgent(target.path("url").asText(), vercelBypassSecret.get(), settings.previewOnVercel());
+            Preview.Source source = Preview.Source.valueOf(target.path("source").asText("COMMAND"));
+            String agentUrl = VercelBypass.forAgent(target.path("url").asText(), vercelBypassSecret.get(), source, settings.previewOnVercel(),
+                    settings.previewVercelHosts());
             return qatech.get().start(message(in, target), settings.applicationIdOrThrow(), agentUrl,
                     in.origin().repo() + in.origin().reference() + " preview", settings.qatechProjectId());
         });

@@ -23,8 +23,18 @@ import java.util.function.Supplier;
  * (or a platform that cannot be read right now) answer 5xx, so that a person can redeliver.
  */
 public final class Webhook {
-    /** Larger bodies are refused before any parsing (GitLab notes reach 1,000,000 characters; API Gateway allows 10 MB). */
+    /**
+     * Larger bodies are verified before anything else is done with them: an unverified one is refused
+     * (413), a verified one is still read up to {@link #MAX_VERIFIED_BODY} (GitLab notes reach 1,000,000
+     * characters, so a long command is answered, not refused).
+     */
     public static final int MAX_BODY = 2 * 1024 * 1024;
+    /**
+     * The most a verified delivery may hold and still be read: Lambda's own limit on a request (6 MB).
+     * A verified delivery beyond it is answered 200 with the reason: a platform that hears 4xx or 5xx
+     * for its own deliveries disables the hook (GitLab: after four in a row).
+     */
+    public static final int MAX_VERIFIED_BODY = 6 * 1024 * 1024;
 
     private final Optional<GitHubEvents> github;
     private final Optional<GitLabEvents> gitlab;
@@ -58,7 +68,20 @@ public final class Webhook {
         String delivery = path.equals("/webhooks/gitlab") ? GitLabEvents.deliveryId(headers) : GitHubEvents.deliveryId(headers);
         if (body.length > MAX_BODY) {
             Log.warn("webhook.too_large", delivery, null, "bytes", body.length);
-            return Answer.of(413, "error", "the body is " + body.length + " bytes; qa-bridge accepts at most " + MAX_BODY);
+            try {
+                switch (path) {
+                    case "/webhooks/github" -> github.filter(GitHubEvents::configured).orElseThrow(() -> new NotAuthorized("")).verify(headers, body);
+                    case "/webhooks/gitlab" -> gitlab.filter(GitLabEvents::configured).orElseThrow(() -> new NotAuthorized("")).verify(headers, body);
+                    default -> throw new NotAuthorized("");
+                }
+            } catch (NotAuthorized | dev.qabridge.core.BadDelivery e) {
+                return Answer.of(413, "error", "the body is " + body.length + " bytes and is not signed with the bridge's secret; "
+                        + "qa-bridge reads unsigned bodies of at most " + MAX_BODY);
+            }
+            if (body.length > MAX_VERIFIED_BODY) {
+                return Answer.ignored(IgnoredBecause.TOO_LARGE, "the delivery is " + body.length + " bytes; qa-bridge reads at most "
+                        + MAX_VERIFIED_BODY + " (Lambda's limit), so nothing was started");
+            }
         }
         try {
             return switch (path) {
@@ -80,6 +103,12 @@ public final class Webhook {
             return Answer.of(503, "error", "qa-bridge could not read what it needs right now (" + e.getMessage()
                     + "); nothing was started: redeliver it in a few minutes");
         } catch (ApiException e) {
+            if (e.isTransient()) {
+                // e.g. the App's installation token could not be had: GitHub never redelivers by itself, so say it failed
+                Log.warn("webhook.unavailable", delivery, null, "status", e.status(), "message", e.getMessage());
+                return Answer.of(503, "error", "qa-bridge could not read what it needs right now (" + e.getMessage()
+                        + "); nothing was started: redeliver it in a few minutes");
+            }
             Log.warn("webhook.refused", delivery, null, "status", e.status(), "message", e.getMessage());
             return Answer.ignored(IgnoredBecause.REFUSED, "nothing was started: " + e.getMessage());
         }

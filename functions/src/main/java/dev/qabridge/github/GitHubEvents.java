@@ -58,8 +58,24 @@ public final class GitHubEvents {
     }
 
     public Inbound read(Map<String, String> headers, byte[] body) {
-        String delivery = DeliveryIds.check("X-GitHub-Delivery", headers.get("x-github-delivery"));
+        String delivery = verify(headers, body);
         String event = headers.getOrDefault("x-github-event", "");
+        JsonNode p = Payload.parse(body);
+        String action = Payload.optionalText(p, "action", 64).orElse("");
+        Log.info("github.received", delivery, null, "event", event, "action", action);
+        return switch (event) {
+            case "ping" -> new Inbound.Ping();
+            case "issue_comment" -> comment(delivery, action, p);
+            case "deployment_status" -> deployment(delivery, p);
+            case "pull_request" -> pullRequest(delivery, action, p);
+            case "check_run" -> checkRun(delivery, action, p);
+            default -> new Inbound.Ignored("event '" + clip(event) + "' is not one qa-bridge acts on");
+        };
+    }
+
+    /** Checks the delivery's signature (without reading the body as JSON); returns its id. Throws {@link NotAuthorized}. */
+    public String verify(Map<String, String> headers, byte[] body) {
+        String delivery = DeliveryIds.check("X-GitHub-Delivery", headers.get("x-github-delivery"));
         List<String> accepted = secrets.get();
         if (accepted.isEmpty()) {
             throw new NotAuthorized("GitHub webhooks are not configured: set GITHUB_WEBHOOK_SECRET on the bridge");
@@ -74,17 +90,7 @@ public final class GitHubEvents {
             throw new NotAuthorized("X-Hub-Signature-256 does not match: check that the webhook secret in GitHub equals the bridge's "
                     + "GITHUB_WEBHOOK_SECRET");
         }
-        JsonNode p = Payload.parse(body);
-        String action = Payload.optionalText(p, "action", 64).orElse("");
-        Log.info("github.received", delivery, null, "event", event, "action", action);
-        return switch (event) {
-            case "ping" -> new Inbound.Ping();
-            case "issue_comment" -> comment(delivery, action, p);
-            case "deployment_status" -> deployment(delivery, p);
-            case "pull_request" -> pullRequest(delivery, action, p);
-            case "check_run" -> checkRun(delivery, action, p);
-            default -> new Inbound.Ignored("event '" + clip(event) + "' is not one qa-bridge acts on");
-        };
+        return delivery;
     }
 
     private Inbound comment(String delivery, String action, JsonNode p) {

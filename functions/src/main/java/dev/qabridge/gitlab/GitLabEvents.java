@@ -59,19 +59,8 @@ public final class GitLabEvents {
     }
 
     public Inbound read(Map<String, String> headers, byte[] body) {
-        String delivery = DeliveryIds.check("Idempotency-Key", headers.get("idempotency-key"));
-        if (delivery.isEmpty()) {
-            delivery = DeliveryIds.check("X-Gitlab-Event-UUID", headers.get("x-gitlab-event-uuid"));
-        }
+        String delivery = verify(headers, body);
         String event = headers.getOrDefault("x-gitlab-event", "");
-        switch (auth.check(headers, body)) {
-            case GitLabWebhookAuth.Verdict.Refused refused -> {
-                Log.warn("gitlab.refused", delivery, null, "reason", refused.hint());
-                throw new NotAuthorized(refused.hint());
-            }
-            case GitLabWebhookAuth.Verdict.Accepted accepted ->
-                    Log.info("gitlab.received", delivery, null, "event", Strings.clip(event, 40), "by", accepted.by());
-        }
         JsonNode p = Payload.parse(body);
         String kind = Payload.optionalText(p, "object_kind", 64).orElse("");
         if (event.equals("Deployment Hook") && kind.equals("deployment")) {
@@ -85,6 +74,24 @@ public final class GitLabEvents {
                     + "' is not one qa-bridge acts on");
         }
         return note(delivery, p);
+    }
+
+    /** Checks the delivery's token or signature (without reading the body as JSON); returns its id. Throws {@link NotAuthorized}. */
+    public String verify(Map<String, String> headers, byte[] body) {
+        String delivery = DeliveryIds.check("Idempotency-Key", headers.get("idempotency-key"));
+        if (delivery.isEmpty()) {
+            delivery = DeliveryIds.check("X-Gitlab-Event-UUID", headers.get("x-gitlab-event-uuid"));
+        }
+        String event = headers.getOrDefault("x-gitlab-event", "");
+        switch (auth.check(headers, body)) {
+            case GitLabWebhookAuth.Verdict.Refused refused -> {
+                Log.warn("gitlab.refused", delivery, null, "reason", refused.hint());
+                throw new NotAuthorized(refused.hint());
+            }
+            case GitLabWebhookAuth.Verdict.Accepted accepted ->
+                    Log.info("gitlab.received", delivery, null, "event", Strings.clip(event, 40), "by", accepted.by());
+        }
+        return delivery;
     }
 
     private Inbound note(String delivery, JsonNode p) {

@@ -28,7 +28,8 @@ class BypassSecretEchoIT {
     private static final String SECRET = "q7XbYp4ssS3cretF0rV3rcelPrev1ews";
 
     @RegisterExtension
-    static final StackFixture fx = StackFixture.perClass(Map.of("VERCEL_AUTOMATION_BYPASS_SECRET", SECRET));
+    static final StackFixture fx = StackFixture.perClass(Map.of("VERCEL_AUTOMATION_BYPASS_SECRET", SECRET,
+            "PREVIEW_VERCEL_HOSTS", "*-acme.vercel.app"));
 
     @RegisterExtension
     final LogCapture logs = new LogCapture();
@@ -83,6 +84,23 @@ class BypassSecretEchoIT {
         assertThat(onlyComment(fx.fakes.gitlab, GitLabStubs.NOTES)).contains("QA.tech rejected the request as invalid (400)",
                 "could not be resolved");
         assertSecretNowhere(answer, runId);
+    }
+
+    @Test
+    void aVercelHostACommenterTypesGetsNoSecretUnlessItIsOneOfTheTeamsHosts() throws Exception {
+        GitLabStubs.gitlab(fx.fakes.gitlab);
+        Stubs.chatStarted(fx.fakes.qatech, "chat_bse_typed1");
+        Stubs.chatPolls(fx.fakes.qatech, "chat_bse_typed1", Stubs.passed("chat_bse_typed1", "Fine."));
+
+        HttpResponse<String> answer = GitLabPayloads.deliver(fx.url(), GitLabPayloads.newDelivery(),
+                GitLabPayloads.command("/qa check the cart --url https://collector.vercel.app/x"));
+        fx.awaitEnd(GitLabPayloads.runId(answer));
+
+        List<LoggedRequest> starts = fx.fakes.qatech.findAll(postRequestedFor(urlPathEqualTo("/v1/chat")));
+        assertThat(starts).hasSize(1);
+        assertThat(Scenarios.json(starts.get(0).getBodyAsString()).path("applicationOverrides").get(0).path("environment").path("url")
+                .asText()).isEqualTo("https://collector.vercel.app/x");
+        assertNoPartOfTheSecretIn("the request to QA.tech", starts.get(0).getBodyAsString());
     }
 
     @Test

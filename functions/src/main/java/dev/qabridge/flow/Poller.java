@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qabridge.core.ApiException;
 import dev.qabridge.core.Log;
 import dev.qabridge.core.Metrics;
+import dev.qabridge.core.Strings;
 import dev.qabridge.http.JsonHttp;
 import dev.qabridge.qatech.Progress;
 import dev.qabridge.qatech.QaTechClient;
@@ -26,6 +27,13 @@ public final class Poller {
     static final int LIMIT = 20;
     /** How far back to read when the bridge's own message has scrolled out of the newest {@link #LIMIT}. */
     static final int WIDE_LIMIT = 200;
+    /**
+     * Answers up to this size (UTF-8) travel in the run's state to the reply, which then needs nothing
+     * more from QA.tech; longer ones are read again (Step Functions caps a state at 256 KB).
+     */
+    static final int ANSWER_IN_STATE = 48 * 1024;
+    /** The longest pause between looks while QA.tech does not answer. */
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
 
     /** How the poller waits between looks (a real sleep in Lambda; tests pass their own). */
     public interface Pause {
@@ -76,30 +84,60 @@ public final class Poller {
         JsonNode poll = state.path("poll");
         long deadline = poll.path("deadline").asLong(Long.MAX_VALUE);
         int polls = poll.path("polls").asInt(0);
+        int outage = poll.path("outage").asInt(0);
         long windowEnd = clock.millis() + window.toMillis();
         Optional<Progress.Anchor> anchor = anchor(state.path("conversation"));
         while (true) {
-            Progress progress;
+            Progress progress = null;
             try {
                 progress = progress(chatId, anchor);
+                outage = 0;
             } catch (ApiException e) {
-                Log.warn("poll.failed", delivery, chatId, "status", e.status(), "poll", polls + 1);
-                throw e.forStateMachine();
+                if (!e.isTransient()) {
+                    Log.warn("poll.refused", delivery, chatId, "status", e.status(), "poll", polls + 1);
+                    throw e;   // a refusal (401, 404…) will not pass: the run ends and says why
+                }
+                // QA.tech is down or busy: keep looking, further apart, until the run's own deadline
+                outage++;
+                Log.warn("poll.unavailable", delivery, chatId, "status", e.status(), "poll", polls + 1, "outage", outage);
             }
             polls++;
-            boolean timedOut = !progress.finished() && clock.instant().getEpochSecond() >= deadline;
-            boolean done = progress.finished() || timedOut;
-            if (done || clock.millis() + interval.toMillis() > windowEnd) {
-                Log.info("poll.done", delivery, chatId, "polls", polls, "status", progress.state(), "timedOut", timedOut);
+            boolean finished = progress != null && progress.finished();
+            boolean timedOut = !finished && clock.instant().getEpochSecond() >= deadline;
+            boolean done = finished || timedOut;
+            Duration next = outage == 0 ? interval : backoff(outage);
+            if (done || clock.millis() + next.toMillis() > windowEnd) {
+                Progress.State status = progress == null ? Progress.State.RUNNING : progress.state();
+                Log.info("poll.done", delivery, chatId, "polls", polls, "status", status, "timedOut", timedOut, "outage", outage);
                 ObjectNode out = JsonHttp.JSON.createObjectNode();
-                out.put("deadline", deadline).put("polls", polls).put("status", progress.state().name())
-                        .put("timedOut", timedOut).put("done", done).put("waitSeconds", 0);
+                out.put("deadline", deadline).put("polls", polls).put("status", status.name())
+                        .put("timedOut", timedOut).put("done", done).put("waitSeconds", done || outage == 0 ? 0 : next.toSeconds())
+                        .put("outage", outage);
                 if (done) {
                     out.put("doneAt", clock.millis());
                 }
+                if (finished) {
+                    // the reply uses the answer read here: QA.tech may be down again by then
+                    progress.answer().map(QaTechClient.Message::text).filter(t -> Strings.utf8Length(t) <= ANSWER_IN_STATE)
+                            .ifPresent(t -> out.put("answer", t));
+                }
                 return out;
             }
-            pause.pause(interval);
+            pause.pause(next);
         }
+    }
+
+    /**
+     * The pause after {@code outage} failed looks in a row: the interval, doubled each time, at most
+     * {@link #MAX_BACKOFF} and half the window (so each invocation still looks more than once), never
+     * less than the interval.
+     */
+    Duration backoff(int outage) {
+        Duration d = interval.multipliedBy(1L << Math.min(outage, 10));
+        Duration cap = window.dividedBy(2).compareTo(MAX_BACKOFF) < 0 ? window.dividedBy(2) : MAX_BACKOFF;
+        if (d.compareTo(cap) > 0) {
+            d = cap;
+        }
+        return d.compareTo(interval) < 0 ? interval : d;
     }
 }

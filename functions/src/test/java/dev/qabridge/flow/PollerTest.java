@@ -28,6 +28,10 @@ class PollerTest {
     private HttpServer qatech;
     private final AtomicInteger looks = new AtomicInteger();
     private volatile int doneAtLook = Integer.MAX_VALUE;
+    /** Looks from this one up to (not including) {@link #outageUntil} answer 503, as QA.tech does while it is down. */
+    private volatile int outageFrom = Integer.MAX_VALUE;
+    private volatile int outageUntil = Integer.MAX_VALUE;
+    private volatile int refuseStatus = 0;
     private final Fakes.TestClock clock = new Fakes.TestClock();
     private final List<Duration> pauses = new ArrayList<>();
 
@@ -36,6 +40,13 @@ class PollerTest {
         qatech = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         qatech.createContext("/v1/chat/", x -> {
             int n = looks.incrementAndGet();
+            if ((n >= outageFrom && n < outageUntil) || refuseStatus > 0) {
+                byte[] down = "{\"message\":\"upstream unavailable\"}".getBytes(StandardCharsets.UTF_8);
+                x.sendResponseHeaders(refuseStatus > 0 ? refuseStatus : 503, down.length);
+                x.getResponseBody().write(down);
+                x.close();
+                return;
+            }
             boolean done = n >= doneAtLook;
             String body = """
                     {"shortId":"chat_1","url":"u","messages":[
@@ -100,5 +111,46 @@ class PollerTest {
         assertThat(poll.path("done").asBoolean()).isTrue();
         assertThat(poll.path("timedOut").asBoolean()).isTrue();
         assertThat(looks.get()).isEqualTo(3);   // 0 s, 3 s, 6 s: past the deadline at the third look
+    }
+
+    @Test
+    void keepsLookingThroughAnOutageFurtherApartAndHandsBackTheAnswer() throws Exception {
+        outageFrom = 2;
+        outageUntil = 6;   // looks 2 to 5 fail
+        doneAtLook = 6;
+        JsonNode poll = poller(3, 120).poll(state(Long.MAX_VALUE, 0));
+
+        assertThat(poll.path("done").asBoolean()).isTrue();
+        assertThat(poll.path("status").asText()).isEqualTo("COMPLETED");
+        assertThat(poll.path("answer").asText()).as("the reply will not need QA.tech again").isEqualTo("t");
+        assertThat(poll.path("outage").asInt()).isZero();
+        assertThat(pauses).containsExactly(Duration.ofSeconds(3), Duration.ofSeconds(6), Duration.ofSeconds(12), Duration.ofSeconds(24),
+                Duration.ofSeconds(48));
+    }
+
+    @Test
+    void anOutageThatOutlastsTheWindowAsksTheStateMachineToWaitAndOneThatOutlastsTheDeadlineTimesOut() throws Exception {
+        outageFrom = 1;
+        JsonNode poll = poller(3, 30).poll(state(Long.MAX_VALUE, 0));
+
+        assertThat(poll.path("done").asBoolean()).isFalse();
+        assertThat(poll.path("outage").asInt()).isEqualTo(3);   // at 0, 6 and 18 s; the next (33 s: 24 s capped at half the window) is past it
+        assertThat(poll.path("waitSeconds").asInt()).isEqualTo(15);
+
+        long deadline = clock.instant().getEpochSecond() + 100;
+        ObjectNode stillDown = state(deadline, 3);
+        ((ObjectNode) stillDown.path("poll")).put("outage", 3);
+        JsonNode late = poller(3, 840).poll(stillDown);
+        assertThat(late.path("done").asBoolean()).isTrue();
+        assertThat(late.path("timedOut").asBoolean()).isTrue();
+        assertThat(pauses.subList(2, pauses.size())).allMatch(d -> d.compareTo(Poller.MAX_BACKOFF) <= 0);
+    }
+
+    @Test
+    void aRefusalIsNotWaitedThrough() {
+        refuseStatus = 404;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> poller(3, 120).poll(state(Long.MAX_VALUE, 0)))
+                .isInstanceOf(dev.qabridge.core.ApiException.class).hasMessageContaining("404");
+        assertThat(looks.get()).isEqualTo(1);
     }
 }

@@ -16,20 +16,35 @@ import java.util.Optional;
 /**
  * One PR's runs as the run table keeps them: the item {@code pr#<platform>#<repository>#<number>},
  * which the state machine reads ({@code dynamodb:getItem}) and writes ({@code dynamodb:updateItem},
- * conditionally) itself. Per run, {@code st_<runId>} is its state ({@link #WAITING} until a single
+ * conditionally) itself. Per run, {@code st_<runId>} is its state and {@code doc_<runId>} a small JSON
+ * summary ({@link Entry}). A run is {@link #WAITING} (registered, maybe queued: nothing written on the
+ * PR yet), then {@link #STARTING} (it holds its turn and is starting the agent, posting its status
+ * comment and pending status), then {@link #RUNNING} (all of that is in its summary), until a single
  * writer takes its final word: {@link #REPLIED}, {@link #CANCELLED}, {@link #SUPERSEDED} or
- * {@link #REJECTED}) and {@code doc_<runId>} a small JSON summary ({@link Entry}); {@code holder} and
- * {@code holderUntil} are the PR's one-run-at-a-time turn, {@code autoRun} its latest automatic run.
- * This class only reads the item (in DynamoDB's JSON) and writes summaries; it does no I/O.
+ * {@link #REJECTED}. {@code holder} and {@code holderUntil} are the PR's one-run-at-a-time turn,
+ * {@code autoRun}/{@code autoOrder}/{@code autoSha} its newest automatic run, and {@code recent} the
+ * ids of its newest {@link #MAX_RUNS} runs, oldest first: registering a run removes the attributes of
+ * the runs that fall out of it in the same write, so the item stays small however many runs a PR has.
+ * This class only reads the item (in DynamoDB's JSON) and plans writes; it does no I/O.
  */
 public record Ledger(List<Entry> entries, Optional<String> holder, long holderUntil, Optional<String> autoRun) {
     public static final String WAITING = "waiting";
+    public static final String STARTING = "starting";
+    public static final String RUNNING = "running";
     public static final String REPLIED = "replied";
     public static final String CANCELLED = "cancelled";
     public static final String SUPERSEDED = "superseded";
     public static final String REJECTED = "rejected";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The most runs a PR's item keeps. */
+    public static final int MAX_RUNS = 50;
+    /** What a summary keeps of each text, in UTF-8 bytes: 50 summaries stay under 64 KB whatever they hold. */
+    static final int INSTRUCTIONS_BYTES = 160;
+    static final int URL_BYTES = 160;
+    static final int NAME_BYTES = 48;
+    static final int ID_BYTES = 40;
 
     /** One run: its id, its state in the item, and its summary. */
     public record Entry(String runId, String state, JsonNode doc) {
@@ -82,8 +97,9 @@ public record Ledger(List<Entry> entries, Optional<String> holder, long holderUn
             return doc.path("verdict").asText("");
         }
 
-        public boolean waiting() {
-            return state.equals(WAITING);
+        /** Still going: registered, starting or running, with nobody's final word yet. */
+        public boolean going() {
+            return state.equals(WAITING) || state.equals(STARTING) || state.equals(RUNNING);
         }
     }
 
@@ -117,12 +133,64 @@ public record Ledger(List<Entry> entries, Optional<String> holder, long holderUn
         return entries.stream().filter(e -> !e.chatId().isEmpty()).findFirst();
     }
 
-    /** A run's summary, as the ledger keeps it ({@code instructions} cut to 300 characters: the full text is in the execution's input). */
+    /** A run's summary, as the ledger keeps it (texts cut: the full instructions are in the execution's input). */
     public static ObjectNode summary(String runId, String kind, Ask ask, long atMillis) {
         ObjectNode d = JsonNodeFactory.instance.objectNode();
-        d.put("runId", runId).put("kind", kind).put("requester", ask.requester())
-                .put("instructions", Strings.clip(ask.instructions(), 300)).put("at", atMillis).put("sha", ask.sha());
+        d.put("runId", runId).put("kind", kind).put("requester", Strings.clipBytes(ask.requester(), NAME_BYTES))
+                .put("instructions", Strings.clipBytes(ask.instructions(), INSTRUCTIONS_BYTES)).put("at", atMillis)
+                .put("sha", Strings.clipBytes(ask.sha(), ID_BYTES));
         return d;
+    }
+
+    /** Sets what the run wrote (its target, conversation, status comment, check run) on a summary, each text capped. */
+    public static ObjectNode withWork(ObjectNode summary, String sha, String previewUrl, String chatId, String chatUrl, String statusCommentId,
+                                      String checkRunId) {
+        return summary.put("sha", Strings.clipBytes(sha, ID_BYTES)).put("previewUrl", Strings.clipBytes(previewUrl, URL_BYTES))
+                .put("chatId", Strings.clipBytes(chatId, NAME_BYTES)).put("chatUrl", Strings.clipBytes(chatUrl, URL_BYTES))
+                .put("statusCommentId", Strings.clipBytes(statusCommentId, ID_BYTES)).put("checkRunId", Strings.clipBytes(checkRunId, ID_BYTES));
+    }
+
+    /**
+     * The {@code dynamodb:updateItem} that registers a run: its state (kept if already set), its summary,
+     * the item's expiry, and {@code recent} with the run appended; the runs that fall out of the newest
+     * {@link #MAX_RUNS} lose their attributes in the same write. The write is conditional on {@code recent}
+     * being what was read ({@code index}: a {@code getItem} of that attribute alone), so two runs
+     * registering at once cannot drop each other: the loser reads again and plans again.
+     */
+    public static ObjectNode registration(String runId, String doc, String expiresAt, JsonNode index) {
+        JsonNode before = index.path("Item").path("recent").path("S");
+        List<String> recent = new ArrayList<>();
+        if (before.isTextual()) {
+            parse("{\"r\":" + before.asText() + "}").path("r").forEach(r -> recent.add(r.asText()));
+        }
+        if (!recent.contains(runId)) {
+            recent.add(runId);
+        }
+        List<String> dropped = new ArrayList<>(recent.subList(0, Math.max(0, recent.size() - MAX_RUNS)));
+        recent.subList(0, dropped.size()).clear();
+
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        ObjectNode names = out.putObject("names");
+        ObjectNode values = out.putObject("values");
+        names.put("#st", "st_" + runId).put("#doc", "doc_" + runId);
+        values.putObject(":waiting").put("S", WAITING);
+        values.putObject(":doc").put("S", doc);
+        values.putObject(":exp").put("N", expiresAt);
+        values.putObject(":recent").put("S", JSON.valueToTree(recent).toString());
+        StringBuilder expression = new StringBuilder("SET #st = if_not_exists(#st, :waiting), #doc = :doc, expiresAt = :exp, recent = :recent");
+        for (int i = 0; i < dropped.size(); i++) {
+            names.put("#ost" + i, "st_" + dropped.get(i)).put("#odoc" + i, "doc_" + dropped.get(i));
+            expression.append(i == 0 ? " REMOVE " : ", ").append("#ost").append(i).append(", #odoc").append(i);
+        }
+        out.put("expression", expression.toString());
+        if (before.isTextual()) {
+            values.putObject(":before").put("S", before.asText());
+            out.put("condition", "recent = :before");
+        } else {
+            out.put("condition", "attribute_not_exists(recent)");
+        }
+        out.put("dropped", dropped.size());
+        return out;
     }
 
     private static JsonNode parse(String doc) {

@@ -25,6 +25,12 @@ public interface ReviewThread {
      */
     Optional<String> findMarked(String marker, java.time.Instant since);
 
+    /**
+     * A comment's current text; empty when it no longer exists. How a write whose answer was lost (a
+     * 502, a timeout) is checked before it is made again another way.
+     */
+    Optional<String> read(String commentId);
+
     /** The longest comment the platform accepts, in characters. */
     int maxCommentLength();
 }

@@ -57,7 +57,17 @@ public record RunInput(String runId, String command, Origin origin, Ask ask, Str
                 .put("expiresAt", String.valueOf(deadlineEpochSeconds + LEDGER_DAYS * 86_400));
         o.put("request", request);
         o.put("recall", recall);
+        if (command.equals(AUTO)) {
+            // which deployment is newer: the ledger's claim of the PR's automatic run compares these (deployment ids only grow)
+            o.put("order", String.valueOf(deploymentOrder(runId)));
+        }
         return o;
+    }
+
+    /** The deployment id in an automatic run's id ({@code <platform>-d<deployment>-<number>}); 0 when there is none. */
+    public static long deploymentOrder(String runId) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("-d(\\d{1,18})-").matcher(runId);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
     public static RunInput fromJson(JsonNode o) {

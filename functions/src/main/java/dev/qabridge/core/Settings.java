@@ -132,8 +132,9 @@ public record Settings(
         if (autoRunMessage.isBlank()) {
             throw new IllegalStateException("AUTO_RUN_MESSAGE must not be blank");
         }
-        if (timeout.isNegative() || timeout.isZero() || timeout.toDays() > 365) {
-            throw new IllegalStateException("QA_TIMEOUT_MINUTES must be positive and at most a year (a Standard execution's limit)");
+        if (timeout.isNegative() || timeout.isZero() || timeout.toMinutes() > 1_440) {
+            throw new IllegalStateException("QA_TIMEOUT_MINUTES must be positive and at most 1440 (a day): the run's own deadline must "
+                    + "come before the execution's (25 h), so that it still replies and sets its final status");
         }
     }
 

@@ -251,7 +251,8 @@ public final class Texts {
         b.append("| asked by | when | commit | outcome | conversation |\n|---|---|---|---|---|\n");
         for (Ledger.Entry r : runs) {
             String outcome = switch (r.state()) {
-                case Ledger.WAITING -> holder.filter(r.runId()::equals).isPresent() || r.chatId().isEmpty() ? "⏳ going" : "⏳ agent at work";
+                case Ledger.WAITING, Ledger.STARTING, Ledger.RUNNING ->
+                        holder.filter(r.runId()::equals).isPresent() || r.chatId().isEmpty() ? "⏳ going" : "⏳ agent at work";
                 case Ledger.CANCELLED -> "⏹️ cancelled";
                 case Ledger.SUPERSEDED -> "⏹️ superseded";
                 case Ledger.REJECTED -> "refused: another run was going";

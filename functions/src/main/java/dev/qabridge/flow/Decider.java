@@ -11,6 +11,7 @@ import dev.qabridge.core.Origin;
 import dev.qabridge.core.PullRequest;
 import dev.qabridge.core.RunInput;
 import dev.qabridge.core.Settings;
+import dev.qabridge.core.Strings;
 import dev.qabridge.core.Workflow;
 
 import java.time.Clock;
@@ -93,7 +94,17 @@ public final class Decider {
             opening.cancel(true);
             return Answer.ignored(IgnoredBecause.ENVIRONMENT, notHere.get());
         }
-        List<PullRequest> open = join(opening);
+        List<PullRequest> all = join(opening);
+        // Only a deployment of a PR's head commit tests it: a late success for an older commit would otherwise
+        // replace the run of the head (and set a status on a commit nobody merges)
+        List<PullRequest> moved = all.stream().filter(pr -> !pr.headSha().isEmpty() && !pr.headSha().equalsIgnoreCase(d.sha())).toList();
+        List<PullRequest> open = all.stream().filter(pr -> !moved.contains(pr)).toList();
+        if (open.isEmpty() && !moved.isEmpty()) {
+            PullRequest pr = moved.get(0);
+            Log.info(host.platform() + ".autorun_not_head", d.deliveryId(), null, "sha", d.sha(), "head", pr.headSha());
+            return Answer.ignored(IgnoredBecause.NOT_HEAD, "deployment " + d.deploymentId() + " is of " + Strings.shortSha(d.sha()) + ", no longer the head of "
+                    + (d.repository().gitlab() ? "!" : "#") + pr.number() + " (now " + Strings.shortSha(pr.headSha()) + "): only a deployment of the head commit starts a run");
+        }
         List<PullRequest> forks = open.stream().filter(PullRequest::fork).toList();
         List<Long> numbers = open.stream().filter(pr -> !pr.fork() || loaded.settings().autoRunForks()).map(PullRequest::number).toList();
         if (!forks.isEmpty() && !loaded.settings().autoRunForks()) {

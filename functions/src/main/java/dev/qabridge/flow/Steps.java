@@ -94,8 +94,10 @@ public final class Steps {
             case "report-settings" -> reportSettings(state);
             case "answer" -> answer(state, retry);
             case "answer-status" -> answerStatus(state, retry);
+            case "plan-register" -> planRegister(state);
             case "plan-cancel" -> planCancel(state);
-            case "tell-cancelled" -> tellCancelled(state, stateMachine);
+            case "tell-stopped" -> tellStopped(state, stateMachine);
+            case "end-stopped" -> endStopped(state);
             case "answer-cancel" -> answerCancel(state, retry);
             case "plan-followup" -> planFollowUp(state, retry);
             case "recall" -> recall(state, stateMachine);
@@ -107,7 +109,6 @@ public final class Steps {
             case "post-status" -> postStatus(state, retry);
             case "report-running" -> reportRunning(state);
             case "plan-supersede" -> planSupersede(state);
-            case "tell-superseded" -> tellSuperseded(state, stateMachine);
             case "reply" -> reply(state, retry, false);
             case "reply-in-new-comment" -> reply(state, retry, true);
             case "report-result" -> reportResult(state);
@@ -183,10 +184,21 @@ public final class Steps {
 
     // ---- cancelling
 
+    /** The write that registers the run on the PR's ledger, pruning the runs that fall out of its newest 50 ({@link Ledger#registration}). */
+    JsonNode planRegister(JsonNode state) {
+        RunInput in = RunInput.fromJson(state);
+        ObjectNode plan = Ledger.registration(in.runId(), state.path("ack").path("entry").asText("{}"),
+                state.path("ledger").path("expiresAt").asText("0"), state.path("index"));
+        if (plan.path("dropped").asInt() > 0) {
+            Log.info("ledger.pruned", in.ask().deliveryId(), null, "run", in.runId(), "runs", plan.path("dropped").asInt());
+        }
+        return plan;
+    }
+
     /**
      * The runs a {@code /qa cancel} (every run of the PR still going) or a push (command runs on older
      * commits, with {@code QA_CANCEL_ON_PUSH}) stops: the state machine marks each cancelled (if it is
-     * still waiting), gives back its turn, and {@link #tellCancelled} stops it and says so.
+     * still going), gives back its turn, and {@link #tellStopped} stops it and says so.
      */
     JsonNode planCancel(JsonNode state) {
         RunInput in = RunInput.fromJson(state);
@@ -194,11 +206,11 @@ public final class Steps {
         boolean push = in.command().equals(RunInput.PUSH);
         ArrayNode runs = JsonHttp.JSON.createArrayNode();
         for (Ledger.Entry e : ledger.newestFirst()) {
-            boolean running = e.waiting() && !e.runId().equals(in.runId())
+            boolean running = e.going() && !e.runId().equals(in.runId())
                     && List.of(RunInput.RUN, RunInput.AUTO, RunInput.FOLLOWUP, RunInput.RERUN).contains(e.kind());
             boolean stale = !push || (!e.kind().equals(RunInput.AUTO) && !e.sha().isEmpty() && !e.sha().equals(in.ask().sha()));
             if (running && stale) {
-                runs.addObject().put("runId", e.runId()).put("st", "st_" + e.runId()).put("doc", e.doc().toString());
+                runs.add(stopItem(e, Ledger.CANCELLED));
             }
         }
         Log.info("run.cancel_planned", in.ask().deliveryId(), null, "run", in.runId(), "runs", runs.size());
@@ -207,27 +219,106 @@ public final class Steps {
         return out.put("count", runs.size());
     }
 
-    /** One cancelled run: its execution stopped, its status comment and commit status say so. Input: {@code {run, parent}}. */
-    JsonNode tellCancelled(JsonNode item, String stateMachine) {
+    /** One run to stop, as the stopping Map's states read it: its attributes, its summary, its state when planned, and how it ends. */
+    private static ObjectNode stopItem(Ledger.Entry e, String as) {
+        return JsonHttp.JSON.createObjectNode().put("runId", e.runId()).put("st", "st_" + e.runId()).put("docAttr", "doc_" + e.runId())
+                .put("doc", e.doc().toString()).put("planned", e.state()).put("as", as);
+    }
+
+    /**
+     * One run that {@code /qa cancel}, a push or a newer deployment's run stopped (the state machine
+     * has just marked it, getting back its state and summary as they were). What happens depends on
+     * where the run was: still {@code waiting} (nothing on the PR yet): its execution is stopped;
+     * {@code starting} (it may be posting its comment or pending status right now): it is left to
+     * find out at its next ledger write and say it itself ({@link #endStopped}), since only it knows
+     * what it wrote; {@code running}: its execution is stopped, and its status comment and commit
+     * status (or check run) say how it ended. Input: {@code {run, parent, marked}}.
+     */
+    JsonNode tellStopped(JsonNode item, String stateMachine) {
         JsonNode parent = item.path("parent");
         RunInput in = RunInput.fromJson(parent);
         JsonNode run = item.path("run");
-        Ledger.Entry entry = new Ledger.Entry(run.path("runId").asText(), Ledger.CANCELLED, json(run.path("doc").asText("{}")));
-        String why = in.command().equals(RunInput.PUSH)
+        String runId = run.path("runId").asText();
+        String as = run.path("as").asText(Ledger.CANCELLED);
+        JsonNode old = item.path("marked").path("Attributes");
+        String was = old.path("st_" + runId).path("S").asText(run.path("planned").asText(Ledger.RUNNING));
+        if (was.equals(as)) {
+            was = run.path("planned").asText(Ledger.RUNNING);   // our own mark, retried: the state it had when planned
+        }
+        JsonNode doc = json(old.path("doc_" + runId).path("S").asText(run.path("doc").asText("{}")));
+        Ledger.Entry entry = new Ledger.Entry(runId, as, doc);
+        if (was.equals(Ledger.WAITING) && (!entry.chatId().isEmpty() || !entry.statusCommentId().isEmpty())) {
+            was = Ledger.RUNNING;   // a run registered before runs had phases: its summary says what it wrote
+        }
+        if (was.equals(Ledger.STARTING)) {
+            Log.info("run.stop_left_to_run", in.ask().deliveryId(), null, "run", runId, "by", in.runId(), "as", as);
+            return NullNode.getInstance();
+        }
+        boolean superseded = as.equals(Ledger.SUPERSEDED);
+        String why = superseded ? "superseded by " + in.runId()
+                : in.command().equals(RunInput.PUSH)
                 ? "the " + in.origin().noun() + " moved on to `" + Strings.shortSha(in.ask().sha()) + "` (QA_CANCEL_ON_PUSH)"
                 : "cancelled by @" + in.ask().requester();
-        workflow.stop(Workflow.executionArn(stateMachine, entry.runId()), "Cancelled", Strings.clip(why, 200));
-        CodeHost host = hosts.apply(in.origin().platform());
-        if (!entry.statusCommentId().isEmpty()) {
-            host.thread(in.origin().withoutThread()).edit(entry.statusCommentId(), Texts.cancelled(entry, why, in.origin()));
+        workflow.stop(Workflow.executionArn(stateMachine, runId), superseded ? "Superseded" : "Cancelled", Strings.clip(why, 200));
+        if (!was.equals(Ledger.WAITING)) {
+            sayStopped(in.origin(), settings(in), entry, why, parent.path("conversation").path("url").asText(""),
+                    parent.path("target").path("sha").asText(in.ask().sha()), !entry.chatId().isEmpty());
         }
-        if (!entry.sha().isEmpty() && !entry.chatId().isEmpty()) {
-            Settings settings = settings(in);
-            host.report(in.origin(), entry.sha(), new StatusReport(StatusReport.State.CANCELLED, settings.statusContext(),
-                    Strings.clip("Cancelled: " + why, 140), entry.chatUrl(), entry.runId(), "⏹️ Cancelled", why, ""), entry.checkRunId());
-        }
-        Log.info("run.cancelled", in.ask().deliveryId(), entry.chatId().isEmpty() ? null : entry.chatId(), "run", entry.runId(), "by", in.runId());
+        Log.info(superseded ? "autorun.superseded" : "run.cancelled", in.ask().deliveryId(), entry.chatId().isEmpty() ? null : entry.chatId(),
+                "run", runId, "by", in.runId(), "was", was);
         return NullNode.getInstance();
+    }
+
+    /**
+     * This run found, at a ledger write, that it was cancelled or superseded while it was starting (or
+     * that the one who stopped it could not stop its execution): it says so itself, in its own status
+     * comment and commit status or check run, since only it knows what it wrote. {@code $.own} is its
+     * own state and the PR's newest automatic commit as the ledger holds them.
+     */
+    JsonNode endStopped(JsonNode state) {
+        RunInput in = RunInput.fromJson(state);
+        JsonNode own = state.path("own").path("Item");
+        String as = own.path("st_" + in.runId()).path("S").asText(Ledger.CANCELLED);
+        if (!as.equals(Ledger.SUPERSEDED)) {
+            as = Ledger.CANCELLED;
+        }
+        Ledger.Entry entry = new Ledger.Entry(in.runId(), as, entry(state));
+        String why = as.equals(Ledger.SUPERSEDED) ? "a newer deployment of this " + in.origin().noun() + " started a new run"
+                : "it was cancelled (`" + settings(in).command() + " cancel`, or new commits with QA_CANCEL_ON_PUSH) while it was starting";
+        sayStopped(in.origin(), settings(in), entry, why, "", own.path("autoSha").path("S").asText(""),
+                state.path("pending").path("sha").isTextual());
+        Log.info("run.stopped_itself", in.ask().deliveryId(), state.path("conversation").path("id").asText(null), "run", in.runId(),
+                "as", as);
+        return JsonHttp.JSON.createObjectNode().put("state", as);
+    }
+
+    /**
+     * A stopped run's status comment and status say how it ended. A superseded run never writes a
+     * status on the commit the newer run tests ({@code newerSha}): there, only an App's check run of
+     * its own is completed (a commit status would replace the newer run's).
+     */
+    private void sayStopped(Origin origin, Settings settings, Ledger.Entry run, String why, String newChatUrl, String newerSha,
+                            boolean reportedRunning) {
+        CodeHost host = hosts.apply(origin.platform());
+        boolean superseded = run.state().equals(Ledger.SUPERSEDED);
+        if (!run.statusCommentId().isEmpty()) {
+            host.thread(origin.withoutThread()).edit(run.statusCommentId(), superseded
+                    ? Texts.superseded(run, newChatUrl, origin) : Texts.cancelled(run, why, origin));
+        }
+        if (run.sha().isEmpty() || !reportedRunning) {
+            return;
+        }
+        boolean sameCommit = superseded && run.sha().equals(newerSha);
+        if (sameCommit && run.checkRunId().isEmpty()) {
+            return;   // the newer run's pending status on this commit stands
+        }
+        StatusReport report = superseded
+                ? new StatusReport(sameCommit ? StatusReport.State.CANCELLED : StatusReport.State.ERROR,
+                        settings.statusContext(), "Superseded by a newer deployment's run", newChatUrl.isEmpty() ? run.chatUrl() : newChatUrl,
+                        run.runId(), "⏹️ Superseded", Strings.clip("Superseded: " + why, 500), "")
+                : new StatusReport(StatusReport.State.CANCELLED, settings.statusContext(), Strings.clip("Cancelled: " + why, 140),
+                        run.chatUrl(), run.runId(), "⏹️ Cancelled", why, "");
+        host.report(origin, run.sha(), report, run.checkRunId());
     }
 
     /** The answer to {@code /qa cancel}: what was stopped, and that QA.tech's agent may still finish (it has no cancel). */
@@ -278,7 +369,18 @@ public final class Steps {
         // Only a run that has waited in the queue can run out of time here; the first try always takes its chance.
         boolean waited = state.has("busy");
         return JsonHttp.JSON.createObjectNode().put("now", String.valueOf(now)).put("until", String.valueOf(deadline))
-                .put("expired", waited && now >= deadline);
+                .put("expired", waited && now >= deadline - leastTimeToRun(state));
+    }
+
+    /**
+     * A queued run that gets its turn with less than this left does not start a conversation it could
+     * not follow to the end: a tenth of its timeout, at least a minute.
+     */
+    static long leastTimeToRun(JsonNode state) {
+        long deadline = state.path("poll").path("deadline").asLong();
+        long askedAt = state.path("ask").path("receivedAt").asLong(0) / 1000;
+        long timeout = askedAt > 0 && deadline > askedAt ? deadline - askedAt : 0;
+        return Math.max(60, timeout / 10);
     }
 
     /** A {@code /qa} while another run of the PR is going (and the rule is reject): a short reply linking it and showing cancel. */
@@ -424,19 +526,22 @@ public final class Steps {
     /** The final commit status (or check run), from the reply's outcome and the agent's verdict. */
     JsonNode reportResult(JsonNode state) {
         RunInput in = RunInput.fromJson(state);
+        if (!state.path("pending").path("sha").isTextual()) {
+            return JsonHttp.JSON.createObjectNode().put("state", "none");   // nothing said "running": nothing to finish
+        }
         Settings settings = settings(in);
         JsonNode reply = state.path("reply");
+        boolean lost = !reply.path("outcome").isTextual();
         Outcome outcome = Outcome.valueOf(reply.path("outcome").asText("ERROR"));
         Verdict.Kind verdict = Verdict.Kind.valueOf(reply.path("verdict").asText("NONE"));
         StatusReport.State gate = gate(outcome, verdict, settings);
-        String heading = Texts.heading(outcome, verdict);
+        String heading = lost ? "⚠️ The answer could not be written on the " + in.origin().noun() : Texts.heading(outcome, verdict);
         String text = "";
         CodeHost host = hosts.apply(in.origin().platform());
         String checkRunId = state.path("pending").path("checkRunId").asText("");
-        if (!checkRunId.isEmpty() && outcome == Outcome.COMPLETED) {
-            // a check run shows the answer itself (commit statuses only link to it)
-            text = answer(state.path("conversation")).map(a -> Untrusted.markdown(Verdict.parse(a).text(), Untrusted.Platform.GITHUB))
-                    .orElse("");
+        if (!checkRunId.isEmpty() && outcome == Outcome.COMPLETED && !lost) {
+            // a check run shows the answer itself (commit statuses only link to it); never a reason not to finish it
+            text = answerIfAny(state).map(a -> Untrusted.markdown(Verdict.parse(a).text(), Untrusted.Platform.GITHUB)).orElse("");
         }
         StatusReport report = new StatusReport(gate, settings.statusContext(), heading.replaceFirst("^\\S+ ", "") + ": "
                 + in.ask().instructions().replaceAll("\\s+", " "), state.path("conversation").path("url").asText(""), in.runId(),
@@ -463,36 +568,19 @@ public final class Steps {
 
     // ---- superseding an older automatic run
 
-    /** Whether the PR's previous automatic run (the ledger's {@code autoRun} before this one took it) is still going. */
+    /**
+     * The PR's previous automatic run (the ledger's {@code autoRun} before this one claimed it), if it is
+     * still going: stopped through the same Map as a cancel, marked superseded. The claim's condition
+     * makes sure it is older: a newer deployment's run is never superseded by an older one.
+     */
     JsonNode planSupersede(JsonNode state) {
         String previous = state.path("previousAuto").path("Attributes").path("autoRun").path("S").asText("");
-        Optional<Ledger.Entry> old = Ledger.fromGetItem(state.path("pr")).entry(previous);
-        ObjectNode out = JsonHttp.JSON.createObjectNode().put("waiting", old.map(Ledger.Entry::waiting).orElse(false));
-        old.ifPresent(e -> out.put("runId", e.runId()).put("st", "st_" + e.runId()).put("doc", e.doc().toString()));
-        return out;
-    }
-
-    /**
-     * The previous automatic run (marked superseded by the state machine just before): its execution
-     * stopped, its status comment and commit status pointing at this run's conversation.
-     */
-    JsonNode tellSuperseded(JsonNode state, String stateMachine) {
-        RunInput in = RunInput.fromJson(state);
-        JsonNode plan = state.path("supersede");
-        Ledger.Entry old = new Ledger.Entry(plan.path("runId").asText(), Ledger.SUPERSEDED, json(plan.path("doc").asText("{}")));
-        workflow.stop(Workflow.executionArn(stateMachine, old.runId()), "Superseded", "superseded by " + in.runId());
-        CodeHost host = hosts.apply(in.origin().platform());
-        String newChatUrl = state.path("conversation").path("url").asText("");
-        if (!old.statusCommentId().isEmpty()) {
-            host.thread(in.origin().withoutThread()).edit(old.statusCommentId(), Texts.superseded(old, newChatUrl, in.origin()));
-        }
-        if (!old.sha().isEmpty() && !old.chatId().isEmpty()) {
-            host.report(in.origin(), old.sha(), new StatusReport(StatusReport.State.ERROR, settings(in).statusContext(),
-                    "Superseded by a newer deployment's run", newChatUrl, old.runId(), "⏹️ Superseded", "Superseded by " + in.runId(), ""),
-                    old.checkRunId());
-        }
-        Log.info("autorun.superseded", in.ask().deliveryId(), old.chatId().isEmpty() ? null : old.chatId(), "run", old.runId(), "by", in.runId());
-        return NullNode.getInstance();
+        Optional<Ledger.Entry> old = Ledger.fromGetItem(state.path("pr")).entry(previous).filter(Ledger.Entry::going);
+        ArrayNode runs = JsonHttp.JSON.createArrayNode();
+        old.ifPresent(e -> runs.add(stopItem(e, Ledger.SUPERSEDED)));
+        ObjectNode out = JsonHttp.JSON.createObjectNode();
+        out.set("runs", runs);
+        return out.put("count", runs.size());
     }
 
     // ---- the final word
@@ -525,6 +613,10 @@ public final class Steps {
         boolean edited = false;
         if (!statusComment.isEmpty() && !newComment) {
             thread.edit(statusComment, body);   // keeps failing: the state machine falls back to a new comment
+            edited = true;
+        } else if (!statusComment.isEmpty() && thread.read(statusComment).filter(b -> b.contains(Texts.runMarker(in.runId(), "reply"))).isPresent()) {
+            // an edit whose answer was lost (a 502, a timeout) that GitHub applied all the same: the answer is there already
+            Log.info("reply.edit_applied", in.ask().deliveryId(), chatId.isEmpty() ? null : chatId, "run", in.runId());
             edited = true;
         } else {
             postOnce(thread, body, in, "reply", retry);
@@ -591,7 +683,7 @@ public final class Steps {
         Log.warn("reply.lost", in.ask().deliveryId(), state.path("conversation").path("id").asText(null), "run", in.runId(),
                 "error", errorMessage(state.path("failed").path("replyInNewComment")));
         Metrics.count(Metrics.RUNS_WITHOUT_REPLY, in.origin().platform(), Map.of());
-        return NullNode.getInstance();
+        return JsonHttp.JSON.createObjectNode().put("lost", true);
     }
 
     private record Ending(Outcome outcome, Optional<String> agentText, Optional<String> problem) {}
@@ -633,21 +725,49 @@ public final class Steps {
         }
         JsonNode poll = state.path("poll");
         if (poll.path("timedOut").asBoolean(false)) {
-            return new Ending(Outcome.TIMED_OUT, Optional.empty(), Optional.empty());
+            return new Ending(Outcome.TIMED_OUT, Optional.empty(), poll.path("outage").asInt(0) > 0
+                    ? Optional.of("QA.tech did not answer the bridge's last " + poll.path("outage").asInt() + " looks (it may be down) "
+                            + "until this run's deadline passed. The agent may still finish: follow the conversation link.")
+                    : Optional.empty());
         }
         Outcome outcome = switch (poll.path("status").asText()) {
             case "COMPLETED" -> Outcome.COMPLETED;
             case "CANCELLED" -> Outcome.CANCELLED;
             default -> Outcome.FAILED;
         };
+        if (poll.path("answer").isTextual()) {
+            return new Ending(outcome, Optional.of(poll.path("answer").asText()), Optional.empty());
+        }
         try {
             return new Ending(outcome, answer(state.path("conversation")), Optional.empty());
-        } catch (ApiException e) {
-            if (e.isTransient()) {
-                throw e.forStateMachine();
+        } catch (ApiException | TransientApiError e) {
+            boolean passes = e instanceof TransientApiError || ((ApiException) e).isTransient();
+            if (passes && clock.instant().getEpochSecond() < answerDeadline(state)) {
+                throw new AnswerUnavailable("QA.tech could not hand over the agent's answer (" + e.getMessage() + "); asking again shortly");
             }
             return new Ending(outcome, Optional.empty(), Optional.of("The agent finished, but its answer could not be fetched ("
                     + e.getMessage() + "). Read it in QA.tech: follow the conversation link."));
+        }
+    }
+
+    /** How long the reply waits for QA.tech to hand over a finished answer: the run's deadline, and at least ten minutes after the agent finished. */
+    static long answerDeadline(JsonNode state) {
+        JsonNode poll = state.path("poll");
+        long doneAt = poll.path("doneAt").asLong(0) / 1000;
+        return Math.max(poll.path("deadline").asLong(0), doneAt + 600);
+    }
+
+    /** The agent's answer for a check run's text: the one the poller read, else QA.tech's, else none (never a failure). */
+    private Optional<String> answerIfAny(JsonNode state) {
+        if (state.path("poll").path("answer").isTextual()) {
+            return Optional.of(state.path("poll").path("answer").asText());
+        }
+        try {
+            return answer(state.path("conversation"));
+        } catch (RuntimeException e) {
+            Log.warn("run.answer_unavailable", state.path("ask").path("deliveryId").asText(null), state.path("conversation").path("id").asText(null),
+                    "error", e.getMessage());
+            return Optional.empty();
         }
     }
 
@@ -664,13 +784,13 @@ public final class Steps {
      * (found by the run's marker), so a lost answer never becomes a second comment.
      */
     private String postOnce(ReviewThread thread, String text, RunInput in, String role, int retry) {
-        if (retry > 0) {
-            Optional<String> earlier = thread.findMarked(Texts.runMarker(in.runId(), role),
-                    Instant.ofEpochMilli(in.ask().receivedAtMillis()).minusSeconds(60));
-            if (earlier.isPresent()) {
-                Log.info("comment.found_earlier", in.ask().deliveryId(), null, "run", in.runId(), "role", role);
-                return earlier.get();
-            }
+        // every attempt looks first, the first one too: an earlier state (or a Lambda retry the state machine never
+        // counted) may have posted it and lost the answer
+        Optional<String> earlier = thread.findMarked(Texts.runMarker(in.runId(), role),
+                Instant.ofEpochMilli(in.ask().receivedAtMillis()).minusSeconds(60));
+        if (earlier.isPresent()) {
+            Log.info("comment.found_earlier", in.ask().deliveryId(), null, "run", in.runId(), "role", role, "retry", retry);
+            return earlier.get();
         }
         return thread.post(text);
     }
@@ -681,13 +801,9 @@ public final class Steps {
         ObjectNode e = Ledger.summary(in.runId(), in.command(), in.ask(), in.ask().receivedAtMillis());
         JsonNode target = state.path("target");
         JsonNode conversation = state.path("conversation");
-        e.put("sha", target.path("sha").asText(in.ask().sha()))
-                .put("previewUrl", target.path("url").asText(""))
-                .put("chatId", conversation.path("id").asText(""))
-                .put("chatUrl", conversation.path("url").asText(""))
-                .put("statusCommentId", state.path("status").path("commentId").asText(""))
-                .put("checkRunId", state.path("pending").path("checkRunId").asText(""));
-        return e;
+        return Ledger.withWork(e, target.path("sha").asText(in.ask().sha()), target.path("url").asText(""),
+                conversation.path("id").asText(""), conversation.path("url").asText(""),
+                state.path("status").path("commentId").asText(""), state.path("pending").path("checkRunId").asText(""));
     }
 
     /** The run as the texts describe it, with {@code statusCommentId} ("" before the status comment exists). */

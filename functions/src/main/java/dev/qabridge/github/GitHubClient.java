@@ -340,6 +340,11 @@ public final class GitHubClient implements CodeHost {
         }
 
         @Override
+        public Optional<String> read(String commentId) {
+            return find(where, repo(where) + "/issues/comments/" + segment(commentId), "Issues: read").map(c -> c.path("body").asText(""));
+        }
+
+        @Override
         public Optional<String> findMarked(String marker, java.time.Instant since) {
             JsonNode comments = call(where, "GET", repo(where) + "/issues/" + where.number() + "/comments?since="
                     + query(since.toString()) + "&per_page=100", null, "Issues: read");

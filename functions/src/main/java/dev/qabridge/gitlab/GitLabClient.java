@@ -279,6 +279,11 @@ public final class GitLabClient implements CodeHost {
         }
 
         @Override
+        public Optional<String> read(String noteId) {
+            return find(notes + "/" + segment(noteId)).map(n -> n.path("body").asText(""));
+        }
+
+        @Override
         public Optional<String> findMarked(String marker, Instant since) {
             for (JsonNode n : call("GET", notes + "?sort=desc&order_by=created_at&per_page=50", null)) {
                 if (n.path("body").asText("").contains(marker)) {

@@ -63,8 +63,8 @@ class SettingsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0", "-1", "0.000001", "NaN"})
-    void rejectsTimeoutThatIsNotPositive(String minutes) {
+    @ValueSource(strings = {"0", "-1", "0.000001", "NaN", "1441"})
+    void rejectsTimeoutThatIsNotPositiveOrLongerThanADay(String minutes) {
         assertThatThrownBy(() -> from("QA_TIMEOUT_MINUTES", minutes)).hasMessageContaining("QA_TIMEOUT_MINUTES");
     }
 

@@ -98,6 +98,10 @@ final class Fakes {
                     writes.add("edit " + commentId);
                 }
                 @Override public void react(String commentId, Reaction reaction) { writes.add("react " + reaction.name().toLowerCase()); }
+                @Override public Optional<String> read(String commentId) {
+                    writes.add("read " + commentId);
+                    return Optional.ofNullable(comments.get(commentId));
+                }
                 @Override public Optional<String> findMarked(String marker, Instant since) {
                     writes.add("find");
                     return comments.entrySet().stream().filter(e -> e.getValue().contains(marker)).map(Map.Entry::getKey).findFirst();

@@ -212,10 +212,11 @@ class StepsTest {
     @Test
     void aCancelledRunIsStoppedAndItsCommentAndCommitStatusSaySo() {
         ObjectNode item = JsonHttp.JSON.createObjectNode();
-        item.putObject("run").put("runId", "github-c11").put("doc", doc("github-c11", "run", 1, "6dcb09b5b5", "chat_a", "9011"));
+        item.putObject("run").put("runId", "github-c11").put("doc", doc("github-c11", "run", 1, "6dcb09b5b5", "chat_a", "9011"))
+                .put("planned", "running").put("as", "cancelled");
         item.set("parent", state("cancel", "21"));
 
-        run("tell-cancelled", item);
+        run("tell-stopped", item);
 
         assertThat(runs.stopped).containsExactly("github-c11");
         assertThat(host.writes).containsExactly("edit 9011", "status cancelled");
@@ -290,11 +291,14 @@ class StepsTest {
         s.putObject("conversation").put("id", "chat_new").put("url", "https://app.qa.tech/c/chat_new");
 
         JsonNode plan = run("plan-supersede", s);
-        s.set("supersede", plan);
-        run("tell-superseded", s);
+        ObjectNode item = JsonHttp.JSON.createObjectNode();
+        item.set("run", plan.path("runs").get(0));
+        item.set("parent", s);
+        run("tell-stopped", item);
 
-        assertThat(plan.path("waiting").asBoolean()).isTrue();
-        assertThat(plan.path("st").asText()).isEqualTo("st_github-d1-7");
+        assertThat(plan.path("count").asInt()).isEqualTo(1);
+        assertThat(plan.path("runs").get(0).path("st").asText()).isEqualTo("st_github-d1-7");
+        assertThat(plan.path("runs").get(0).path("as").asText()).isEqualTo("superseded");
         assertThat(runs.stopped).containsExactly("github-d1-7");
         assertThat(host.writes).containsExactly("edit 8001", "status error");
         assertThat(host.comments.get("8001")).contains("Superseded", "https://app.qa.tech/c/chat_new");
@@ -313,5 +317,158 @@ class StepsTest {
         String status = host.comments.values().iterator().next();
         assertThat(status).contains("runs on this pull request", "❌ QA found a problem", "⏳ going", "`abcdef2`", "2026-11-26 10:01 UTC");
         assertThat(status.indexOf("abcdef2")).isLessThan(status.indexOf("abcdef1"));
+    }
+
+    /** A stopping Map item: {@code run} as planned, {@code marked} as the conditional write handed back the run's old state and summary. */
+    private static ObjectNode stopping(String runId, String planned, String old, String doc, String as, ObjectNode parent) {
+        ObjectNode item = JsonHttp.JSON.createObjectNode();
+        item.putObject("run").put("runId", runId).put("st", "st_" + runId).put("docAttr", "doc_" + runId).put("doc", doc)
+                .put("planned", planned).put("as", as);
+        ObjectNode attributes = item.putObject("marked").putObject("Attributes");
+        attributes.putObject("st_" + runId).put("S", old);
+        attributes.putObject("doc_" + runId).put("S", doc);
+        item.set("parent", parent);
+        return item;
+    }
+
+    @Test
+    void aRunCancelledWhileStartingIsLeftToSayItItselfAndOneStillWaitingIsOnlyStopped() {
+        String starting = doc("github-c11", "run", 1, "", "", "");
+        run("tell-stopped", stopping("github-c11", "waiting", "starting", starting, "cancelled", state("cancel", "21")));
+        assertThat(runs.stopped).as("its comment or status may be on their way: stopping it now would leave them 'testing'").isEmpty();
+        assertThat(host.writes).isEmpty();
+
+        run("tell-stopped", stopping("github-c12", "waiting", "waiting", doc("github-c12", "run", 2, "", "", ""), "cancelled",
+                state("cancel", "22")));
+        assertThat(runs.stopped).containsExactly("github-c12");
+        assertThat(host.writes).as("a queued run wrote nothing on the PR").isEmpty();
+    }
+
+    @Test
+    void aRetriedMarkThatFindsItsOwnCancelActsOnTheStateThePlanSaw() {
+        String running = doc("github-c11", "run", 1, "6dcb09b5b5", "chat_a", "9011");
+        run("tell-stopped", stopping("github-c11", "running", "cancelled", running, "cancelled", state("cancel", "21")));
+
+        assertThat(runs.stopped).containsExactly("github-c11");
+        assertThat(host.writes).containsExactly("edit 9011", "status cancelled");
+    }
+
+    @Test
+    void aRunSupersededOnTheCommitTheNewerRunTestsLeavesThatCommitsStatusAlone() {
+        ObjectNode newer = state("auto", "");
+        newer.put("runId", "github-d2-7");
+        ((ObjectNode) newer.path("target")).put("sha", "6dcb09b5b5");
+        newer.putObject("conversation").put("id", "chat_new").put("url", "https://app.qa.tech/c/chat_new");
+        String older = doc("github-d1-7", "auto", 1, "6dcb09b5b5", "chat_old", "8001");
+
+        run("tell-stopped", stopping("github-d1-7", "running", "running", older, "superseded", newer));
+
+        assertThat(runs.stopped).containsExactly("github-d1-7");
+        assertThat(host.writes).as("a redeploy of the same commit: the newer run's pending status stands").containsExactly("edit 8001");
+
+        ObjectNode withCheckRun = (ObjectNode) Steps.json(older);
+        withCheckRun.put("checkRunId", "77");
+        run("tell-stopped", stopping("github-d1-7", "running", "running", withCheckRun.toString(), "superseded", newer));
+        assertThat(host.reports).as("App mode: only its own check run is completed, as cancelled").containsExactly("CANCELLED 6dcb09b5b5");
+    }
+
+    @Test
+    void aRunStoppedWhileStartingSaysItOnItsOwnCommentAndCommit() {
+        ObjectNode s = state("run", "80");
+        s.putObject("conversation").put("id", "chat_1").put("url", "https://app.qa.tech/c/chat_1");
+        s.putObject("status").put("commentId", "9080");
+        s.putObject("pending").put("sha", "abc").put("checkRunId", "");
+        s.putObject("own").putObject("Item").putObject("st_github-c80").put("S", "cancelled");
+        host.comments.put("9080", "⏳ QA.tech is testing");
+
+        JsonNode out = run("end-stopped", s);
+
+        assertThat(out.path("state").asText()).isEqualTo("cancelled");
+        assertThat(host.writes).containsExactly("edit 9080", "status cancelled");
+        assertThat(host.comments.get("9080")).contains("Cancelled", "while it was starting");
+        assertThat(host.reports).containsExactly("CANCELLED abc");
+    }
+
+    @Test
+    void registeringTheFiftyFirstRunRemovesTheOldestInTheSameWrite() {
+        ObjectNode s = state("run", "90");
+        s.putObject("ack").put("entry", doc("github-c90", "run", 1, "", "", ""));
+        var recent = JsonHttp.JSON.createArrayNode();
+        for (int i = 0; i < 50; i++) {
+            recent.add("github-c" + (1000 + i));
+        }
+        s.putObject("index").putObject("Item").putObject("recent").put("S", recent.toString());
+
+        JsonNode plan = run("plan-register", s);
+
+        assertThat(plan.path("expression").asText()).isEqualTo("SET #st = if_not_exists(#st, :waiting), #doc = :doc, expiresAt = :exp, "
+                + "recent = :recent REMOVE #ost0, #odoc0");
+        assertThat(plan.path("names").path("#ost0").asText()).isEqualTo("st_github-c1000");
+        assertThat(plan.path("condition").asText()).isEqualTo("recent = :before");
+        JsonNode kept = Steps.json(plan.path("values").path(":recent").path("S").asText());
+        assertThat(kept).hasSize(50);
+        assertThat(kept.get(49).asText()).isEqualTo("github-c90");
+
+        s.remove("index");
+        JsonNode first = run("plan-register", s);
+        assertThat(first.path("condition").asText()).isEqualTo("attribute_not_exists(recent)");
+        assertThat(first.path("values").has(":before")).as("DynamoDB refuses unused values").isFalse();
+        assertThat(first.path("expression").asText()).doesNotContain("REMOVE");
+    }
+
+    @Test
+    void fiftyRunsOfTheLongestTextsStayUnderSixtyFourKilobytes() {
+        String huge = "😀".repeat(8_000);
+        String url = "https://" + "p".repeat(5_000) + ".example.com/" + "😀".repeat(2_000);
+        long bytes = 0;
+        for (int i = 0; i < 50; i++) {
+            String runId = "github-r" + "9".repeat(20) + "-" + "f".repeat(36) + i;
+            Ask ask = new Ask("x".repeat(300), huge, url, "1", "d", 1_795_687_200_000L, "f".repeat(40), "preview");
+            ObjectNode doc = dev.qabridge.core.Ledger.summary(runId, "followup", ask, 1_795_687_200_000L);
+            dev.qabridge.core.Ledger.withWork(doc, "f".repeat(40), url, "chat_" + "z".repeat(200), url, "1".repeat(100), "2".repeat(100))
+                    .put("outcome", "TIMED_OUT").put("verdict", "NONE").put("endedAt", 1_795_687_200_000L);
+            bytes += ("st_" + runId).length() + "superseded".length() + ("doc_" + runId).length()
+                    + doc.toString().getBytes(StandardCharsets.UTF_8).length;
+        }
+        assertThat(bytes).isLessThan(64 * 1024 - 4 * 1024);   // room left for the turn, the automatic run and the index
+    }
+
+    @Test
+    void theReplyUsesTheAnswerThePollerReadWithoutAskingQaTechAgain() {
+        ObjectNode s = finished(state("run", "95"));
+        s.putObject("poll").put("done", true).put("status", "COMPLETED").put("polls", 3).put("answer", "All good.\n\nVerdict: PASS");
+        host.comments.put("9001", "⏳");
+
+        JsonNode reply = run("reply", s);   // QA.tech is unreachable in this test: nothing was fetched
+
+        assertThat(reply.path("verdict").asText()).isEqualTo("PASS");
+        assertThat(host.comments.get("9001")).contains("All good.");
+    }
+
+    @Test
+    void aFinishedAnswerQaTechCannotHandOverIsAskedForAgainUntilTheDeadline() {
+        ObjectNode s = finished(state("run", "96"));
+        s.putObject("poll").put("done", true).put("status", "COMPLETED").put("polls", 3)
+                .put("deadline", clock.instant().getEpochSecond() + 60).put("doneAt", clock.millis());
+        host.comments.put("9001", "⏳");
+
+        assertThatThrownBy(() -> run("reply", s)).isInstanceOf(AnswerUnavailable.class);
+        assertThat(host.writes).as("nothing written while the answer may still come").isEmpty();
+
+        clock.now = clock.now.plusSeconds(601);
+        JsonNode late = run("reply", s);
+        assertThat(late.path("outcome").asText()).isEqualTo("COMPLETED");
+        assertThat(host.comments.get("9001")).contains("its answer could not be fetched");
+    }
+
+    @Test
+    void anEditGitHubAppliedDespiteAnErrorIsNotPostedAgain() {
+        ObjectNode s = finished(state("run", "97"));
+        host.comments.put("9001", Texts.runMarker("github-c97", "reply") + " the answer, edited already");
+
+        JsonNode reply = steps().run("reply-in-new-comment", s, 0, MACHINE);
+
+        assertThat(reply.path("edited").asBoolean()).isTrue();
+        assertThat(host.writes).as("read back, found applied: no second comment").contains("read 9001").noneMatch(w -> w.startsWith("post"));
     }
 }

@@ -43,6 +43,12 @@ final class LambdaRouter implements AutoCloseable {
     private final Map<String, AtomicLong> invocations = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private volatile String motoEndpoint = "";
+    /**
+     * A fault for the end-to-end tests: service calls whose body contains one of these texts reach moto,
+     * and then their answer is lost (the caller hears 500), as when a network drops DynamoDB's answer to
+     * a write that was applied. Each text loses one answer.
+     */
+    private final java.util.List<String> answersToLose = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     LambdaRouter(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
@@ -63,6 +69,18 @@ final class LambdaRouter implements AutoCloseable {
         functions.put(function, handler);
         invocations.put(function, new AtomicLong());
     }
+
+    /** The next service call whose body contains {@code text} is applied, and its answer lost. */
+    void loseAnswerTo(String text) {
+        answersToLose.add(text);
+    }
+
+    /** How many answers {@link #loseAnswerTo} has lost so far. */
+    long answersLost() {
+        return answersLost.get();
+    }
+
+    private final AtomicLong answersLost = new AtomicLong();
 
     RequestStreamHandler function(String name) {
         return functions.get(name);
@@ -126,6 +144,15 @@ final class LambdaRouter implements AutoCloseable {
         });
         try {
             HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            String text = new String(body, StandardCharsets.UTF_8);
+            java.util.Optional<String> lose = answersToLose.stream().filter(text::contains).findFirst();
+            if (lose.isPresent() && answersToLose.remove(lose.get())) {
+                answersLost.incrementAndGet();
+                x.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.0");
+                send(x, 500, "{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\",\"message\":\"the answer was lost\"}"
+                        .getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             r.headers().map().forEach((k, vs) -> {
                 if (!HOP_HEADERS.contains(k.toLowerCase()) && !k.startsWith(":")) {
                     vs.forEach(v -> x.getResponseHeaders().add(k, v));

@@ -272,6 +272,11 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** The Lambda router, for the end-to-end tests' fault hooks. */
+    LambdaRouter router() {
+        return router;
+    }
+
     @Override
     public void close() {
         frontDoor.close();

@@ -184,6 +184,15 @@ final class Simulations implements AutoCloseable {
                 list.addObject().put("id", 1).put("state", "success").put("environment_url", PREVIEW);
                 narrator.accept("GitHub (simulated) ← deployment lookup: Preview is live at " + PREVIEW);
                 send(x, 200, list);
+            } else if (method.equals("GET") && path.equals(repo + "/issues/" + PR + "/comments")) {
+                // the bridge looks for its own comment before posting one (an earlier attempt may have made it)
+                ArrayNode list = JsonHttp.JSON.createArrayNode();
+                comments.forEach((id, text) -> list.addObject().put("id", Long.parseLong(id)).put("body", text));
+                send(x, 200, list);
+            } else if (method.equals("GET") && path.startsWith(repo + "/issues/comments/")
+                    && comments.containsKey(path.substring((repo + "/issues/comments/").length()))) {
+                String id = path.substring((repo + "/issues/comments/").length());
+                send(x, 200, JsonHttp.JSON.createObjectNode().put("id", Long.parseLong(id)).put("body", comments.get(id)));
             } else if (method.equals("POST") && path.equals(repo + "/issues/" + PR + "/comments")) {
                 String id = String.valueOf(commentIds.incrementAndGet());
                 comments.put(id, body.path("body").asText());

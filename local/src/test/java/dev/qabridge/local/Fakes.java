@@ -1,6 +1,7 @@
 package dev.qabridge.local;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import java.util.Optional;
@@ -42,6 +43,18 @@ final class Fakes implements AutoCloseable {
             github.start();
         }
         gitlab.start();
+        threadsWithoutEarlierComments();
+    }
+
+    /**
+     * What a PR's or MR's comment list answers unless a test says otherwise: nothing written by the bridge
+     * yet. The bridge looks there before every comment it posts (an earlier attempt may have posted it).
+     */
+    private void threadsWithoutEarlierComments() {
+        github.stubFor(WireMock.get(WireMock.urlPathMatching("/repos/[^/]+/[^/]+/issues/\\d+/comments")).atPriority(10)
+                .willReturn(WireMock.okJson("[]")));
+        gitlab.stubFor(WireMock.get(WireMock.urlPathMatching("/api/v4/projects/[^/]+/merge_requests/\\d+/notes")).atPriority(10)
+                .willReturn(WireMock.okJson("[]")));
     }
 
     /** The App fake; fails when these fakes are in token mode. */
@@ -66,6 +79,7 @@ final class Fakes implements AutoCloseable {
         qatech.resetAll();
         github.resetAll();
         gitlab.resetAll();
+        threadsWithoutEarlierComments();
     }
 
     @Override

@@ -138,6 +138,13 @@ final class GitHubAppFake implements AutoCloseable {
         issued.values().removeIf(t -> t.installation() == installation);
     }
 
+    /** The next {@code times} token exchanges answer 503, as GitHub does in an outage. */
+    void failTokenExchanges(int times) {
+        tokenOutages.set(times);
+    }
+
+    private final java.util.concurrent.atomic.AtomicInteger tokenOutages = new java.util.concurrent.atomic.AtomicInteger();
+
     /** Forgets stubs and recorded requests, not the tokens issued: a bridge may still hold them. */
     void reset() {
         server.resetAll();
@@ -160,6 +167,9 @@ final class GitHubAppFake implements AutoCloseable {
             String path = request.getUrl().replaceFirst("\\?.*", "");
             Matcher exchange = ACCESS_TOKENS.matcher(path);
             if (request.getMethod().equals(RequestMethod.POST) && exchange.matches()) {
+                if (tokenOutages.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    return RequestFilterAction.stopWith(json(503, "{\"message\": \"Service unavailable\"}"));
+                }
                 return RequestFilterAction.stopWith(jwtProblem(request)
                         .map(GitHubAppFake::unauthorized)
                         .orElseGet(() -> issue(Long.parseLong(exchange.group(1)))));

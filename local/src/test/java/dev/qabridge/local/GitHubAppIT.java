@@ -461,6 +461,29 @@ class GitHubAppIT {
         spec.assertConforms(github());
     }
 
+    @Test
+    void aTokenGitHubCannotIssueRightNowFailsTheDeliverySoItCanBeRedeliveredInsteadOfDroppingTheCommand() throws Exception {
+        String repo = "initech/tokens";   // its own repository: no settings file cached, so the webhook needs a token to read it
+        Stubs.github(github(), repo, Scenarios.PREVIEW);
+        Stubs.checkRuns(github(), repo);
+        Stubs.chatStarted(fx.fakes.qatech, "chat_tokenoutage1");
+        Stubs.chatPolls(fx.fakes.qatech, "chat_tokenoutage1", Stubs.passed("chat_tokenoutage1", "Fine."));
+        fx.fakes.app().failTokenExchanges(1_000);
+        ObjectNode command = GitHubPayloads.viaInstallation(GitHubPayloads.onRepository(GitHubPayloads.command("/qa check the cart"), repo), 707);
+        String delivery = GitHubPayloads.newDelivery();
+
+        HttpResponse<String> failed = GitHubPayloads.deliver(fx.url(), "issue_comment", delivery, command);
+
+        assertThat(failed.statusCode()).as(failed.body()).isEqualTo(503);
+        assertThat(Scenarios.json(failed.body()).path("error").asText()).contains("nothing was started", "redeliver");
+        assertThat(fx.fakes.qatech.getAllServeEvents()).isEmpty();
+
+        fx.fakes.app().failTokenExchanges(0);
+        HttpResponse<String> redelivered = GitHubPayloads.deliver(fx.url(), "issue_comment", delivery, command);   // GitHub's Redeliver
+        assertThat(redelivered.statusCode()).as(redelivered.body()).isEqualTo(202);
+        assertThat(fx.awaitEnd(GitHubPayloads.runId(redelivered)).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    }
+
     private static String run(ObjectNode command) throws Exception {
         HttpResponse<String> answer = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(), command);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);

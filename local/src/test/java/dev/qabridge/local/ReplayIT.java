@@ -47,10 +47,11 @@ class ReplayIT {
                 "looked 2×: COMPLETED",
                 "reply: COMPLETED (verdict PASS), status comment edited in place",
                 "commit status: success");
-        // Acknowledge, HasSettingsProblem, WhatWasAsked, RegisterRun, NeedsTurn, PrepareTurn, TurnExpired, TakeTurn,
-        // ResolvePreview, HasPreview, StartConversation, PostStatus, ReportRunning, RecordRun, IsAutomaticRun, WaitBeforePoll,
-        // PollConversation, IsConversationDone, ClaimFinalWord, Reply, RecordOutcome, ReleaseTurn, HasPendingStatus, ReportResult, Done
-        assertThat(end.path("stateTransitions").asInt()).isEqualTo(25);
+        // Acknowledge, HasSettingsProblem, WhatWasAsked, LoadRunIndex, PlanRegistration, RegisterRun, NeedsTurn, PrepareTurn,
+        // TurnExpired, TakeTurn, RecordStarting, ResolvePreview, HasPreview, StartConversation, PostStatus, ReportRunning, RecordRun,
+        // IsAutomaticRun, WaitBeforePoll, PollConversation, IsConversationDone, ClaimFinalWord, Reply, RecordOutcome, ReleaseTurn,
+        // ReportResult, EndOfRun, Done
+        assertThat(end.path("stateTransitions").asInt()).isEqualTo(28);
         fx.awaitEnd(second.runId());
         fx.fakes.qatech.verify(2, postRequestedFor(urlPathEqualTo("/v1/chat")));
     }

@@ -131,8 +131,11 @@ class VerdictStatusGitLabIT {
         String newerHead = "ffeeddccbbaa99887766554433221100ffeeddcc";
         String mr = GitLabStubs.mergeRequest(project, newerHead, GitLabPayloads.DEVELOPER_ID, GitLabPayloads.DEVELOPER, project,
                 "Cart: recompute totals", "Totals are recomputed.");
+        // the deployed commit is the MR's head when the deployment is delivered; a push moves the head while the agent works
+        String mrWhenDeployed = GitLabStubs.mergeRequest(project, deployed, GitLabPayloads.DEVELOPER_ID, GitLabPayloads.DEVELOPER, project,
+                "Cart: recompute totals", "Totals are recomputed.");
         GitLabStubs.writableProject(fx.fakes.gitlab, project);
-        GitLabStubs.commitMergeRequests(fx.fakes.gitlab, project, deployed, mr);
+        GitLabStubs.commitMergeRequests(fx.fakes.gitlab, project, deployed, mrWhenDeployed);
         GitLabStubs.mergeRequestIs(fx.fakes.gitlab, project, mr);
         String chat = "chat_vsgl_auto1";
         Stubs.chatStarted(fx.fakes.qatech, chat);

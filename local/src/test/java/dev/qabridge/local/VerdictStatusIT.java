@@ -155,8 +155,10 @@ class VerdictStatusIT {
         String deployed = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
         String newerHead = "ffeeddccbbaa99887766554433221100ffeeddcc";
         String pull = Stubs.pull(repo, 7, newerHead, "octocat", "MEMBER", repo, "Cart: recompute totals", "Totals are recomputed.");
+        // the deployed commit is the PR's head when the deployment is delivered; a push moves the head while the agent works
+        String pullWhenDeployed = Stubs.pull(repo, 7, deployed, "octocat", "MEMBER", repo, "Cart: recompute totals", "Totals are recomputed.");
         Stubs.writableRepo(fx.fakes.github, repo);
-        Stubs.commitPulls(fx.fakes.github, repo, deployed, pull);
+        Stubs.commitPulls(fx.fakes.github, repo, deployed, pullWhenDeployed);
         Stubs.pullRequest(fx.fakes.github, repo, 7, pull);
         String chat = "chat_vs_auto1";
         Stubs.chatStarted(fx.fakes.qatech, chat);

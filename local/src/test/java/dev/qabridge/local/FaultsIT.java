@@ -453,7 +453,7 @@ class FaultsIT {
         DescribeExecutionResponse end = fx.awaitEnd(GitHubPayloads.runId(r));
 
         assertThat(fx.stack.router().answersLost()).isEqualTo(1);
-        assertThat(end.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(end.status()).as(() -> ExecutionText.of(fx.sfn, fx.executionArn(GitHubPayloads.runId(r)))).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(Scenarios.json(end.output()).path("reply").path("verdict").asText()).as("its own claim, found on the retry").isEqualTo("PASS");
         fx.fakes.github.verify(1, patchRequestedFor(urlPathEqualTo(STATUS_COMMENT)));
         assertThat(CommitStatuses.states(statuses())).containsExactly("pending", "success");

@@ -469,7 +469,7 @@ class GitHubAppIT {
         Stubs.chatStarted(fx.fakes.qatech, "chat_tokenoutage1");
         Stubs.chatPolls(fx.fakes.qatech, "chat_tokenoutage1", Stubs.passed("chat_tokenoutage1", "Fine."));
         fx.fakes.app().failTokenExchanges(1_000);
-        ObjectNode command = GitHubPayloads.viaInstallation(GitHubPayloads.onRepository(GitHubPayloads.command("/qa check the cart"), repo), 707);
+        ObjectNode command = GitHubPayloads.viaInstallation(GitHubPayloads.onRepository(GitHubPayloads.command("/qa check the cart"), repo), 4242);
         String delivery = GitHubPayloads.newDelivery();
 
         HttpResponse<String> failed = GitHubPayloads.deliver(fx.url(), "issue_comment", delivery, command);

@@ -85,7 +85,8 @@ class GitLabFlowIT {
         assertThat(environment.path("url").asText()).isEqualTo("https://mr-7.review.example.dev");
         assertThat(environment.path("name").asText()).isEqualTo("acme/shop!7 preview");
 
-        // GitLab, exactly and in order: trust, eyes, the MR and its author's trust (for its description), one status note,
+        // GitLab, exactly and in order: trust, eyes, the MR and its author's trust (for its description), a look for an earlier
+        // status note (a post whose answer was lost may have made it), one status note,
         // the commit status "running", the MR again (has it moved on?), the note's edit, a rocket, the final commit status.
         // No deployment lookup.
         assertThat(gitlabRequests()).containsExactly(
@@ -93,6 +94,7 @@ class GitLabFlowIT {
                 "POST " + AWARDS,
                 "GET " + MR,
                 "GET " + MEMBER,
+                "GET " + LOOK,
                 "POST " + NOTES,
                 "POST " + STATUSES,
                 "GET " + MR,
@@ -159,6 +161,7 @@ class GitLabFlowIT {
                 "GET " + MR,
                 "GET " + DEPLOYMENTS_QUERY,
                 "GET " + MEMBER,
+                "GET " + LOOK,
                 "POST " + THREAD_NOTES,
                 "POST " + STATUSES,
                 "GET " + MR,
@@ -326,11 +329,14 @@ class GitLabFlowIT {
         assertThat(forged.statusCode()).isEqualTo(401);
         assertThat(json(forged.body()).path("error").asText()).contains("webhook-signature does not match", "GITLAB_WEBHOOK_SIGNING_TOKEN");
         // only the signed help command reached GitLab: trust, eyes, the help note
-        assertThat(gitlabRequests()).containsExactly("GET " + MEMBER, "POST " + AWARDS, "POST " + NOTES);
+        assertThat(gitlabRequests()).containsExactly("GET " + MEMBER, "POST " + AWARDS, "GET " + LOOK, "POST " + NOTES);
         assertThat(fx.fakes.qatech.getAllServeEvents()).isEmpty();
     }
 
     /** What the GitLab fake received, oldest first, as "METHOD /path?query". */
+    /** The bridge's look for a note it may have posted already, before it posts one. */
+    private static final String LOOK = GitLabStubs.NOTES + "?sort=desc&order_by=created_at&per_page=50";
+
     private static List<String> gitlabRequests() {
         List<String> requests = new ArrayList<>(fx.fakes.gitlab.getAllServeEvents().stream()
                 .map(e -> e.getRequest().getMethod() + " " + e.getRequest().getUrl().replaceAll("/notes/\\d+/award_emoji", "/notes/{note}/award_emoji"))

@@ -8,7 +8,7 @@ import java.util.Locale;
  * the platform is free text beside it.
  */
 public enum IgnoredBecause {
-    EVENT, EDITED, BOT, OWN, NOT_A_COMMAND, UNTRUSTED, ENVIRONMENT, FORK, NO_PULL_REQUEST, DUPLICATE, PUSH, REFUSED;
+    EVENT, EDITED, BOT, OWN, NOT_A_COMMAND, UNTRUSTED, ENVIRONMENT, FORK, NO_PULL_REQUEST, DUPLICATE, PUSH, REFUSED, MERGE_QUEUE;
 
     /** The metric's dimension value: {@code not-a-command}, {@code edited}, … */
     public String metric() {

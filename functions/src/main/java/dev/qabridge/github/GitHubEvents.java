@@ -227,8 +227,7 @@ public final class GitHubEvents {
         String ref = Payload.text(p, "merge_group.head_ref", 255);
         OptionalLong number = MergeQueue.pullRequestOf(ref);
         Origin where = new Origin("github", Payload.repository(p, "repository.full_name"), "", number.orElse(0), "", installation(p));
-        String problem = number.isPresent() ? "" : "the merge group's ref " + clip(ref)
-                + " names no pull request (GitHub names them gh-readonly-queue/<base>/pr-<number>-<sha>)";
+        String problem = number.isPresent() ? "" : "the merge group's ref " + clip(ref) + " names no pull request";
         return new Inbound.MergeQueue(where, sha, "q" + number.orElse(0) + "-" + sha, problem,
                 delivery, Payload.optionalText(p, "repository.default_branch", 255).orElse(""));
     }

@@ -91,7 +91,8 @@ public record RepoSettings(
 
     private static RepoSettings read(JsonNode root, String text) {
         if (!root.isObject()) {
-            throw new Invalid("the file must be a mapping of sections (qatech, preview, autoRun, trusted, status, commands, mergeQueue), not a " + kind(root));
+            throw new Invalid("the file must be a mapping of sections (qatech, preview, autoRun, trusted, status, commands, mergeQueue), "
+                    + "not a " + kind(root));
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String section = it.next();
@@ -180,7 +181,8 @@ public record RepoSettings(
             try {
                 return MergeQueue.mode("mergeQueue.mode", v.isTextual() ? v.asText() : "");
             } catch (IllegalStateException e) {
-                throw new Invalid("`mergeQueue.mode`" + at(text, "mergeQueue", "mode") + " must be mirror, pass or off, got '" + v.asText() + "'");
+                throw new Invalid("`mergeQueue.mode`" + at(text, "mergeQueue", "mode") + " must be mirror, pass or off, got '" + v.asText()
+                        + "'");
             }
         });
         return new RepoSettings(applicationId, projectId, template, vercel, environments, message, associations, minAccessLevel, forks,

@@ -14,8 +14,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * PR's head moved: cancel its runs on older commits), {@code invalid} (answered with {@code problem}),
  * {@code refuse} (an untrusted commenter: a 😕 reaction, nothing else), {@code mergequeue} (a merge queue's
  * or merge train's commit, {@code ask.sha}, gets the PR's QA result; {@code problem} says why it cannot).
- * {@code settingsFile} is the repository's settings file as read from its default branch ("" when none), so every state applies
- * the same settings. {@code ledger} names the PR's item in the run table and this run's attributes in
+ * {@code settingsFile} is the repository's settings file as read from its default branch ("" when none),
+ * so every state applies the same settings. {@code ledger} names the PR's item in the run table and this run's attributes in
  * it (the state machine reads and writes them itself). {@code request} makes each delivery's input
  * unique, so that a second start of the same name is refused by Step Functions instead of joining the
  * first.

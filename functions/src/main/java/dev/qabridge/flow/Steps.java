@@ -468,9 +468,10 @@ public final class Steps {
         MergeQueueReport.Head head = mirror ? head(host, in.origin()) : MergeQueueReport.Head.unknown("");
         Optional<Ledger> ledger = state.path("failed").has("ledger") ? Optional.empty() : Optional.of(Ledger.fromGetItem(state.path("pr")));
         MergeQueueReport.Decision decision = MergeQueueReport.decide(settings.mergeQueue(), in.origin(), in.problem(), head, ledger, settings);
-        String title = (decision.passed() ? "✅ " + decision.description() : "❌ No passing QA run for " + in.origin().reference());
-        String summary = decision.description() + "\n\nqa-bridge runs no agent on the " + in.ask().requester().replaceFirst("^the ", "")
-                + "'s commit: it reports the " + in.origin().noun() + "'s own QA result (QA_MERGE_QUEUE="
+        String title = decision.passed() ? "✅ " + decision.description() : "❌ No passing QA run for " + in.origin().reference();
+        String queue = in.origin().gitlab() ? "merge train" : "merge queue";
+        String summary = decision.description() + "\n\nqa-bridge runs no agent on the " + queue + "'s commit: it reports the "
+                + in.origin().noun() + "'s own QA result (QA_MERGE_QUEUE="
                 + settings.mergeQueue().name().toLowerCase(java.util.Locale.ROOT) + ").";
         host.report(in.origin(), in.ask().sha(), new StatusReport(decision.state(), settings.statusContext(), decision.description(),
                 decision.targetUrl(), in.runId(), title, summary, ""), "");

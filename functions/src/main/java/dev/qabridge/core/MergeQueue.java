@@ -39,12 +39,7 @@ public final class MergeQueue {
 
     /** The PR a merge group's {@code head_ref} stands for; empty when the ref names none. */
     public static OptionalLong pullRequestOf(String headRef) {
-        Matcher m = GITHUB_QUEUE.matcher(headRef);
-        if (!m.matches()) {
-            return OptionalLong.empty();
-        }
-        long number = Long.parseLong(m.group(2));
-        return number >= 1 && number <= Payload.MAX_NUMBER ? OptionalLong.of(number) : OptionalLong.empty();
+        return number(GITHUB_QUEUE, headRef, 2);
     }
 
     /** True for a branch of GitHub's merge queue (a deployment or status there belongs to the queue, not to a PR). */
@@ -54,11 +49,16 @@ public final class MergeQueue {
 
     /** The MR whose merge train runs on {@code ref}; empty for any other ref. */
     public static OptionalLong trainOf(String ref) {
-        Matcher m = GITLAB_TRAIN.matcher(ref);
+        return number(GITLAB_TRAIN, ref, 1);
+    }
+
+    /** The PR/MR number in {@code group} of {@code ref} when it matches {@code pattern}, within the range payloads allow. */
+    private static OptionalLong number(Pattern pattern, String ref, int group) {
+        Matcher m = pattern.matcher(ref);
         if (!m.matches()) {
             return OptionalLong.empty();
         }
-        long iid = Long.parseLong(m.group(1));
-        return iid >= 1 && iid <= Payload.MAX_NUMBER ? OptionalLong.of(iid) : OptionalLong.empty();
+        long number = Long.parseLong(m.group(group));
+        return number >= 1 && number <= Payload.MAX_NUMBER ? OptionalLong.of(number) : OptionalLong.empty();
     }
 }

@@ -7,7 +7,6 @@ import dev.qabridge.http.JsonHttp;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * The GitHub App manifest {@code ./qa-bridge github-app} posts, and the page that posts it. The App's
@@ -29,8 +28,7 @@ record Manifest(ObjectNode json, URI formAction) {
         ObjectNode hook = json.path("hook_attributes") instanceof ObjectNode h ? h : json.putObject("hook_attributes");
         hook.put("url", options.webhookUrl().toString()).put("active", true);
         json.put("redirect_url", options.callbackUrl());
-        Optional<String> org = options.org();
-        String newApp = org.map(o -> webBase + "/organizations/" + o + "/settings/apps/new").orElse(webBase + "/settings/apps/new");
+        String newApp = options.org().map(o -> webBase + "/organizations/" + o + "/settings/apps/new").orElse(webBase + "/settings/apps/new");
         return new Manifest(json, URI.create(newApp + "?state=" + state));
     }
 

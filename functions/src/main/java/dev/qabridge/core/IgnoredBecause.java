@@ -8,7 +8,8 @@ import java.util.Locale;
  * the platform is free text beside it.
  */
 public enum IgnoredBecause {
-    EVENT, EDITED, BOT, OWN, NOT_A_COMMAND, UNTRUSTED, ENVIRONMENT, FORK, NO_PULL_REQUEST, DUPLICATE, PUSH, REFUSED, TOO_LARGE, NOT_HEAD;
+    EVENT, EDITED, BOT, OWN, NOT_A_COMMAND, UNTRUSTED, ENVIRONMENT, FORK, NO_PULL_REQUEST, DUPLICATE, PUSH, REFUSED, TOO_LARGE, NOT_HEAD,
+    MERGE_QUEUE;
 
     /** The metric's dimension value: {@code not-a-command}, {@code edited}, … */
     public String metric() {

@@ -34,6 +34,15 @@ public sealed interface Inbound {
     record Rerun(Origin where, Person clicker, String recall, String checkRunId, String deliveryId, String defaultBranch)
             implements Inbound {}
 
+    /**
+     * A merge queue (GitHub {@code merge_group} {@code checks_requested}) or merge train (GitLab Pipeline
+     * Hook) waits for the bridge's check on commit {@code sha}, for the PR/MR {@code where} names (number 0
+     * when the queue's ref names none: {@code problem} then says so). {@code runKey} names the report's run:
+     * the group's PR and commit, or the train's pipeline, so a redelivery reports once.
+     */
+    record MergeQueue(Origin where, String sha, String runKey, String problem, String deliveryId, String defaultBranch)
+            implements Inbound {}
+
     /** A successful deployment of {@code sha} to {@code environment}, reachable at {@code url}. */
     record Deployment(Origin repository, String deploymentId, String sha, String environment, String url, String deliveryId,
                       String defaultBranch) implements Inbound {}

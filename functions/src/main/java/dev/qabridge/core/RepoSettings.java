@@ -34,12 +34,13 @@ public record RepoSettings(
         Optional<Settings.NoVerdict> onNoVerdict,
         Optional<Settings.Concurrency> concurrency,
         Optional<Boolean> cancelOnPush,
-        Optional<List<String>> vercelHosts) {
+        Optional<List<String>> vercelHosts,
+        Optional<MergeQueue.Mode> mergeQueue) {
 
     /** No file, or an empty one: the bridge's settings as they are. */
     public static final RepoSettings NONE = new RepoSettings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty());
+            Optional.empty(), Optional.empty(), Optional.empty());
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern PROJECT_ID = Pattern.compile("^proj(-.+_.+|_.+)$");
@@ -53,7 +54,8 @@ public record RepoSettings(
             "autoRun", Set.of("environments", "message", "forks"),
             "trusted", Set.of("associations", "minAccessLevel"),
             "status", Set.of("onNoVerdict"),
-            "commands", Set.of("concurrency", "cancelOnPush"));
+            "commands", Set.of("concurrency", "cancelOnPush"),
+            "mergeQueue", Set.of("mode"));
 
     /** The file read: its settings, or the first problem found in it (then the bridge's settings apply). */
     public sealed interface Parsed permits Valid, Problem {}
@@ -90,7 +92,8 @@ public record RepoSettings(
 
     private static RepoSettings read(JsonNode root, String text) {
         if (!root.isObject()) {
-            throw new Invalid("the file must be a mapping of sections (qatech, preview, autoRun, trusted, status, commands), not a " + kind(root));
+            throw new Invalid("the file must be a mapping of sections (qatech, preview, autoRun, trusted, status, commands, mergeQueue), "
+                    + "not a " + kind(root));
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String section = it.next();
@@ -176,8 +179,20 @@ public record RepoSettings(
             }
         });
         Optional<Boolean> cancelOnPush = bool(root, text, "commands", "cancelOnPush");
+        Optional<MergeQueue.Mode> mergeQueue = field(root, "mergeQueue", "mode").map(v -> {
+            // YAML reads an unquoted off (like no and false) as the boolean false
+            if (v.isBoolean() && !v.booleanValue()) {
+                return MergeQueue.Mode.OFF;
+            }
+            try {
+                return MergeQueue.mode("mergeQueue.mode", v.isTextual() ? v.asText() : "");
+            } catch (IllegalStateException e) {
+                throw new Invalid("`mergeQueue.mode`" + at(text, "mergeQueue", "mode") + " must be mirror, pass or off, got '" + v.asText()
+                        + "'");
+            }
+        });
         return new RepoSettings(applicationId, projectId, template, vercel, environments, message, associations, minAccessLevel, forks,
-                onNoVerdict, concurrency, cancelOnPush, vercelHosts);
+                onNoVerdict, concurrency, cancelOnPush, vercelHosts, mergeQueue);
     }
 
     private static Optional<Boolean> bool(JsonNode root, String text, String section, String key) {

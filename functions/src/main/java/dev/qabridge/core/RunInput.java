@@ -12,9 +12,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * deployment), {@code followup}, {@code rerun} (a check run's Re-run button: {@code recall} names the
  * run whose instructions it repeats), {@code help}, {@code status}, {@code cancel}, {@code push} (the
  * PR's head moved: cancel its runs on older commits), {@code invalid} (answered with {@code problem}),
- * {@code refuse} (an untrusted commenter: a 😕 reaction, nothing else). {@code settingsFile} is the
- * repository's settings file as read from its default branch ("" when none), so every state applies
- * the same settings. {@code ledger} names the PR's item in the run table and this run's attributes in
+ * {@code refuse} (an untrusted commenter: a 😕 reaction, nothing else), {@code mergequeue} (a merge queue's
+ * or merge train's commit, {@code ask.sha}, gets the PR's QA result; {@code problem} says why it cannot).
+ * {@code settingsFile} is the repository's settings file as read from its default branch ("" when none),
+ * so every state applies the same settings. {@code ledger} names the PR's item in the run table and this run's attributes in
  * it (the state machine reads and writes them itself). {@code request} makes each delivery's input
  * unique, so that a second start of the same name is refused by Step Functions instead of joining the
  * first.
@@ -32,6 +33,7 @@ public record RunInput(String runId, String command, Origin origin, Ask ask, Str
     public static final String PUSH = "push";
     public static final String INVALID = "invalid";
     public static final String REFUSE = "refuse";
+    public static final String MERGE_QUEUE = "mergequeue";
 
     /** How long the run table keeps a PR's runs after the last one changed (Step Functions keeps a name taken 90 days). */
     public static final long LEDGER_DAYS = 90;

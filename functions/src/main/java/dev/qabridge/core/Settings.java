@@ -37,7 +37,8 @@ public record Settings(
         String statusContext,
         NoVerdict statusOnNoVerdict,
         Concurrency concurrency,
-        boolean cancelOnPush) {
+        boolean cancelOnPush,
+        MergeQueue.Mode mergeQueue) {
 
     /** What a {@code /qa} does while another run of the same PR is going ({@code QA_CONCURRENCY}). */
     public enum Concurrency { REJECT, QUEUE, PARALLEL }
@@ -83,7 +84,8 @@ public record Settings(
                 env.get("QA_STATUS_CONTEXT", "qa-bridge"),
                 noVerdict(env.get("QA_STATUS_ON_NO_VERDICT", "error")),
                 concurrency("QA_CONCURRENCY", env.get("QA_CONCURRENCY", "reject")),
-                env.get("QA_CANCEL_ON_PUSH", "false").equalsIgnoreCase("true"));
+                env.get("QA_CANCEL_ON_PUSH", "false").equalsIgnoreCase("true"),
+                MergeQueue.mode("QA_MERGE_QUEUE", env.get("QA_MERGE_QUEUE", "mirror")));
         s.validate();
         return s;
     }
@@ -167,7 +169,7 @@ public record Settings(
                 repo.autoRunEnvironments().orElse(autoRunEnvironments), repo.autoRunMessage().orElse(autoRunMessage),
                 repo.vercel().orElse(previewOnVercel), repo.vercelHosts().orElse(previewVercelHosts), repo.forks().orElse(autoRunForks), statusContext,
                 repo.onNoVerdict().orElse(statusOnNoVerdict), repo.concurrency().orElse(concurrency),
-                repo.cancelOnPush().orElse(cancelOnPush));
+                repo.cancelOnPush().orElse(cancelOnPush), repo.mergeQueue().orElse(mergeQueue));
     }
 
     public String applicationIdOrThrow() {

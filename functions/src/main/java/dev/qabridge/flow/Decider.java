@@ -7,6 +7,7 @@ import dev.qabridge.core.CommandParser;
 import dev.qabridge.core.IgnoredBecause;
 import dev.qabridge.core.Inbound;
 import dev.qabridge.core.Log;
+import dev.qabridge.core.MergeQueue;
 import dev.qabridge.core.Origin;
 import dev.qabridge.core.PullRequest;
 import dev.qabridge.core.RunInput;
@@ -54,6 +55,7 @@ public final class Decider {
             case Inbound.Deployment d -> deployment(d, host, request);
             case Inbound.Push p -> push(p, host, request);
             case Inbound.Rerun r -> rerun(r, host, request);
+            case Inbound.MergeQueue q -> mergeQueue(q, host, request);
         };
     }
 
@@ -175,6 +177,23 @@ public final class Decider {
         boolean started = workflow.start(runId, input.toJson());
         Log.info(started ? "run.started" : "run.duplicate", r.deliveryId(), null, "run", runId, "command", RunInput.RERUN);
         return accepted(runId, started, RunInput.RERUN);
+    }
+
+    /**
+     * A merge queue's (or merge train's) commit waits for the bridge's check: one short run reports the PR's
+     * result there ({@code QA_MERGE_QUEUE}: mirror or pass), named after the group or pipeline, so a
+     * redelivery reports once. No agent runs. With the mode {@code off} nothing starts.
+     */
+    private Answer mergeQueue(Inbound.MergeQueue q, CodeHost host, String request) {
+        RepoConfig.Loaded loaded = repoConfig.load(host, q.where(), q.defaultBranch(), q.deliveryId());
+        String queue = q.where().gitlab() ? "merge train" : "merge queue";
+        if (loaded.settings().mergeQueue() == MergeQueue.Mode.OFF) {
+            return Answer.ignored(IgnoredBecause.MERGE_QUEUE, "the " + queue + " gets no status from qa-bridge (QA_MERGE_QUEUE or "
+                    + "mergeQueue.mode is off): do not require " + loaded.settings().statusContext() + " with a " + queue);
+        }
+        String runId = runId(host.platform(), q.runKey());
+        Ask ask = new Ask("the " + queue, "", "", "", q.deliveryId(), clock.millis(), q.sha(), "");
+        return accepted(runId, start(runId, RunInput.MERGE_QUEUE, q.where(), ask, q.problem(), loaded, request), RunInput.MERGE_QUEUE);
     }
 
     private Ask ask(Inbound.Comment c, String instructions, String url) {

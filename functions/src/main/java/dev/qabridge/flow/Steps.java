@@ -9,6 +9,7 @@ import dev.qabridge.core.Ask;
 import dev.qabridge.core.CodeHost;
 import dev.qabridge.core.Ledger;
 import dev.qabridge.core.Log;
+import dev.qabridge.core.MergeQueue;
 import dev.qabridge.core.Metrics;
 import dev.qabridge.core.Origin;
 import dev.qabridge.core.Outcome;
@@ -113,6 +114,7 @@ public final class Steps {
             case "reply-in-new-comment" -> reply(state, retry, true);
             case "report-result" -> reportResult(state);
             case "lost-reply" -> lostReply(state);
+            case "report-merge-queue" -> reportMergeQueue(state);
             default -> throw new IllegalArgumentException("no step '" + action + "'");
         };
     }
@@ -137,7 +139,8 @@ public final class Steps {
             return out.put("entry", "{}").put("concurrency", "parallel");
         }
         RepoConfig.Loaded loaded = RepoConfig.apply(base, in.settingsFile());
-        if (loaded.problem().isPresent()) {
+        // A merge queue's report writes on no PR: the settings file's problem is said by the PR's own runs
+        if (loaded.problem().isPresent() && !in.command().equals(RunInput.MERGE_QUEUE)) {
             out.put("settingsClaim", "settings#" + in.origin().platform() + "#" + in.origin().repoKey() + "#" + in.origin().number() + "#"
                     + loaded.fileHash());
         }
@@ -550,6 +553,54 @@ public final class Steps {
         Log.info("run.status_final", in.ask().deliveryId(), state.path("conversation").path("id").asText(null), "run", in.runId(),
                 "state", gate);
         return JsonHttp.JSON.createObjectNode().put("state", gate.name());
+    }
+
+    /**
+     * A merge queue's (or merge train's) commit gets the PR's QA result, decided by {@link MergeQueueReport}:
+     * a commit status, or in App mode a completed check run, named {@code QA_STATUS_CONTEXT} like the PR's
+     * own, so the same required rule is met. The PR's head is read now: a PR the platform cannot find is a
+     * failure that says so; a platform that cannot be reached, like a report it did not take, is retried by
+     * the state machine. The ledger is what the state machine read ({@code $.pr}), unless that failed.
+     */
+    JsonNode reportMergeQueue(JsonNode state) {
+        RunInput in = RunInput.fromJson(state);
+        Settings settings = settings(in);
+        ObjectNode out = JsonHttp.JSON.createObjectNode();
+        if (settings.mergeQueue() == MergeQueue.Mode.OFF) {
+            Log.info("mergequeue.off", in.ask().deliveryId(), null, "run", in.runId());
+            return out.put("reported", false);
+        }
+        CodeHost host = hosts.apply(in.origin().platform());
+        boolean mirror = settings.mergeQueue() == MergeQueue.Mode.MIRROR && in.problem().isEmpty();
+        MergeQueueReport.Head head = mirror ? head(host, in.origin()) : MergeQueueReport.Head.unknown("");
+        Optional<Ledger> ledger = state.path("failed").has("ledger") ? Optional.empty() : Optional.of(Ledger.fromGetItem(state.path("pr")));
+        MergeQueueReport.Decision decision = MergeQueueReport.decide(settings.mergeQueue(), in.origin(), in.problem(), head, ledger, settings);
+        String title = decision.passed() ? "✅ " + decision.description() : "❌ No passing QA run for " + in.origin().reference();
+        String queue = in.origin().gitlab() ? "merge train" : "merge queue";
+        String summary = decision.description() + "\n\nqa-bridge runs no agent on the " + queue + "'s commit: it reports the "
+                + in.origin().noun() + "'s own QA result (QA_MERGE_QUEUE="
+                + settings.mergeQueue().name().toLowerCase(java.util.Locale.ROOT) + ").";
+        host.report(in.origin(), in.ask().sha(), new StatusReport(decision.state(), settings.statusContext(), decision.description(),
+                decision.targetUrl(), in.runId(), title, summary, ""), "");
+        Log.info("mergequeue.reported", in.ask().deliveryId(), null, "run", in.runId(), "state", decision.state(),
+                "head", head.sha().isEmpty() ? "-" : Strings.shortSha(head.sha()));
+        return out.put("reported", true).put("state", decision.state().name()).put("headSha", head.sha())
+                .put("description", decision.description());
+    }
+
+    /** The PR's head commit now; a PR the platform will not give (404, 403) is a head that cannot be read, and why. */
+    private static MergeQueueReport.Head head(CodeHost host, Origin where) {
+        try {
+            PullRequest pr = host.pullRequest(where);
+            return pr.headSha().isEmpty() ? MergeQueueReport.Head.unknown("the " + where.noun() + " has none")
+                    : MergeQueueReport.Head.of(pr.headSha(), pr.webUrl());
+        } catch (ApiException e) {
+            if (e.isTransient()) {
+                throw e.forStateMachine();
+            }
+            return MergeQueueReport.Head.unknown(e.service() + " answered " + e.status()
+                    + (e.detail().isBlank() ? "" : ": " + Strings.clip(e.detail(), 40)));
+        }
     }
 
     /** What a merge gate hears: PASS passes, FAIL fails, no verdict is neutral (or a pass, if the repository says so), the rest errors. */

@@ -1,14 +1,9 @@
 package dev.qabridge.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
+import com.auth0.jwt.exceptions.JWTCreationException;
 import dev.qabridge.core.ApiException;
 import dev.qabridge.core.Log;
 import dev.qabridge.http.JsonHttp;
@@ -19,7 +14,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.Date;
 import java.util.Map;
 import java.util.Optional;
 
@@ -38,7 +32,7 @@ public final class GitHubAppAuth implements GitHubAuth {
     static final Duration LIFETIME = Duration.ofMinutes(9);
 
     private final String appId;
-    private final JWSSigner signer;
+    private final Algorithm rs256;
     private final String apiUrl;
     private final Clock clock;
     private final JsonHttp http;
@@ -59,7 +53,7 @@ public final class GitHubAppAuth implements GitHubAuth {
             throw new IllegalStateException(APP_ID + " must be the app's id (App settings > General > App ID), got '" + appId + "'");
         }
         this.appId = appId.strip();
-        this.signer = new RSASSASigner(PrivateKeyPem.read(privateKeyPem));
+        this.rs256 = Algorithm.RSA256(null, PrivateKeyPem.read(privateKeyPem));
         this.apiUrl = apiUrl;
         this.clock = clock;
         this.http = http;
@@ -69,18 +63,15 @@ public final class GitHubAppAuth implements GitHubAuth {
     /** A JWT for the app itself: RS256, {@code iss} the app id, {@code iat} a minute ago, {@code exp} nine minutes ahead. */
     public String jwt() {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer(appId)
-                .issueTime(Date.from(now.minus(BACKDATE)))
-                .expirationTime(Date.from(now.plus(LIFETIME)))
-                .build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).build(), claims);
         try {
-            jwt.sign(signer);
-        } catch (JOSEException e) {
+            return JWT.create()
+                    .withIssuer(appId)
+                    .withIssuedAt(now.minus(BACKDATE))
+                    .withExpiresAt(now.plus(LIFETIME))
+                    .sign(rs256);
+        } catch (JWTCreationException e) {
             throw new IllegalStateException("could not sign the GitHub App JWT: " + e.getMessage(), e);
         }
-        return jwt.serialize();
     }
 
     /** The installation's access token, from the cache or a new exchange. */

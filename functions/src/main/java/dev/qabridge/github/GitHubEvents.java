@@ -7,6 +7,7 @@ import dev.qabridge.core.DeliveryIds;
 import dev.qabridge.core.IgnoredBecause;
 import dev.qabridge.core.Inbound;
 import dev.qabridge.core.Log;
+import dev.qabridge.core.MergeQueue;
 import dev.qabridge.core.NotAuthorized;
 import dev.qabridge.core.Origin;
 import dev.qabridge.core.Payload;
@@ -16,6 +17,7 @@ import dev.qabridge.core.Texts;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /**
@@ -28,6 +30,8 @@ public final class GitHubEvents {
     private static final Pattern SHA = Pattern.compile("^[0-9a-f]{40}$");
     /** The bridge's run ids (execution names), as check runs carry them in {@code external_id}. */
     private static final Pattern RUN_ID = Pattern.compile("^github-[A-Za-z0-9_-]{1,72}$");
+    /** How the run ids of merge queue reports begin ({@code github-q<number>-<sha>}): their check runs have no Re-run. */
+    private static final String MERGE_QUEUE_RUN = "github-q";
     /** GitHub caps comment bodies at 65,536 characters. */
     static final int MAX_COMMENT = 65_536;
 
@@ -69,6 +73,7 @@ public final class GitHubEvents {
             case "deployment_status" -> deployment(delivery, p);
             case "pull_request" -> pullRequest(delivery, action, p);
             case "check_run" -> checkRun(delivery, action, p);
+            case "merge_group" -> mergeGroup(delivery, action, p);
             default -> new Inbound.Ignored("event '" + clip(event) + "' is not one qa-bridge acts on");
         };
     }
@@ -138,6 +143,11 @@ public final class GitHubEvents {
         if (notTheApps.isPresent()) {
             return notTheApps.get();
         }
+        String ref = Payload.optionalText(p, "deployment.ref", 255).orElse("");
+        if (MergeQueue.githubQueueBranch(ref)) {
+            return new Inbound.Ignored(IgnoredBecause.MERGE_QUEUE, "deployment of the merge queue's branch " + clip(ref)
+                    + ": the queue gets the PR's result (merge_group), not a run of its own");
+        }
         Origin repository = new Origin("github", Payload.repository(p, "repository.full_name"), "", 0, "", installation(p));
         long deploymentId = Payload.positive(p, "deployment.id", Payload.MAX_ID);
         String sha = Payload.text(p, "deployment.sha", 40);
@@ -182,6 +192,10 @@ public final class GitHubEvents {
         if (!RUN_ID.matcher(recall).matches()) {
             return new Inbound.Ignored("check run not made by qa-bridge (its external_id is not a qa-bridge run)");
         }
+        if (recall.startsWith(MERGE_QUEUE_RUN)) {
+            return new Inbound.Ignored(IgnoredBecause.MERGE_QUEUE, "check run of a merge queue entry: re-run it by queueing the "
+                    + "pull request again (merge_group asks for it)");
+        }
         JsonNode pulls = Payload.at(p, "check_run.pull_requests");
         if (!pulls.isArray() || pulls.isEmpty()) {
             return new Inbound.Ignored("the check run's commit heads no pull request of this repository");
@@ -196,6 +210,32 @@ public final class GitHubEvents {
         return new Inbound.Rerun(where, new Person(login, userId, ""), recall,
                 String.valueOf(Payload.positive(p, "check_run.id", Payload.MAX_ID)), delivery,
                 Payload.optionalText(p, "repository.default_branch", 255).orElse(""));
+    }
+
+    /**
+     * {@code checks_requested}: the merge queue waits for the bridge's check on the group's commit. The PR
+     * is the one its {@code head_ref} names ({@code gh-readonly-queue/<base>/pr-<number>-<sha>}); a ref that
+     * names none still gets a report, saying so. Nothing else about a merge group asks anything of the bridge.
+     */
+    private Inbound mergeGroup(String delivery, String action, JsonNode p) {
+        if (!action.equals("checks_requested")) {
+            String reason = Payload.optionalText(p, "reason", 32).map(r -> " (" + clip(r) + ")").orElse("");
+            return new Inbound.Ignored("merge group " + clip(action) + reason + ": only checks_requested asks qa-bridge for a status");
+        }
+        Optional<Inbound> notTheApps = notTheAppsDelivery(p);
+        if (notTheApps.isPresent()) {
+            return notTheApps.get();
+        }
+        String sha = Payload.text(p, "merge_group.head_sha", 40);
+        if (!SHA.matcher(sha).matches()) {
+            throw new BadDelivery("`merge_group.head_sha` must be a 40-character commit SHA");
+        }
+        String ref = Payload.text(p, "merge_group.head_ref", 255);
+        OptionalLong number = MergeQueue.pullRequestOf(ref);
+        Origin where = new Origin("github", Payload.repository(p, "repository.full_name"), "", number.orElse(0), "", installation(p));
+        String problem = number.isPresent() ? "" : "the merge group's ref " + clip(ref) + " names no pull request";
+        return new Inbound.MergeQueue(where, sha, "q" + number.orElse(0) + "-" + sha, problem,
+                delivery, Payload.optionalText(p, "repository.default_branch", 255).orElse(""));
     }
 
     /**

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  */
 final class PrivateKeyPem {
     static final String SETTING = "GITHUB_APP_PRIVATE_KEY";
-    /** What nimbus-jose-jwt's RS256 signer accepts; GitHub generates 2048-bit keys. */
+    /** GitHub generates 2048-bit keys, and RS256 wants at least that many (RFC 7518, 3.3). */
     static final int MIN_BITS = 2048;
 
     private static final Pattern BLOCK = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);

@@ -7,6 +7,7 @@ import dev.qabridge.core.DeliveryIds;
 import dev.qabridge.core.IgnoredBecause;
 import dev.qabridge.core.Inbound;
 import dev.qabridge.core.Log;
+import dev.qabridge.core.MergeQueue;
 import dev.qabridge.core.NotAuthorized;
 import dev.qabridge.core.Origin;
 import dev.qabridge.core.Payload;
@@ -32,6 +33,8 @@ public final class GitLabEvents {
     private static final Pattern TOKEN_BOT = Pattern.compile("^(project|group)_\\d+_bot(_[0-9a-f]+)?\\d*$");
     private static final Pattern SHA = Pattern.compile("^[0-9a-f]{40}$");
     private static final Pattern DISCUSSION = Pattern.compile("^[0-9a-f]{1,64}$");
+    /** Pipeline states after which a commit status would come too late to hold the train. */
+    private static final Set<String> FINISHED_PIPELINES = Set.of("success", "failed", "canceled", "skipped");
     /** GitLab accepts notes of up to 1,000,000 characters. */
     static final int MAX_NOTE = 1_000_000;
 
@@ -68,6 +71,9 @@ public final class GitLabEvents {
         }
         if (event.equals("Merge Request Hook") && kind.equals("merge_request")) {
             return mergeRequest(delivery, p);
+        }
+        if (event.equals("Pipeline Hook") && kind.equals("pipeline")) {
+            return pipeline(delivery, p);
         }
         if (!event.equals("Note Hook") || !kind.equals("note")) {
             return new Inbound.Ignored("event '" + Strings.clip(event.replaceAll("[^\\p{L}\\p{N} _-]", "?"), 60)
@@ -153,6 +159,39 @@ public final class GitLabEvents {
             throw new BadDelivery("`object_attributes.last_commit.id` must be a 40-character commit SHA");
         }
         return new Inbound.Push(new Origin("gitlab", path, String.valueOf(projectId), iid, "", 0), sha, delivery,
+                Payload.optionalText(p, "project.default_branch", 255).orElse(""));
+    }
+
+    /**
+     * A merge train's pipeline (source {@code merge_request_event} on {@code refs/merge-requests/<iid>/train},
+     * or {@code merge_request_event_type} {@code merge_train}): the MR's QA result joins it as a commit status
+     * on its {@code sha}, once per pipeline, when it is still going. Every other pipeline is left alone.
+     */
+    private Inbound pipeline(String delivery, JsonNode p) {
+        String ref = Payload.optionalText(p, "object_attributes.ref", 255).orElse("");
+        String source = Payload.optionalText(p, "object_attributes.source", 64).orElse("");
+        boolean train = source.equals("merge_request_event") && (MergeQueue.trainOf(ref).isPresent()
+                || Payload.optionalText(p, "object_attributes.merge_request_event_type", 32).filter("merge_train"::equals).isPresent());
+        if (!train) {
+            return new Inbound.Ignored("pipeline for " + Strings.clip(ref.replaceAll("[^\\p{L}\\p{N}_ ./-]", "?"), 80)
+                    + ": only merge train pipelines get qa-bridge's status");
+        }
+        String status = Payload.optionalText(p, "object_attributes.status", 32).orElse("");
+        if (FINISHED_PIPELINES.contains(status)) {
+            return new Inbound.Ignored("merge train pipeline " + status + ": qa-bridge's status joins a train's pipeline while it runs");
+        }
+        long projectId = Payload.positive(p, "project.id", Payload.MAX_ID);
+        String path = Payload.optionalText(p, "project.path_with_namespace", 255).orElse(String.valueOf(projectId));
+        long iid = Payload.at(p, "merge_request.iid").isMissingNode() || Payload.at(p, "merge_request.iid").isNull()
+                ? MergeQueue.trainOf(ref).orElseThrow(() -> new BadDelivery("`merge_request.iid` is missing"))
+                : Payload.positive(p, "merge_request.iid", Payload.MAX_NUMBER);
+        long pipelineId = Payload.positive(p, "object_attributes.id", Payload.MAX_ID);
+        String sha = Payload.text(p, "object_attributes.sha", 40);
+        if (!SHA.matcher(sha).matches()) {
+            throw new BadDelivery("`object_attributes.sha` must be a 40-character commit SHA");
+        }
+        return new Inbound.MergeQueue(new Origin("gitlab", path, String.valueOf(projectId), iid, "", 0), sha, "t" + pipelineId, "",
+                delivery.isEmpty() ? "pipeline-" + projectId + "-" + pipelineId : delivery,
                 Payload.optionalText(p, "project.default_branch", 255).orElse(""));
     }
 

@@ -174,4 +174,43 @@ class DeciderTest {
 
         assertThat(decider.decide(d, host, "req-7001").status()).isEqualTo(202);
     }
+    private static final String GROUP = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
+    private static final Inbound.MergeQueue QUEUED = new Inbound.MergeQueue(new Origin("github", "acme/shop", "", 42, "", 101), GROUP,
+            "q42-" + GROUP, "", "d-q1", "main");
+
+    @Test
+    void aMergeGroupStartsOneReportOnItsCommitForTheQueuedPullRequestAndNoAgentRun() {
+        Answer first = decider.decide(QUEUED, host, "r1");
+        Answer again = decider.decide(QUEUED, host, "r2");
+
+        assertThat(first.status()).isEqualTo(202);
+        assertThat(first.body().path("run").asText()).isEqualTo("github-q42-" + GROUP);
+        assertThat(first.body().path("command").asText()).isEqualTo("mergequeue");
+        ObjectNode input = runs.started.get("github-q42-" + GROUP);
+        RunInput in = RunInput.fromJson(input);
+        assertThat(in.command()).isEqualTo(RunInput.MERGE_QUEUE);
+        assertThat(in.origin().number()).isEqualTo(42);
+        assertThat(in.origin().installationId()).isEqualTo(101);
+        assertThat(in.ask().sha()).isEqualTo(GROUP);
+        assertThat(in.ask().requester()).isEqualTo("the merge queue");
+        assertThat(in.ask().instructions()).isEmpty();
+        assertThat(input.path("ledger").path("key").asText()).as("the ledger read is the queued PR's").isEqualTo("pr#github#acme/shop#42");
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.body().path("ignored").asText()).contains("already handled");
+        assertThat(runs.started).hasSize(1);
+        assertThat(host.writes).as("the webhook writes nothing itself").isEmpty();
+    }
+
+    @Test
+    void withTheModeOffAMergeQueueStartsNothingAndHearsNotToRequireTheCheck() {
+        host.settingsFile = () -> Optional.of("mergeQueue:\n  mode: off\n");
+
+        Answer a = decider.decide(QUEUED, host, "r1");
+
+        assertThat(a.status()).isEqualTo(200);
+        assertThat(a.because()).isEqualTo(dev.qabridge.core.IgnoredBecause.MERGE_QUEUE);
+        assertThat(a.body().path("ignored").asText()).isEqualTo("the merge queue gets no status from qa-bridge (QA_MERGE_QUEUE or "
+                + "mergeQueue.mode is off): do not require qa-bridge with a merge queue");
+        assertThat(runs.started).isEmpty();
+    }
 }

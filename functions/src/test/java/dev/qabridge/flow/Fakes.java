@@ -50,8 +50,14 @@ final class Fakes {
 
         @Override public String platform() { return "github"; }
         @Override public String settingsPath() { return ".github/qa-bridge.yml"; }
+        /** The PR's head commit; {@link #failPullRequest} makes reading the PR fail instead. */
+        String headSha = "6dcb09b5b57875f334f61aebed695e2e4193db5e";
+        RuntimeException failPullRequest;
         @Override public PullRequest pullRequest(Origin where) {
-            return new PullRequest(where.repo(), where.number(), "Cart totals", "6dcb09b5b57875f334f61aebed695e2e4193db5e", "feature/cart",
+            if (failPullRequest != null) {
+                throw failPullRequest;
+            }
+            return new PullRequest(where.repo(), where.number(), "Cart totals", headSha, "feature/cart",
                     "https://github.com/acme/shop/pull/" + where.number(), "Recomputes totals.", prAuthor, false);
         }
         @Override public Optional<String> deployedUrl(Origin where, PullRequest pr) { return deployed; }
@@ -74,8 +80,11 @@ final class Fakes {
             return distrust;
         }
         final List<String> reports = new ArrayList<>();
+        /** Every report as it was made, for tests that read its texts. */
+        final List<dev.qabridge.core.StatusReport> reported = new ArrayList<>();
         @Override public String report(Origin where, String sha, dev.qabridge.core.StatusReport report, String checkRunId) {
             reports.add(report.state() + " " + sha);
+            reported.add(report);
             writes.add("status " + report.state().name().toLowerCase());
             return checkRunId;
         }

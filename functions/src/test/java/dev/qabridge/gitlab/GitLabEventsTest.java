@@ -38,4 +38,50 @@ class GitLabEventsTest {
 
         assertThat(read).isInstanceOfSatisfying(Inbound.Ignored.class, i -> assertThat(i.because()).isEqualTo(because));
     }
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @CsvSource({"merge_request_event, refs/merge-requests/7/train, ''", "merge_request_event, refs/merge-requests/7/merge, merge_train"})
+    void aMergeTrainsPipelineAsksForTheMergeRequestsResultOnItsCommit(String source, String ref, String eventType) {
+        Inbound read = pipeline(source, ref, eventType, "pending");
+
+        assertThat(read).isInstanceOfSatisfying(Inbound.MergeQueue.class, q -> {
+            assertThat(q.where().platform()).isEqualTo("gitlab");
+            assertThat(q.where().projectId()).isEqualTo("42");
+            assertThat(q.where().repo()).isEqualTo("acme/shop");
+            assertThat(q.where().number()).isEqualTo(7);
+            assertThat(q.sha()).isEqualTo(TRAIN_SHA);
+            assertThat(q.runKey()).isEqualTo("t3101");
+            assertThat(q.problem()).isEmpty();
+        });
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2} {3}")
+    @CsvSource({"push, main, '', running, only merge train pipelines",
+            "merge_request_event, refs/merge-requests/7/head, detached, running, only merge train pipelines",
+            "merge_request_event, refs/merge-requests/7/merge, merged_result, running, only merge train pipelines",
+            "merge_request_event, refs/merge-requests/7/train, merge_train, success, merge train pipeline success",
+            "merge_request_event, refs/merge-requests/7/train, merge_train, failed, merge train pipeline failed"})
+    void everyOtherPipelineIsLeftAloneWithTheReason(String source, String ref, String eventType, String status, String reason) {
+        assertThat(pipeline(source, ref, eventType, status)).isInstanceOfSatisfying(Inbound.Ignored.class, i -> {
+            assertThat(i.reason()).contains(reason);
+            assertThat(i.because()).isEqualTo(IgnoredBecause.EVENT);
+        });
+    }
+
+    private static final String TRAIN_SHA = "9f2c5ab0e4d1c3b7a8e6f5d4c3b2a1908f7e6d5c";
+
+    /** A Pipeline Hook as GitLab documents it ("Pipeline events"), for MR !7 of project 42. */
+    private Inbound pipeline(String source, String ref, String eventType, String status) {
+        ObjectNode hook = JsonHttp.JSON.createObjectNode().put("object_kind", "pipeline");
+        ObjectNode attributes = hook.putObject("object_attributes").put("id", 3101).put("iid", 12).put("ref", ref).put("tag", false)
+                .put("sha", TRAIN_SHA).put("source", source).put("status", status).put("detailed_status", status);
+        if (!eventType.isEmpty()) {
+            attributes.put("merge_request_event_type", eventType);
+        }
+        hook.putObject("merge_request").put("id", 99).put("iid", 7).put("state", "opened").put("source_branch", "feature/cart-totals");
+        hook.putObject("project").put("id", 42).put("path_with_namespace", "acme/shop").put("default_branch", "main");
+        hook.putObject("user").put("id", 583).put("username", "alice");
+        byte[] body = hook.toString().getBytes(StandardCharsets.UTF_8);
+        return events.read(Map.of("x-gitlab-event", "Pipeline Hook", "x-gitlab-token", SECRET,
+                "idempotency-key", "a1b6e1a4-cc78-11e3-81ab-4c9367dc0958"), body);
+    }
 }

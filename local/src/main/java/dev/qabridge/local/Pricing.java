@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * What a run costs at AWS list prices (us-east-1), with the functions' memory sizes and architecture read
  * from {@code template.yaml} as it is now (a function's own {@code MemorySize}, else the Globals'; the
- * {@code Architecture} parameter's default), and the poll settings' defaults the deployed bridge runs with.
+ * Globals' {@code Architectures}), and the poll settings' defaults the deployed bridge runs with.
  * The prices are inputs, written once here with where they come from; every quantity they multiply is
  * measured or simulated by the benchmark.
  */

@@ -37,7 +37,7 @@ class FirstHourIT {
 
         assertThat(help.code()).isZero();
         assertThat(help.out().lines()).first().isEqualTo("qa-bridge: run the bridge on this machine, try it with no accounts, or run its tests.");
-        assertThat(help.out().lines()).hasSize(6).allSatisfy(l -> assertThat(l).doesNotContain("set -", "#"));
+        assertThat(help.out().lines()).hasSize(7).allSatisfy(l -> assertThat(l).doesNotContain("set -", "#"));
         assertThat(help.out().lines().skip(1)).allSatisfy(l -> assertThat(l).startsWith("  ./qa-bridge "));
         assertThat(bogus.code()).isEqualTo(2);
         assertThat(bogus.out()).isEmpty();

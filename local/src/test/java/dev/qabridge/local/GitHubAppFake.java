@@ -60,7 +60,7 @@ final class GitHubAppFake implements AutoCloseable {
     /** GitHub's longest JWT lifetime. */
     static final Duration MAX_JWT_LIFETIME = Duration.ofMinutes(10);
     static final Map<String, String> PERMISSIONS = Map.of("checks", "write", "contents", "read",
-            "deployments", "read", "issues", "write", "pull_requests", "write", "metadata", "read");
+            "deployments", "read", "issues", "write", "pull_requests", "write", "merge_queues", "read", "metadata", "read");
 
     private static final Pattern ACCESS_TOKENS = Pattern.compile("/app/installations/(\\d+)/access_tokens");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -256,7 +256,7 @@ final class GitHubAppFake implements AutoCloseable {
         body.put("created_at", "2026-01-01T00:00:00Z");
         body.put("updated_at", "2026-01-01T00:00:00Z");
         body.set("permissions", JsonHttp.JSON.valueToTree(PERMISSIONS));
-        body.putArray("events").add("check_run").add("deployment_status").add("issue_comment").add("pull_request");
+        body.putArray("events").add("check_run").add("deployment_status").add("issue_comment").add("pull_request").add("merge_group");
         return json(200, body.toString());
     }
 

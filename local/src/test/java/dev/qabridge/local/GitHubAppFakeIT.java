@@ -187,10 +187,10 @@ class GitHubAppFakeIT {
 
         assertThat(manifest.path("default_permissions")).isEqualTo(JsonHttp.JSON.valueToTree(GitHubAppFake.PERMISSIONS));
         assertThat(manifest.path("default_events")).map(JsonNode::asText)
-                .containsExactlyInAnyOrder("issue_comment", "deployment_status", "check_run", "pull_request");
+                .containsExactlyInAnyOrder("issue_comment", "deployment_status", "check_run", "pull_request", "merge_group");
         assertThat(app.path("permissions")).isEqualTo(manifest.path("default_permissions"));
         assertThat(app.path("events")).map(JsonNode::asText)
-                .containsExactlyInAnyOrder("issue_comment", "deployment_status", "check_run", "pull_request");
+                .containsExactlyInAnyOrder("issue_comment", "deployment_status", "check_run", "pull_request", "merge_group");
     }
 
     private JsonHttp.Response exchange(long installation, String jwt) {

@@ -33,7 +33,8 @@ class StateMachineInvariantsTest {
     }
 
     /** Every command a run can carry ({@code $.command}), as the webhook starts them. */
-    static final Set<String> COMMANDS = Set.of("run", "auto", "followup", "rerun", "help", "invalid", "status", "cancel", "push", "refuse");
+    static final Set<String> COMMANDS = Set.of("run", "auto", "followup", "rerun", "help", "invalid", "status", "cancel", "push", "refuse",
+            "mergequeue");
 
     /** A step of the walk: a state, and the commands a run can still carry there. */
     private record At(String state, Set<String> commands) {}
@@ -142,7 +143,8 @@ class StateMachineInvariantsTest {
         assertThat(silent).as("the ends reached without a reply: each is silent on purpose").containsExactlyInAnyOrder(
                 "WhatWasAsked → Done",    // an untrusted commenter: a 😕 reaction, and nothing else
                 "AfterStopping → Done",   // new commits (cancel-on-push): nobody asked, the stopped runs' comments say it
-                "ClaimAutoRun → Done");   // a deployment older than the PR's newest automatic run: nobody asked
+                "ClaimAutoRun → Done",    // a deployment older than the PR's newest automatic run: nobody asked
+                "ReportMergeQueue → Done");   // a merge queue asked for a status, and got it
     }
 
     @Test

@@ -196,12 +196,44 @@ class TemplateTest {
     }
 
     @Test
-    void theArchitectureAndTheSecretsTtlAreParameters() {
-        assertThat(parameter("Architecture").get("AllowedValues")).isEqualTo(List.of("arm64", "x86_64"));
-        assertThat(global("Architectures")).isEqualTo(List.of(Map.of("Ref", "Architecture")));
+    void theSecretsTtlIsAParameter() {
         Map<String, Object> env = map(map(global("Environment")).get("Variables"));
         assertThat(ref(env.get("QA_SECRETS_TTL_SECONDS"))).isEqualTo("QaSecretsTtlSeconds");
         assertThat(parameter("QaSecretsTtlSeconds").get("Default")).isEqualTo(300);
+    }
+
+    @Test
+    void theServerlessApplicationRepositoryMetadataIsCompleteAndLiteral() throws IOException {
+        Map<String, Object> app = map(map(TEMPLATE.get("Metadata")).get("AWS::ServerlessRepo::Application"));
+        // the repository's own limits (its CreateApplication API)
+        assertThat((String) app.get("Name")).matches("[a-zA-Z0-9-]{1,140}");
+        assertThat((String) app.get("Description")).isNotBlank().hasSizeLessThanOrEqualTo(256);
+        assertThat((String) app.get("Author")).hasSizeLessThanOrEqualTo(127).matches("^[a-z0-9](([a-z0-9]|-(?!-))*[a-z0-9])?$");
+        assertThat(list(app.get("Labels"))).hasSizeBetween(1, 10)
+                .allSatisfy(l -> assertThat((String) l).hasSizeLessThanOrEqualTo(127).matches("^[a-zA-Z0-9+\\-_:/@]+$"));
+        assertThat(app.get("SpdxLicenseId")).isEqualTo("Apache-2.0");
+        assertThat(ROOT.resolve((String) app.get("LicenseUrl"))).content()
+                .contains("Apache License", "Version 2.0, January 2004", "TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION");
+        assertThat(ROOT.resolve((String) app.get("ReadmeUrl"))).isRegularFile().content().startsWith("# qa-bridge");
+        assertThat((String) app.get("HomePageUrl")).startsWith("https://");
+        assertThat((String) app.get("SourceCodeUrl")).startsWith("https://");
+        // one version for what is published and what is built
+        Matcher version = Pattern.compile("<artifactId>qa-bridge-functions</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(Files.readString(ROOT.resolve("functions/pom.xml")));
+        assertThat(version.find()).isTrue();
+        assertThat(app.get("SemanticVersion")).isEqualTo(version.group(1));
+        assertThat(version.group(1)).matches("\\d+\\.\\d+\\.\\d+");
+        // the repository resolves no intrinsic function in its metadata
+        assertThat(app).containsOnlyKeys("Name", "Description", "Author", "SpdxLicenseId", "LicenseUrl", "ReadmeUrl", "Labels",
+                "HomePageUrl", "SemanticVersion", "SourceCodeUrl");
+        app.forEach((key, value) -> assertThat(value).as(key).isInstanceOfAny(String.class, List.class));
+        assertThat(list(app.get("Labels"))).allSatisfy(l -> assertThat(l).isInstanceOf(String.class));
+    }
+
+    @Test
+    void theFunctionsArchitectureIsALiteralAsTheRepositoryRequires() {
+        assertThat(global("Architectures")).isEqualTo(List.of("arm64"));
+        assertThat(map(TEMPLATE.get("Parameters"))).doesNotContainKey("Architecture");
     }
 
     @Test

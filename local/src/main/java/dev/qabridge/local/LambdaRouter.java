@@ -149,6 +149,7 @@ final class LambdaRouter implements AutoCloseable {
             if (lose.isPresent() && answersToLose.remove(lose.get())) {
                 answersLost.incrementAndGet();
                 x.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.0");
+                x.getResponseHeaders().add("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
                 send(x, 500, "{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\",\"message\":\"the answer was lost\"}"
                         .getBytes(StandardCharsets.UTF_8));
                 return;

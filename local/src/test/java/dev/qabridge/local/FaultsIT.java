@@ -299,7 +299,7 @@ class FaultsIT {
         Stubs.chatPolls(fx.fakes.qatech, "chat_fifty1", Stubs.passed("chat_fifty1", "Fine."));
 
         HttpResponse<String> r = GitHubPayloads.deliver(fx.url(), "issue_comment", GitHubPayloads.newDelivery(),
-                GitHubPayloads.command("/qa check the cart " + "in every detail ".repeat(400) + " --url " + longUrl));
+                GitHubPayloads.command("/qa check the cart " + "in every detail ".repeat(300) + " --url " + longUrl));
         String runId = GitHubPayloads.runId(r);
         assertThat(fx.awaitEnd(runId).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
 
@@ -400,7 +400,7 @@ class FaultsIT {
 
     @Test
     void aCancelThatArrivesWhileTheRunPostsItsStatusCommentEndsItsCommentAndStatusCancelled() throws Exception {
-        fx.fakes.github.stubFor(post(urlPathEqualTo(COMMENTS)).willReturn(aResponse().withStatus(201).withFixedDelay(6_000)
+        fx.fakes.github.stubFor(post(urlPathEqualTo(COMMENTS)).willReturn(aResponse().withStatus(201).withFixedDelay(4_000)
                 .withHeader("Content-Type", "application/json").withBody("{\"id\": " + Stubs.STATUS_COMMENT_ID + "}")));
         Stubs.chatStarted(fx.fakes.qatech, "chat_midstart1");
         Stubs.chatPolls(fx.fakes.qatech, "chat_midstart1", Stubs.running("chat_midstart1"));
@@ -416,7 +416,7 @@ class FaultsIT {
         assertThat(end.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(Scenarios.json(end.output()).path("stopped").path("state").asText()).isEqualTo("cancelled");
         List<LoggedRequest> edits = fx.fakes.github.findAll(patchRequestedFor(urlPathEqualTo(STATUS_COMMENT)));
-        assertThat(edits).hasSize(1);
+        assertThat(edits).as(() -> ExecutionText.of(fx.sfn, fx.executionArn(GitHubPayloads.runId(run)))).hasSize(1);
         assertThat(body(edits.get(0))).contains("Cancelled");
         List<CommitStatuses.Sent> sent = statuses();
         assertThat(CommitStatuses.states(sent)).containsExactly("pending", "error");

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.qabridge.local.TemplateTest.list;
+import static dev.qabridge.local.TemplateTest.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -50,7 +52,7 @@ class RepoFilesTest {
     @Test
     void theWorkflowLintsTheTemplateWithSam() throws IOException {
         Map<String, Object> jobs = map(yaml(".github/workflows/ci.yml").get("jobs"));
-        List<Map<String, Object>> lint = jobs.values().stream().map(RepoFilesTest::map)
+        List<Map<String, Object>> lint = jobs.values().stream().map(TemplateTest::map)
                 .filter(job -> runs(steps(job)).contains("sam validate --lint")).map(RepoFilesTest::steps).findFirst().orElseThrow();
         step(lint, "aws-actions/setup-sam");
         step(lint, "actions/checkout");
@@ -73,7 +75,7 @@ class RepoFilesTest {
     void dependabotProposesMavenUpdatesForBothModulesAsOneGroupAndTheActions() throws IOException {
         Map<String, Object> dependabot = yaml(".github/dependabot.yml");
         assertThat(dependabot.get("version")).isEqualTo(2);
-        List<Map<String, Object>> updates = list(dependabot.get("updates")).stream().map(RepoFilesTest::map).toList();
+        List<Map<String, Object>> updates = list(dependabot.get("updates")).stream().map(TemplateTest::map).toList();
         assertThat(updates).extracting(u -> u.get("package-ecosystem")).containsExactlyInAnyOrder("maven", "github-actions");
 
         Map<String, Object> maven = updates.stream().filter(u -> u.get("package-ecosystem").equals("maven")).findFirst().orElseThrow();
@@ -101,7 +103,7 @@ class RepoFilesTest {
     }
 
     private static List<Map<String, Object>> steps(Map<String, Object> job) {
-        return list(job.get("steps")).stream().map(RepoFilesTest::map).toList();
+        return list(job.get("steps")).stream().map(TemplateTest::map).toList();
     }
 
     private static List<String> runs(List<Map<String, Object>> steps) {
@@ -110,15 +112,5 @@ class RepoFilesTest {
 
     private static Map<String, Object> yaml(String file) throws IOException {
         return new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(ROOT.resolve(file)));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value) {
-        return value instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Object> list(Object value) {
-        return value instanceof List<?> l ? (List<Object>) l : List.of();
     }
 }

@@ -363,13 +363,14 @@ class TemplateTest {
         return (String) map(value).get("Fn::Sub");
     }
 
+    /** A YAML mapping as read by SnakeYAML (an empty one for anything else); RepoFilesTest reads its files the same way. */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value) {
+    static Map<String, Object> map(Object value) {
         return value instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Object> list(Object value) {
+    static List<Object> list(Object value) {
         return value instanceof List<?> l ? (List<Object>) l : List.of();
     }
 

@@ -1,0 +1,184 @@
+package dev.qabridge.flow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qabridge.core.CodeHost;
+import dev.qabridge.core.Ledger;
+import dev.qabridge.core.Log;
+import dev.qabridge.core.Origin;
+import dev.qabridge.core.RunInput;
+import dev.qabridge.core.Settings;
+import dev.qabridge.core.StatusReport;
+import dev.qabridge.core.Strings;
+import dev.qabridge.core.Texts;
+import dev.qabridge.core.Workflow;
+import dev.qabridge.http.JsonHttp;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The steps that stop runs: the runs a cancel or a push stops, the automatic run a newer deployment
+ * supersedes, telling each how it ended (or leaving it to say so itself while it is starting), a run that
+ * says it was stopped, and the short answer to a {@code /qa} while another run is going.
+ */
+final class StopSteps extends StepKit {
+    StopSteps(Deps deps) {
+        super(deps);
+    }
+
+    /**
+     * The runs a {@code /qa cancel} (every run of the PR still going) or a push (command runs on older
+     * commits, with {@code QA_CANCEL_ON_PUSH}) stops: the state machine marks each cancelled (if it is
+     * still going), gives back its turn, and {@link #tellStopped} stops it and says so.
+     */
+    JsonNode planCancel(JsonNode state) {
+        RunInput in = RunInput.fromJson(state);
+        Ledger ledger = Ledger.fromGetItem(state.path("pr"));
+        boolean push = in.command().equals(RunInput.PUSH);
+        ArrayNode runs = JsonHttp.JSON.createArrayNode();
+        for (Ledger.Entry e : ledger.newestFirst()) {
+            boolean running = e.going() && !e.runId().equals(in.runId())
+                    && List.of(RunInput.RUN, RunInput.AUTO, RunInput.FOLLOWUP, RunInput.RERUN).contains(e.kind());
+            boolean stale = !push || (!e.kind().equals(RunInput.AUTO) && !e.sha().isEmpty() && !e.sha().equals(in.ask().sha()));
+            if (running && stale) {
+                runs.add(stopItem(e, Ledger.CANCELLED));
+            }
+        }
+        Log.info("run.cancel_planned", in.ask().deliveryId(), null, "run", in.runId(), "runs", runs.size());
+        ObjectNode out = JsonHttp.JSON.createObjectNode();
+        out.set("runs", runs);
+        return out.put("count", runs.size());
+    }
+
+    /** One run to stop, as the stopping Map's states read it: its attributes, its summary, its state when planned, and how it ends. */
+    private static ObjectNode stopItem(Ledger.Entry e, String as) {
+        return JsonHttp.JSON.createObjectNode().put("runId", e.runId()).put("st", "st_" + e.runId()).put("docAttr", "doc_" + e.runId())
+                .put("doc", e.doc().toString()).put("planned", e.state()).put("as", as);
+    }
+
+    /**
+     * One run that {@code /qa cancel}, a push or a newer deployment's run stopped (the state machine
+     * has just marked it, getting back its state and summary as they were). What happens depends on
+     * where the run was: still {@code waiting} (nothing on the PR yet): its execution is stopped;
+     * {@code starting} (it may be posting its comment or pending status right now): it is left to
+     * find out at its next ledger write and say it itself ({@link #endStopped}), since only it knows
+     * what it wrote; {@code running}: its execution is stopped, and its status comment and commit
+     * status (or check run) say how it ended. Input: {@code {run, parent, marked}}.
+     */
+    JsonNode tellStopped(JsonNode item, String stateMachine) {
+        JsonNode parent = item.path("parent");
+        RunInput in = RunInput.fromJson(parent);
+        JsonNode run = item.path("run");
+        String runId = run.path("runId").asText();
+        String as = run.path("as").asText(Ledger.CANCELLED);
+        JsonNode old = item.path("marked").path("Attributes");
+        String was = old.path("st_" + runId).path("S").asText(run.path("planned").asText(Ledger.RUNNING));
+        if (was.equals(as)) {
+            was = run.path("planned").asText(Ledger.RUNNING);   // our own mark, retried: the state it had when planned
+        }
+        JsonNode doc = json(old.path("doc_" + runId).path("S").asText(run.path("doc").asText("{}")));
+        Ledger.Entry entry = new Ledger.Entry(runId, as, doc);
+        if (was.equals(Ledger.WAITING) && (!entry.chatId().isEmpty() || !entry.statusCommentId().isEmpty())) {
+            was = Ledger.RUNNING;   // a run registered before runs had phases: its summary says what it wrote
+        }
+        if (was.equals(Ledger.STARTING)) {
+            Log.info("run.stop_left_to_run", in.ask().deliveryId(), null, "run", runId, "by", in.runId(), "as", as);
+            return NullNode.getInstance();
+        }
+        boolean superseded = as.equals(Ledger.SUPERSEDED);
+        String why = superseded ? "superseded by " + in.runId()
+                : in.command().equals(RunInput.PUSH)
+                ? "the " + in.origin().noun() + " moved on to `" + Strings.shortSha(in.ask().sha()) + "` (QA_CANCEL_ON_PUSH)"
+                : "cancelled by @" + in.ask().requester();
+        workflow.stop(Workflow.executionArn(stateMachine, runId), superseded ? "Superseded" : "Cancelled", Strings.clip(why, 200));
+        if (!was.equals(Ledger.WAITING)) {
+            sayStopped(in.origin(), settings(in), entry, why, parent.path("conversation").path("url").asText(""),
+                    parent.path("target").path("sha").asText(in.ask().sha()), !entry.chatId().isEmpty());
+        }
+        Log.info(superseded ? "autorun.superseded" : "run.cancelled", in.ask().deliveryId(), entry.chatId().isEmpty() ? null : entry.chatId(),
+                "run", runId, "by", in.runId(), "was", was);
+        return NullNode.getInstance();
+    }
+
+    /**
+     * This run found, at a ledger write, that it was cancelled or superseded while it was starting (or
+     * that the one who stopped it could not stop its execution): it says so itself, in its own status
+     * comment and commit status or check run, since only it knows what it wrote. {@code $.own} is its
+     * own state and the PR's newest automatic commit as the ledger holds them.
+     */
+    JsonNode endStopped(JsonNode state) {
+        RunInput in = RunInput.fromJson(state);
+        JsonNode own = state.path("own").path("Item");
+        String as = own.path("st_" + in.runId()).path("S").asText(Ledger.CANCELLED);
+        if (!as.equals(Ledger.SUPERSEDED)) {
+            as = Ledger.CANCELLED;
+        }
+        Ledger.Entry entry = new Ledger.Entry(in.runId(), as, entry(state));
+        String why = as.equals(Ledger.SUPERSEDED) ? "a newer deployment of this " + in.origin().noun() + " started a new run"
+                : "it was cancelled (`" + settings(in).command() + " cancel`, or new commits with QA_CANCEL_ON_PUSH) while it was starting";
+        sayStopped(in.origin(), settings(in), entry, why, "", own.path("autoSha").path("S").asText(""),
+                state.path("pending").path("sha").isTextual());
+        Log.info("run.stopped_itself", in.ask().deliveryId(), state.path("conversation").path("id").asText(null), "run", in.runId(),
+                "as", as);
+        return JsonHttp.JSON.createObjectNode().put("state", as);
+    }
+
+    /**
+     * A stopped run's status comment and status say how it ended. A superseded run never writes a
+     * status on the commit the newer run tests ({@code newerSha}): there, only an App's check run of
+     * its own is completed (a commit status would replace the newer run's).
+     */
+    private void sayStopped(Origin origin, Settings settings, Ledger.Entry run, String why, String newChatUrl, String newerSha,
+                            boolean reportedRunning) {
+        CodeHost host = hosts.apply(origin.platform());
+        boolean superseded = run.state().equals(Ledger.SUPERSEDED);
+        if (!run.statusCommentId().isEmpty()) {
+            host.thread(origin.withoutThread()).edit(run.statusCommentId(), superseded
+                    ? Texts.superseded(run, newChatUrl, origin) : Texts.cancelled(run, why, origin));
+        }
+        if (run.sha().isEmpty() || !reportedRunning) {
+            return;
+        }
+        boolean sameCommit = superseded && run.sha().equals(newerSha);
+        if (sameCommit && run.checkRunId().isEmpty()) {
+            return;   // the newer run's pending status on this commit stands
+        }
+        StatusReport report = superseded
+                ? new StatusReport(sameCommit ? StatusReport.State.CANCELLED : StatusReport.State.ERROR,
+                        settings.statusContext(), "Superseded by a newer deployment's run", newChatUrl.isEmpty() ? run.chatUrl() : newChatUrl,
+                        run.runId(), "⏹️ Superseded", Strings.clip("Superseded: " + why, 500), "")
+                : new StatusReport(StatusReport.State.CANCELLED, settings.statusContext(), Strings.clip("Cancelled: " + why, 140),
+                        run.chatUrl(), run.runId(), "⏹️ Cancelled", why, "");
+        host.report(origin, run.sha(), report, run.checkRunId());
+    }
+
+    /**
+     * The PR's previous automatic run (the ledger's {@code autoRun} before this one claimed it), if it is
+     * still going: stopped through the same Map as a cancel, marked superseded. The claim's condition
+     * makes sure it is older: a newer deployment's run is never superseded by an older one.
+     */
+    JsonNode planSupersede(JsonNode state) {
+        String previous = state.path("previousAuto").path("Attributes").path("autoRun").path("S").asText("");
+        Optional<Ledger.Entry> old = Ledger.fromGetItem(state.path("pr")).entry(previous).filter(Ledger.Entry::going);
+        ArrayNode runs = JsonHttp.JSON.createArrayNode();
+        old.ifPresent(e -> runs.add(stopItem(e, Ledger.SUPERSEDED)));
+        ObjectNode out = JsonHttp.JSON.createObjectNode();
+        out.set("runs", runs);
+        return out.put("count", runs.size());
+    }
+
+    /** A {@code /qa} while another run of the PR is going (and the rule is reject): a short reply linking it and showing cancel. */
+    JsonNode rejectBusy(JsonNode state, int retry) {
+        RunInput in = RunInput.fromJson(state);
+        Ledger ledger = Ledger.fromGetItem(state.path("pr"));
+        Optional<Ledger.Entry> running = ledger.holder().flatMap(ledger::entry);
+        posted(in, Texts.busy(in.runId(), running, settings(in).command(), in.origin()), retry);
+        ObjectNode entry = (ObjectNode) json(state.path("ack").path("entry").asText("{}"));
+        entry.put("outcome", "BUSY");
+        return JsonHttp.JSON.createObjectNode().put("entry", entry.toString());
+    }
+}

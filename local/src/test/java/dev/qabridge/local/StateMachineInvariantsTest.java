@@ -124,6 +124,37 @@ class StateMachineInvariantsTest {
     }
 
     @Test
+    void noStepAfterRunningCanEndTheExecutionWithoutItsFinalStatus() {
+        // an error a state does not catch ends the execution there, past every edge the walk above follows
+        Set<String> finals = Set.of("report-result", "end-stopped");
+        Set<String> reached = new LinkedHashSet<>();
+        Deque<At> todo = new ArrayDeque<>(List.of(new At("ReportRunning", Set.of("run", "auto", "followup", "rerun"))));
+        Set<At> seen = new HashSet<>();
+        while (!todo.isEmpty()) {
+            At at = todo.pop();
+            if (!seen.add(at) || finals.contains(action(at.state()))) {
+                continue;
+            }
+            reached.add(at.state());
+            next(at).forEach(todo::push);
+        }
+        List<String> uncaught = reached.stream().filter(n -> List.of("Task", "Map").contains(states.path(n).path("Type").asText()))
+                .filter(n -> {
+                    for (JsonNode c : states.path(n).path("Catch")) {
+                        for (JsonNode e : c.path("ErrorEquals")) {
+                            if (e.asText().equals("States.ALL")) {
+                                return false;
+                            }
+                        }
+                    }
+                    return true;
+                }).toList();
+
+        assertThat(reached).contains("PollConversation", "ClaimFinalWord", "Reply", "StopEach");
+        assertThat(uncaught).as("tasks after 'running' that an error could end the execution at").isEmpty();
+    }
+
+    @Test
     void aFinalStatusThatCannotBeSetRaisesTheAlarm() {
         for (String name : List.of("ReportResult", "EndStopped")) {
             JsonNode s = states.path(name);

@@ -44,6 +44,47 @@ public final class Log {
         return out;
     }
 
+    /** What every line of one request carries without being told: its delivery, its run, its conversation. */
+    private record Context(String delivery, String run, String conversation) {
+        Context over(Context outer) {
+            return new Context(delivery != null ? delivery : outer.delivery, run != null ? run : outer.run,
+                    conversation != null ? conversation : outer.conversation);
+        }
+    }
+
+    private static final Context NONE = new Context(null, null, null);
+    private static final ThreadLocal<Context> SCOPE = ThreadLocal.withInitial(() -> NONE);
+
+    /** A request's log scope; closing it gives the thread back the scope it had before. */
+    public static final class Scope implements AutoCloseable {
+        private final Context before;
+
+        private Scope(Context before) {
+            this.before = before;
+        }
+
+        @Override
+        public void close() {
+            SCOPE.set(before);
+        }
+    }
+
+    /**
+     * From here until the scope is closed, every line this thread writes carries {@code delivery},
+     * {@code run} and {@code conversation} (each when not null, and unless the line names its own), as
+     * {@link Metrics#serving} scopes a request's metrics. Set once where they become known: the webhook
+     * handler (the delivery), a step or a poll (the run and its conversation).
+     */
+    public static Scope scope(String delivery, String run, String conversation) {
+        Context before = SCOPE.get();
+        SCOPE.set(new Context(blankToNull(delivery), blankToNull(run), blankToNull(conversation)).over(before));
+        return new Scope(before);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
     public static void info(String step, String delivery, String conversation, Object... fields) {
         write("INFO", step, delivery, conversation, fields);
     }
@@ -57,11 +98,17 @@ public final class Log {
         line.put("time", Instant.now().toString());
         line.put("level", level);
         line.put("step", step);
-        if (delivery != null) {
-            line.put("delivery", delivery);
+        Context scope = SCOPE.get();
+        String d = delivery != null ? delivery : scope.delivery();
+        String c = conversation != null ? conversation : scope.conversation();
+        if (d != null) {
+            line.put("delivery", d);
         }
-        if (conversation != null) {
-            line.put("conversation", conversation);
+        if (c != null) {
+            line.put("conversation", c);
+        }
+        if (scope.run() != null) {
+            line.put("run", scope.run());
         }
         for (int i = 0; i + 1 < fields.length; i += 2) {
             line.put(String.valueOf(fields[i]), Redaction.apply(String.valueOf(fields[i + 1])));

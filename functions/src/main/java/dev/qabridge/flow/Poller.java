@@ -72,7 +72,9 @@ public final class Poller {
 
     /** {@code state}: the run's state ({@code runId}, {@code conversation.id}, {@code poll}); returns the new {@code poll}. */
     public ObjectNode poll(JsonNode state) throws InterruptedException {
-        try (var serving = Metrics.serving(state.path("origin").path("platform").asText(""))) {
+        try (var serving = Metrics.serving(state.path("origin").path("platform").asText(""));
+             var scope = Log.scope(state.path("ask").path("deliveryId").asText(null), state.path("runId").asText(null),
+                     state.path("conversation").path("id").asText(null))) {
             return look(state);
         }
     }

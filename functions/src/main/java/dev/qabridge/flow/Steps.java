@@ -2,6 +2,7 @@ package dev.qabridge.flow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.qabridge.core.CodeHost;
+import dev.qabridge.core.Log;
 import dev.qabridge.core.Metrics;
 import dev.qabridge.core.Outcome;
 import dev.qabridge.core.RunInput;
@@ -49,8 +50,11 @@ public final class Steps {
      * the first attempt), {@code stateMachine} the state machine's ARN (to stop or read other runs).
      */
     public JsonNode run(String action, JsonNode state, int retry, String stateMachine) {
-        String platform = state.path("origin").path("platform").asText(state.path("parent").path("origin").path("platform").asText(""));
-        try (var serving = Metrics.serving(platform)) {
+        JsonNode run = state.has("parent") ? state.path("parent") : state;   // a stopping Map's item carries the run that stops
+        String platform = run.path("origin").path("platform").asText("");
+        try (var serving = Metrics.serving(platform);
+             var scope = Log.scope(run.path("ask").path("deliveryId").asText(null), run.path("runId").asText(null),
+                     run.path("conversation").path("id").asText(null))) {
             return step(action, state, retry, stateMachine);
         }
     }

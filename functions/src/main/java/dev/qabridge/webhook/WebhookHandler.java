@@ -10,6 +10,8 @@ import dev.qabridge.core.Log;
 import dev.qabridge.flow.Answer;
 import dev.qabridge.flow.Bridge;
 import dev.qabridge.flow.Webhook;
+import dev.qabridge.github.GitHubEvents;
+import dev.qabridge.gitlab.GitLabEvents;
 import dev.qabridge.http.JsonHttp;
 import dev.qabridge.priming.Priming;
 
@@ -60,13 +62,15 @@ public final class WebhookHandler implements RequestStreamHandler {
         String path = event.path("rawPath").asText("");
         String request = event.path("requestContext").path("requestId").asText("");
         Answer answer;
-        try {
+        // GitLab's deliveries go by their Idempotency-Key (or event UUID), GitHub's by X-GitHub-Delivery
+        String delivery = path.equals("/webhooks/gitlab") ? GitLabEvents.deliveryId(headers) : GitHubEvents.deliveryId(headers);
+        try (Log.Scope scope = Log.scope(delivery, null, null)) {
             byte[] body = event.path("isBase64Encoded").asBoolean(false) ? Base64.getDecoder().decode(raw) : raw.getBytes(StandardCharsets.UTF_8);
             answer = webhook.handle(path, headers, body, request.isEmpty() ? UUID.randomUUID().toString() : request);
         } catch (IllegalArgumentException notBase64) {
             answer = Answer.of(400, "error", "the body is marked base64 but is not");
         } catch (RuntimeException e) {
-            Log.warn("webhook.failed", headers.get("x-github-delivery"), null, "error", e.getClass().getSimpleName(), "message", e.getMessage());
+            Log.warn("webhook.failed", delivery, null, "error", e.getClass().getSimpleName(), "message", e.getMessage());
             answer = Answer.of(500, "error", "qa-bridge failed on this delivery (" + e.getClass().getSimpleName()
                     + "); it is logged with the delivery id and nothing was started: redeliver it once the cause is fixed");
         }

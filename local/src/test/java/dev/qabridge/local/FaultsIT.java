@@ -338,6 +338,8 @@ class FaultsIT {
 
         HttpResponse<String> newer = GitHubPayloads.deliver(fx.url(), "deployment_status", GitHubPayloads.newDelivery(),
                 DeploymentPayloads.github(repo, 9_402, SHA, "Preview", "success", Scenarios.PREVIEW));
+        // the newer one has claimed the PR's automatic run (and is testing: pending) before the older one is delivered
+        await().atMost(Duration.ofSeconds(60)).until(() -> statuses().size() == 1);
         HttpResponse<String> older = GitHubPayloads.deliver(fx.url(), "deployment_status", GitHubPayloads.newDelivery(),
                 DeploymentPayloads.github(repo, 9_401, SHA, "Preview", "success", Scenarios.PREVIEW));
         DescribeExecutionResponse olderEnd = fx.awaitEnd(GitHubPayloads.runId(older));

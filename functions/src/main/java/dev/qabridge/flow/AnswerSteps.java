@@ -72,9 +72,15 @@ final class AnswerSteps extends StepKit {
         return NullNode.getInstance();
     }
 
-    /** {@code help} and {@code invalid}: one comment, and the run is over. */
+    /** The one answer state: {@code help} and {@code invalid}, {@code /qa status}, {@code /qa cancel}: one comment, and the run is over. */
     JsonNode answer(JsonNode state, int retry) {
         RunInput in = RunInput.fromJson(state);
+        if (in.command().equals(RunInput.STATUS)) {
+            return answerStatus(state, retry);
+        }
+        if (in.command().equals(RunInput.CANCEL)) {
+            return answerCancel(state, retry);
+        }
         Settings settings = settings(in);
         String text = in.command().equals(RunInput.HELP) ? Texts.help(in.runId(), settings, in.origin().platform())
                 : Texts.invalid(in.runId(), in.problem(), settings);

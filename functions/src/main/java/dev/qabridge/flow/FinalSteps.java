@@ -229,8 +229,9 @@ final class FinalSteps extends StepKit {
     /** The final commit status (or check run), from the reply's outcome and the agent's verdict. */
     JsonNode reportResult(JsonNode state) {
         RunInput in = RunInput.fromJson(state);
-        if (!state.path("pending").path("sha").isTextual()) {
-            return JsonHttp.JSON.createObjectNode().put("state", "none");   // nothing said "running": nothing to finish
+        if (!state.path("pending").path("sha").isTextual() || state.has("stopped")) {
+            // nothing said "running", or a stopped run has said how it ended itself (EndStopped): nothing to finish
+            return JsonHttp.JSON.createObjectNode().put("state", "none");
         }
         Settings settings = settings(in);
         JsonNode reply = state.path("reply");

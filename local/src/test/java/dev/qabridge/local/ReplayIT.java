@@ -49,7 +49,7 @@ class ReplayIT {
                 "commit status: success");
         // Acknowledge, HasSettingsProblem, WhatWasAsked, LoadRunIndex, PlanRegistration, RegisterRun, NeedsTurn, PrepareTurn,
         // TurnExpired, TakeTurn, RecordStarting, ResolvePreview, HasPreview, StartConversation, PostStatus, ReportRunning, RecordRun,
-        // IsAutomaticRun, WaitBeforePoll, PollConversation, IsConversationDone, ClaimFinalWord, Reply, RecordOutcome, ReleaseTurn,
+        // SupersedesARun, WaitBeforePoll, PollConversation, IsConversationDone, ClaimFinalWord, Reply, RecordOutcome, ReleaseTurn,
         // ReportResult, EndOfRun, Done
         assertThat(end.path("stateTransitions").asInt()).isEqualTo(28);
         fx.awaitEnd(second.runId());

@@ -41,8 +41,9 @@ class StateMachineInvariantsTest {
 
     /**
      * The states a state can go to next, by any edge, with the commands that can take each edge: a
-     * Choice on {@code $.command} splits them (its Default takes what no rule named), any other edge
-     * takes them all. That is how the walk knows, say, that only an automatic run reaches the supersede.
+     * Choice's rules on {@code $.command} split them (alone or inside And/Or/Not; its Default takes what
+     * no rule named), any other edge takes them all. That is how the walk knows, say, that only an
+     * automatic run reaches the supersede, or that a busy refusal is never an automatic run's.
      */
     private static List<At> next(At at) {
         JsonNode s = states.path(at.state());
@@ -52,21 +53,46 @@ class StateMachineInvariantsTest {
         }
         Set<String> rest = new HashSet<>(at.commands());
         for (JsonNode c : s.path("Choices")) {
-            if (c.path("Variable").asText().equals("$.command") && c.has("StringEquals")) {
-                String command = c.path("StringEquals").asText();
-                rest.remove(command);
-                if (at.commands().contains(command)) {
-                    out.add(new At(c.path("Next").asText(), Set.of(command)));
-                }
-            } else {
-                out.add(new At(c.path("Next").asText(), at.commands()));
+            Set<String> taking = matchable(c, rest);
+            if (!taking.isEmpty()) {
+                out.add(new At(c.path("Next").asText(), Set.copyOf(taking)));
             }
+            commandOf(c).ifPresent(rest::remove);   // the first rule that matches wins: the later ones never see it
         }
         if (s.hasNonNull("Default") && !rest.isEmpty()) {
             out.add(new At(s.path("Default").asText(), Set.copyOf(rest)));
         }
         s.path("Catch").forEach(c -> out.add(new At(c.path("Next").asText(), at.commands())));
         return out;
+    }
+
+    /** The command a rule is exactly ({@code $.command} equals it); empty for any other rule. */
+    private static java.util.Optional<String> commandOf(JsonNode rule) {
+        return rule.path("Variable").asText().equals("$.command") && rule.has("StringEquals")
+                ? java.util.Optional.of(rule.path("StringEquals").asText()) : java.util.Optional.empty();
+    }
+
+    /** The commands among {@code commands} a rule can match: And narrows, Or joins, Not of a command removes it, the rest keep all. */
+    private static Set<String> matchable(JsonNode rule, Set<String> commands) {
+        if (commandOf(rule).isPresent()) {
+            return commands.contains(commandOf(rule).get()) ? Set.of(commandOf(rule).get()) : Set.of();
+        }
+        if (rule.has("And")) {
+            Set<String> all = new HashSet<>(commands);
+            rule.path("And").forEach(r -> all.retainAll(matchable(r, commands)));
+            return all;
+        }
+        if (rule.has("Or")) {
+            Set<String> any = new HashSet<>();
+            rule.path("Or").forEach(r -> any.addAll(matchable(r, commands)));
+            return any;
+        }
+        if (rule.has("Not") && commandOf(rule.path("Not")).isPresent()) {
+            Set<String> others = new HashSet<>(commands);
+            others.remove(commandOf(rule.path("Not")).get());
+            return others;
+        }
+        return commands;
     }
 
     private static boolean ends(String name) {

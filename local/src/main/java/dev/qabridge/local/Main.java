@@ -1,5 +1,12 @@
 package dev.qabridge.local;
 
+import dev.qabridge.local.demo.Demo;
+import dev.qabridge.local.demo.Replay;
+import dev.qabridge.local.stack.CannotStart;
+import dev.qabridge.local.stack.DeliveryLog;
+import dev.qabridge.local.stack.LocalSettings;
+import dev.qabridge.local.stack.LocalStack;
+
 import dev.qabridge.core.Env;
 
 import java.io.IOException;

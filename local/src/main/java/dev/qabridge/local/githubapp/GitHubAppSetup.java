@@ -1,8 +1,9 @@
 package dev.qabridge.local.githubapp;
 
+import dev.qabridge.local.stack.LocalStack;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.qabridge.local.LocalStack;
 
 import java.io.IOException;
 import java.io.OutputStream;

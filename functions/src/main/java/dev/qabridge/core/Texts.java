@@ -38,11 +38,11 @@ public final class Texts {
     }
 
     public static String help(String runId, Settings s, String platform) {
-        String w = s.command();
+        String w = s.commands().word();
         boolean gitlab = platform.equals("gitlab");
         String who = gitlab
-                ? "members with access level ≥ " + s.gitlabMinAccessLevel()
-                : String.join(", ", s.allowedAssociations().stream().sorted().toList());
+                ? "members with access level ≥ " + s.trusted().gitlabMinAccessLevel()
+                : String.join(", ", s.trusted().associations().stream().sorted().toList());
         return Redaction.apply(head(runId, "answer")
                 + "### 🤖 qa-bridge: QA.tech's agent on this " + (gitlab ? "merge request" : "pull request") + "\n\n"
                 + "| command | what it does |\n|---|---|\n"
@@ -55,18 +55,18 @@ public final class Texts {
                 + "| `" + w + " help` | shows this message |\n\n"
                 + "Example: `" + w + " check that the cart total updates when an item is removed`\n\n"
                 + "The agent ends its answer with a verdict; the bridge reports it as the commit status `"
-                + s.statusContext() + "`, which branch protection can require.\n\n"
+                + s.status().context() + "`, which branch protection can require.\n\n"
                 + "**Settings in force**\n"
                 + "- who may run it: " + who + "\n"
                 + "- preview URL: `--url`, else the newest successful deployment of the head commit"
-                + s.previewUrlTemplate().map(t -> ", else " + Untrusted.inlineCode(t)).orElse("") + "\n"
-                + "- a second run while one is going: " + switch (s.concurrency()) {
+                + s.preview().urlTemplate().map(t -> ", else " + Untrusted.inlineCode(t)).orElse("") + "\n"
+                + "- a second run while one is going: " + switch (s.commands().concurrency()) {
                     case REJECT -> "refused (`commands.concurrency: queue` waits instead)";
                     case QUEUE -> "waits for its turn";
                     case PARALLEL -> "runs alongside";
                 } + "\n"
-                + "- new commits " + (s.cancelOnPush() ? "cancel" : "leave alone") + " the runs still going on older commits\n"
-                + "- looks at the conversation every " + s.pollSeconds() + " s, gives up after " + minutes(s) + " min\n"
+                + "- new commits " + (s.commands().cancelOnPush() ? "cancel" : "leave alone") + " the runs still going on older commits\n"
+                + "- looks at the conversation every " + s.polling().seconds() + " s, gives up after " + minutes(s) + " min\n"
                 + "- this repository can change these in `" + (gitlab ? ".gitlab" : ".github")
                 + "/qa-bridge.yml` on its default branch\n");
     }
@@ -74,7 +74,7 @@ public final class Texts {
     /** What was wrong with a command; {@code problem} is the bridge's own wording. */
     public static String invalid(String runId, String problem, Settings s) {
         return Redaction.apply(head(runId, "answer") + "### 🤖 qa-bridge: I did not understand that\n\n" + problem
-                + ". Try `" + s.command() + " help`.\n");
+                + ". Try `" + s.commands().word() + " help`.\n");
     }
 
     public static String noPreview(Settings s, PullRequest pr, String platform) {
@@ -84,7 +84,7 @@ public final class Texts {
                 : "a successful deployment of the head commit with an environment URL (Vercel, Netlify and most CI "
                         + "deploy actions report one);\n";
         return "I could not find a preview deployment for `" + Strings.shortSha(pr.headSha()) + "`. Give me one of:\n"
-                + "1. a URL in the command: `" + s.command() + " <what to test> --url https://your-preview.example.com`;\n"
+                + "1. a URL in the command: `" + s.commands().word() + " <what to test> --url https://your-preview.example.com`;\n"
                 + "2. " + deployment
                 + "3. a `PREVIEW_URL_TEMPLATE` setting on the bridge, e.g. `https://pr-{number}.preview.example.com` "
                 + "(placeholders `{number}` `{branch}` `{sha}` `{repo}`).\n\n"
@@ -329,7 +329,7 @@ public final class Texts {
     }
 
     private static String minutes(Settings s) {
-        double m = s.timeout().toMillis() / 60_000.0;
+        double m = s.polling().timeout().toMillis() / 60_000.0;
         return m == Math.rint(m) ? String.valueOf((long) m) : String.valueOf(m);
     }
 }

@@ -50,7 +50,7 @@ final class FinalSteps extends StepKit {
         Settings settings = settings(in);
         Texts.Facts facts = new Texts.Facts(in.runId(), in.origin(), in.ask(), Optional.of(conversation.path("url").asText("")),
                 Optional.of(state.path("target").path("url").asText("")), state.path("target").path("sha").asText(""),
-                Duration.ofMillis(clock.millis() - in.ask().receivedAtMillis()), settings.command());
+                Duration.ofMillis(clock.millis() - in.ask().receivedAtMillis()), settings.commands().word());
         Ending ending = ending(in, state);
         Verdict.Parsed verdict = ending.agentText().map(Verdict::parse).orElse(new Verdict.Parsed(Verdict.Kind.NONE, ""));
         // A verdict counts only from an agent that finished: "Verdict: PASS" at the end of a failure passes nothing
@@ -99,7 +99,7 @@ final class FinalSteps extends StepKit {
             if (head.isEmpty() || head.equals(tested)) {
                 return Optional.empty();
             }
-            String command = settings(in).command();
+            String command = settings(in).commands().word();
             return Optional.of(in.command().equals(RunInput.FOLLOWUP)
                     ? "This conversation still tests the preview of `" + Strings.shortSha(tested) + "`: QA.tech keeps a conversation's first "
                             + "preview. The " + in.origin().noun() + " is now at `" + Strings.shortSha(head) + "`: run `" + command
@@ -246,7 +246,7 @@ final class FinalSteps extends StepKit {
             // a check run shows the answer itself (commit statuses only link to it); never a reason not to finish it
             text = answerIfAny(state).map(a -> Untrusted.markdown(Verdict.parse(a).text(), Untrusted.Platform.GITHUB)).orElse("");
         }
-        StatusReport report = new StatusReport(gate, settings.statusContext(), heading.replaceFirst("^\\S+ ", "") + ": "
+        StatusReport report = new StatusReport(gate, settings.status().context(), heading.replaceFirst("^\\S+ ", "") + ": "
                 + in.ask().instructions().replaceAll("\\s+", " "), state.path("conversation").path("url").asText(""), in.runId(),
                 heading, "Asked by " + in.ask().requester() + ": " + in.ask().instructions(), Redaction.apply(text));
         host.report(in.origin(), state.path("pending").path("sha").asText(), report, checkRunId);
@@ -261,7 +261,7 @@ final class FinalSteps extends StepKit {
             case COMPLETED -> switch (verdict) {
                 case PASS -> StatusReport.State.SUCCESS;
                 case FAIL -> StatusReport.State.FAILURE;
-                case NONE -> settings.statusOnNoVerdict() == Settings.NoVerdict.SUCCESS ? StatusReport.State.SUCCESS : StatusReport.State.NEUTRAL;
+                case NONE -> settings.status().onNoVerdict() == Settings.NoVerdict.SUCCESS ? StatusReport.State.SUCCESS : StatusReport.State.NEUTRAL;
             };
             case TIMED_OUT -> StatusReport.State.TIMED_OUT;
             case CANCELLED -> StatusReport.State.CANCELLED;

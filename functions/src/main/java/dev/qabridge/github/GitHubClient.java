@@ -124,7 +124,7 @@ public final class GitHubClient implements CodeHost {
                     : Optional.of(who.login() + " has the " + role + " role on " + where.repo() + "; runs need write access");
         }
         String association = who.association().toUpperCase(Locale.ROOT);
-        return settings.get().allowedAssociations().contains(association) ? Optional.empty()
+        return settings.get().trusted().associations().contains(association) ? Optional.empty()
                 : Optional.of("commenter " + who.login() + " is " + association + ", not one of QA_ALLOWED_ASSOCIATIONS");
     }
 

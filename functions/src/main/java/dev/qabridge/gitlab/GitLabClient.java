@@ -112,7 +112,7 @@ public final class GitLabClient implements CodeHost {
     @Override
     public Optional<String> whyNotTrusted(Origin where, Person who, Supplier<Settings> settings) {
         int level = accessLevel(where, who.id());   // asked while the settings file is read, if it is not cached
-        int least = settings.get().gitlabMinAccessLevel();
+        int least = settings.get().trusted().gitlabMinAccessLevel();
         return level >= least ? Optional.empty()
                 : Optional.of("commenter " + who.login() + " has access level " + level + ", below QA_GITLAB_MIN_ACCESS_LEVEL " + least);
     }

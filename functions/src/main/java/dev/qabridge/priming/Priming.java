@@ -168,9 +168,9 @@ public final class Priming implements Runnable {
             settings = Settings.from(env);
             aws = new AwsClients(env);
             workflow = new StepFunctionsWorkflow(aws.stepFunctions(), STATE_MACHINE);
-            github = new GitHubClient(settings.githubApiUrl(), "loopback-token");
-            gitlab = new GitLabClient(settings.gitlabApiUrl(), "loopback-token");
-            qatech = new QaTechClient(settings.qatechApiUrl(), () -> "loopback-key", Duration.ofSeconds(10));
+            github = new GitHubClient(settings.codeHosts().githubApiUrl(), "loopback-token");
+            gitlab = new GitLabClient(settings.codeHosts().gitlabApiUrl(), "loopback-token");
+            qatech = new QaTechClient(settings.qatech().apiUrl(), () -> "loopback-key", Duration.ofSeconds(10));
             webhook = new Webhook(Optional.of(new GitHubEvents(() -> List.of(SECRET), () -> github.auth())),
                     Optional.of(new GitLabEvents(new GitLabWebhookAuth(Optional.of(SECRET), Optional.empty(), clock))),
                     () -> github, () -> gitlab, new Decider(settings, new RepoConfig(settings, clock), workflow, clock));

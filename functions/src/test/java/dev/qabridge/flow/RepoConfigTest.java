@@ -27,7 +27,7 @@ class RepoConfigTest {
     @Test
     void readsTheFileOncePerMinutePerRepository() {
         host.settingsFile = () -> Optional.of("qatech:\n  applicationId: app_repo\n");
-        assertThat(config.load(host, repo("acme/shop"), "main", "d").settings().qatechApplicationId()).contains("app_repo");
+        assertThat(config.load(host, repo("acme/shop"), "main", "d").settings().qatech().applicationId()).contains("app_repo");
         clock.now = clock.now.plus(Duration.ofSeconds(59));
         config.load(host, repo("acme/shop"), "main", "d");
         assertThat(host.settingsReads).isEqualTo(1);

@@ -82,8 +82,6 @@ public record Settings(
     public static final String DEFAULT_AUTO_RUN_MESSAGE = "Test what this pull request changes on its preview deployment: "
             + "exercise the affected pages and flows like a user would, and report anything broken or unexpected.";
 
-    private static final Pattern PROJECT_ID = Pattern.compile("^proj(-.+_.+|_.+)$");
-    private static final Pattern APPLICATION_ID = Pattern.compile("^app(-.+_.+|_.+)$");
     private static final Pattern COMMAND = Pattern.compile("^\\S+$");
 
     public static Settings from(Env env) {
@@ -142,11 +140,13 @@ public record Settings(
         if (status.context().isBlank() || status.context().length() > 100) {
             throw new IllegalStateException("QA_STATUS_CONTEXT must be 1 to 100 characters (the commit status's context / the check's name)");
         }
-        qatech.projectId().filter(id -> !PROJECT_ID.matcher(id).matches()).ifPresent(id -> {
-            throw new IllegalStateException("QATECH_PROJECT_ID '" + id + "' is not a QA.tech project short id (proj_… or proj-slug_…)");
+        qatech.projectId().filter(id -> !QaTechIds.isProject(id)).ifPresent(id -> {
+            throw new IllegalStateException("QATECH_PROJECT_ID '" + id + "' is not a QA.tech project short id ("
+                    + QaTechIds.PROJECT_FORM + ")");
         });
-        qatech.applicationId().filter(id -> !APPLICATION_ID.matcher(id).matches()).ifPresent(id -> {
-            throw new IllegalStateException("QATECH_APPLICATION_ID '" + id + "' is not a QA.tech application short id (app_… or app-slug_…)");
+        qatech.applicationId().filter(id -> !QaTechIds.isApplication(id)).ifPresent(id -> {
+            throw new IllegalStateException("QATECH_APPLICATION_ID '" + id + "' is not a QA.tech application short id ("
+                    + QaTechIds.APPLICATION_FORM + ")");
         });
         if (!COMMAND.matcher(commands.word()).matches()) {
             throw new IllegalStateException("QA_COMMAND must be one word without spaces, got '" + commands.word() + "'");

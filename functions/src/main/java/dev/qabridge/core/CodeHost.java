@@ -10,8 +10,8 @@ import java.util.Optional;
  */
 public interface CodeHost {
 
-    /** "github" or "gitlab". */
-    String platform();
+    /** GitHub or GitLab. */
+    Platform platform();
 
     /** The PR/MR as it stands now. */
     PullRequest pullRequest(Origin where);

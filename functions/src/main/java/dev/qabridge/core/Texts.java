@@ -33,13 +33,9 @@ public final class Texts {
         return MARKER + "\n" + runMarker(runId, role) + "\n";
     }
 
-    private static Untrusted.Platform platform(String platform) {
-        return platform.equals("gitlab") ? Untrusted.Platform.GITLAB : Untrusted.Platform.GITHUB;
-    }
-
-    public static String help(String runId, Settings s, String platform) {
+    public static String help(String runId, Settings s, Platform platform) {
         String w = s.commands().word();
-        boolean gitlab = platform.equals("gitlab");
+        boolean gitlab = platform == Platform.GITLAB;
         String who = gitlab
                 ? "members with access level ≥ " + s.trusted().gitlabMinAccessLevel()
                 : String.join(", ", s.trusted().associations().stream().sorted().toList());
@@ -77,8 +73,8 @@ public final class Texts {
                 + ". Try `" + s.commands().word() + " help`.\n");
     }
 
-    public static String noPreview(Settings s, PullRequest pr, String platform) {
-        String deployment = platform.equals("gitlab")
+    public static String noPreview(Settings s, PullRequest pr, Platform platform) {
+        String deployment = platform == Platform.GITLAB
                 ? "a successful deployment of the head commit or the source branch to an environment "
                         + "with a URL (`environment: url:` in `.gitlab-ci.yml`);\n"
                 : "a successful deployment of the head commit with an environment URL (Vercel, Netlify and most CI "
@@ -96,7 +92,7 @@ public final class Texts {
      * {@code leftOut}: why the PR's title and description were not given to the agent (empty when they were).
      */
     public static String started(RunRecord run, Preview.Source source, Optional<String> leftOut) {
-        Untrusted.Platform p = platform(run.origin().platform());
+        Platform p = run.origin().platform();
         return Redaction.apply(head(run.runId(), "status")
                 + "### ⏳ QA.tech is testing this preview\n\n"
                 + quote(run.ask().instructions(), p) + "\n\n"
@@ -132,7 +128,7 @@ public final class Texts {
      */
     public static String reply(Outcome outcome, Verdict.Kind verdict, Facts run, Optional<String> agentText, Optional<String> problem,
                                int limit) {
-        Untrusted.Platform p = platform(run.origin().platform());
+        Platform p = run.origin().platform();
         StringBuilder top = new StringBuilder(head(run.runId(), "reply"))
                 .append("### ").append(heading(outcome, verdict)).append("\n\n")
                 .append(quote(run.ask().instructions(), p)).append("\n\n");
@@ -173,7 +169,7 @@ public final class Texts {
      * {@code room} characters (sanitizing can lengthen text, so it is measured after, and cut again if needed).
      * Secrets are taken out first, so no cut ends inside one.
      */
-    static String answerSection(String answer, Untrusted.Platform p, int room, String link) {
+    static String answerSection(String answer, Platform p, int room, String link) {
         String raw = Redaction.apply(answer);   // before any cut, which could leave part of a secret behind
         String label = "**The agent's answer** _(written by QA.tech's agent; qa-bridge shows it without its verdict line)_\n\n";
         String note = "\n\n… _(shortened: the full answer is in the conversation: " + link + ")_";
@@ -201,7 +197,7 @@ public final class Texts {
 
     /** The status comment of an automatic run that a newer deployment of the same PR replaced. */
     public static String superseded(Ledger.Entry old, String newChatUrl, Origin origin) {
-        Untrusted.Platform p = platform(origin.platform());
+        Platform p = origin.platform();
         return superseded("A newer deployment of this " + origin.noun() + " started a new run, so this one was stopped: "
                 + link("the new conversation", newChatUrl) + "\n\n" + quote(old.instructions(), p)
                 + "\n\n- 🌐 " + link("Preview", old.previewUrl()) + "\n- 🔗 " + link("Conversation (stopped following)", old.chatUrl()));
@@ -209,7 +205,7 @@ public final class Texts {
 
     /** The status comment of a run that {@code /qa cancel} (or a push, with cancel-on-push) stopped. */
     public static String cancelled(Ledger.Entry run, String why, Origin origin) {
-        Untrusted.Platform p = platform(origin.platform());
+        Platform p = origin.platform();
         return Redaction.apply(MARKER + "\n### ⏹️ Cancelled\n\n" + quote(run.instructions(), p) + "\n\n"
                 + "This run was stopped: " + why + ". QA.tech has no way to stop an agent, so it may still finish: its answer will "
                 + "be in the conversation, not here.\n\n- 🔗 " + link("Conversation in QA.tech", run.chatUrl()) + "\n");
@@ -283,8 +279,8 @@ public final class Texts {
     }
 
     /** One comment when a repository's settings file cannot be used; {@code problem} quotes the file. */
-    public static String badSettings(String path, String problem, String platform) {
-        return Redaction.apply(MARKER + "\n### ⚠️ qa-bridge: `" + path + "` is not valid\n\n" + Untrusted.markdown(problem, platform(platform))
+    public static String badSettings(String path, String problem, Platform platform) {
+        return Redaction.apply(MARKER + "\n### ⚠️ qa-bridge: `" + path + "` is not valid\n\n" + Untrusted.markdown(problem, platform)
                 + ".\n\nUntil it is fixed (on the default branch), qa-bridge uses the bridge's own settings for this repository. "
                 + "The file's reference is in qa-bridge's README (\"Repository settings file\").\n");
     }
@@ -294,7 +290,7 @@ public final class Texts {
      * contains a space, which no GitHub or GitLab login does, and is written as it is.
      */
     static String who(String requester) {
-        return requester != null && requester.contains(" ") ? Untrusted.markdown(requester, Untrusted.Platform.GITLAB) : "@" + requester;
+        return requester != null && requester.contains(" ") ? Untrusted.markdown(requester, Platform.GITLAB) : "@" + requester;
     }
 
     /** A labelled link whose URL cannot break out of the link syntax (it is an http(s) URL, checked, with brackets encoded). */
@@ -317,7 +313,7 @@ public final class Texts {
         }
     }
 
-    static String quote(String instructions, Untrusted.Platform p) {
+    static String quote(String instructions, Platform p) {
         String s = instructions == null || instructions.isBlank() ? "(no instructions)" : instructions.strip();
         // redacted before it is cut: a cut through a secret would leave a piece that no rule recognises
         return Untrusted.quoteBlock(Strings.clip(Redaction.apply(s), 500), p);

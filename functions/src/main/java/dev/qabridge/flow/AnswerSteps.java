@@ -53,7 +53,7 @@ final class AnswerSteps extends StepKit {
         RepoConfig.Loaded loaded = RepoConfig.apply(base, in.settingsFile());
         // A merge queue's report writes on no PR: the settings file's problem is said by the PR's own runs
         if (loaded.problem().isPresent() && !in.command().equals(RunInput.MERGE_QUEUE)) {
-            out.put("settingsClaim", "settings#" + in.origin().platform() + "#" + in.origin().repoKey() + "#" + in.origin().number() + "#"
+            out.put("settingsClaim", "settings#" + in.origin().platform().wireName() + "#" + in.origin().repoKey() + "#" + in.origin().number() + "#"
                     + loaded.fileHash());
         }
         Log.info("run.acknowledged", in.ask().deliveryId(), null, "run", in.runId(), "command", in.command());

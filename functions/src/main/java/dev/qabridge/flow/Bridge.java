@@ -5,6 +5,7 @@ import dev.qabridge.aws.SecretsLoader;
 import dev.qabridge.aws.StepFunctionsWorkflow;
 import dev.qabridge.core.CodeHost;
 import dev.qabridge.core.Env;
+import dev.qabridge.core.Platform;
 import dev.qabridge.core.Redaction;
 import dev.qabridge.core.Secrets;
 import dev.qabridge.core.Settings;
@@ -108,12 +109,11 @@ public final class Bridge {
         return gitlab;
     }
 
-    /** The client of one platform, by name ("github", "gitlab"). */
-    public CodeHost host(String platform) {
+    /** The client of one platform. */
+    public CodeHost host(Platform platform) {
         return switch (platform) {
-            case "github" -> github();
-            case "gitlab" -> gitlab();
-            default -> throw new IllegalArgumentException("unknown platform " + platform);
+            case GITHUB -> github();
+            case GITLAB -> gitlab();
         };
     }
 

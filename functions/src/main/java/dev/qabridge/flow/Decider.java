@@ -9,6 +9,7 @@ import dev.qabridge.core.Inbound;
 import dev.qabridge.core.Log;
 import dev.qabridge.core.MergeQueue;
 import dev.qabridge.core.Origin;
+import dev.qabridge.core.Platform;
 import dev.qabridge.core.PullRequest;
 import dev.qabridge.core.RunInput;
 import dev.qabridge.core.Settings;
@@ -70,7 +71,7 @@ public final class Decider {
         Optional<String> untrusted = host.whyNotTrusted(c.where(), c.author(), () -> join(loading).settings());
         RepoConfig.Loaded loaded = join(loading);
         if (untrusted.isPresent()) {
-            Log.info(host.platform() + ".untrusted", c.deliveryId(), null, "run", runId);
+            Log.info(host.platform().wireName() + ".untrusted", c.deliveryId(), null, "run", runId);
             start(runId, RunInput.REFUSE, c.where(), ask(c, "", ""), untrusted.get(), loaded, request);
             return Answer.ignored(IgnoredBecause.UNTRUSTED, untrusted.get());
         }
@@ -103,21 +104,21 @@ public final class Decider {
         List<PullRequest> open = all.stream().filter(pr -> !moved.contains(pr)).toList();
         if (open.isEmpty() && !moved.isEmpty()) {
             PullRequest pr = moved.get(0);
-            Log.info(host.platform() + ".autorun_not_head", d.deliveryId(), null, "sha", d.sha(), "head", pr.headSha());
+            Log.info(host.platform().wireName() + ".autorun_not_head", d.deliveryId(), null, "sha", d.sha(), "head", pr.headSha());
             return Answer.ignored(IgnoredBecause.NOT_HEAD, "deployment " + d.deploymentId() + " is of " + Strings.shortSha(d.sha()) + ", no longer the head of "
                     + (d.repository().gitlab() ? "!" : "#") + pr.number() + " (now " + Strings.shortSha(pr.headSha()) + "): only a deployment of the head commit starts a run");
         }
         List<PullRequest> forks = open.stream().filter(PullRequest::fork).toList();
         List<Long> numbers = open.stream().filter(pr -> !pr.fork() || loaded.settings().autoRun().forks()).map(PullRequest::number).toList();
         if (!forks.isEmpty() && !loaded.settings().autoRun().forks()) {
-            Log.info(host.platform() + ".autorun_fork", d.deliveryId(), null, "forks", forks.size());
+            Log.info(host.platform().wireName() + ".autorun_fork", d.deliveryId(), null, "forks", forks.size());
         }
         if (numbers.isEmpty() && !forks.isEmpty()) {
             return Answer.ignored(IgnoredBecause.FORK, "the " + d.repository().noun() + " of " + d.sha() + " comes from a fork; automatic runs for forks are off "
                     + "(autoRun.forks in the repository's settings file)");
         }
         if (numbers.isEmpty()) {
-            Log.info(host.platform() + ".autorun_no_pr", d.deliveryId(), null, "sha", d.sha());
+            Log.info(host.platform().wireName() + ".autorun_no_pr", d.deliveryId(), null, "sha", d.sha());
             return Answer.ignored(IgnoredBecause.NO_PULL_REQUEST, d.repository().gitlab() ? "no opened merge request contains " + d.sha()
                     : "no open pull request has " + d.sha());
         }
@@ -131,7 +132,7 @@ public final class Decider {
             if (start(runId, RunInput.AUTO, where, ask, "", loaded, request)) {
                 started.add(runId);
             } else {
-                Log.info(host.platform() + ".autorun_duplicate", d.deliveryId(), null, "run", runId);
+                Log.info(host.platform().wireName() + ".autorun_duplicate", d.deliveryId(), null, "run", runId);
             }
         }
         if (started.isEmpty()) {
@@ -166,7 +167,7 @@ public final class Decider {
         RepoConfig.Loaded loaded = repoConfig.load(host, r.where(), r.defaultBranch(), r.deliveryId());
         Optional<String> untrusted = host.whyNotTrusted(r.where(), r.clicker(), loaded::settings);
         if (untrusted.isPresent()) {
-            Log.info(host.platform() + ".untrusted", r.deliveryId(), null, "rerun", r.recall());
+            Log.info(host.platform().wireName() + ".untrusted", r.deliveryId(), null, "rerun", r.recall());
             return Answer.ignored(IgnoredBecause.UNTRUSTED, untrusted.get());
         }
         String runId = runId(host.platform(), "r" + r.checkRunId() + "-" + (r.deliveryId().isEmpty() ? clock.millis() : r.deliveryId()));
@@ -240,7 +241,7 @@ public final class Decider {
         }
     }
 
-    static String runId(String platform, String key) {
-        return platform + "-" + key;
+    static String runId(Platform platform, String key) {
+        return platform.wireName() + "-" + key;
     }
 }

@@ -7,6 +7,7 @@ import dev.qabridge.core.CodeHost;
 import dev.qabridge.core.Log;
 import dev.qabridge.core.Metrics;
 import dev.qabridge.core.Outcome;
+import dev.qabridge.core.Platform;
 import dev.qabridge.core.PullRequest;
 import dev.qabridge.core.Redaction;
 import dev.qabridge.core.ReviewThread;
@@ -113,7 +114,7 @@ final class FinalSteps extends StepKit {
 
     /** Replies by outcome and verdict; command → reply, agent done → reply and polls, for runs that had a conversation. */
     private void measureReply(RunInput in, JsonNode state, Outcome outcome, Verdict.Kind verdict) {
-        String platform = in.origin().platform();
+        String platform = in.origin().platform().wireName();
         long now = clock.millis();
         Metrics.count(Metrics.REPLIES, platform, Map.of(Metrics.OUTCOME, outcome.name(), Metrics.VERDICT, verdict.name()));
         Metrics.seconds(Metrics.COMMAND_TO_REPLY_SECONDS, platform, (now - in.ask().receivedAtMillis()) / 1000.0, Map.of());
@@ -131,7 +132,7 @@ final class FinalSteps extends StepKit {
         RunInput in = RunInput.fromJson(state);
         Log.warn("reply.lost", in.ask().deliveryId(), state.path("conversation").path("id").asText(null), "run", in.runId(),
                 "error", errorMessage(state.path("failed").path("replyInNewComment")));
-        Metrics.count(Metrics.RUNS_WITHOUT_REPLY, in.origin().platform(), Map.of());
+        Metrics.count(Metrics.RUNS_WITHOUT_REPLY, in.origin().platform().wireName(), Map.of());
         return JsonHttp.JSON.createObjectNode().put("lost", true);
     }
 
@@ -244,7 +245,7 @@ final class FinalSteps extends StepKit {
         String checkRunId = state.path("pending").path("checkRunId").asText("");
         if (!checkRunId.isEmpty() && outcome == Outcome.COMPLETED && !lost) {
             // a check run shows the answer itself (commit statuses only link to it); never a reason not to finish it
-            text = answerIfAny(state).map(a -> Untrusted.markdown(Verdict.parse(a).text(), Untrusted.Platform.GITHUB)).orElse("");
+            text = answerIfAny(state).map(a -> Untrusted.markdown(Verdict.parse(a).text(), Platform.GITHUB)).orElse("");
         }
         StatusReport report = new StatusReport(gate, settings.status().context(), heading.replaceFirst("^\\S+ ", "") + ": "
                 + in.ask().instructions().replaceAll("\\s+", " "), state.path("conversation").path("url").asText(""), in.runId(),

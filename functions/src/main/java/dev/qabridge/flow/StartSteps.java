@@ -120,7 +120,7 @@ final class StartSteps extends StepKit {
                     in.origin().repo() + in.origin().reference() + " preview", settings.qatech().projectId());
         });
         Log.info("qatech.started", in.ask().deliveryId(), chat.shortId(), "run", in.runId());
-        Metrics.count(Metrics.RUNS_STARTED, in.origin().platform(), Map.of());
+        Metrics.count(Metrics.RUNS_STARTED, in.origin().platform().wireName(), Map.of());
         return JsonHttp.JSON.createObjectNode().put("id", chat.shortId()).put("url", chat.url()).put("sentAt", sentAt.toString());
     }
 
@@ -136,7 +136,7 @@ final class StartSteps extends StepKit {
             return null;
         });
         Log.info("qatech.followed_up", in.ask().deliveryId(), chatId, "run", in.runId());
-        Metrics.count(Metrics.RUNS_STARTED, in.origin().platform(), Map.of());
+        Metrics.count(Metrics.RUNS_STARTED, in.origin().platform().wireName(), Map.of());
         return JsonHttp.JSON.createObjectNode().put("id", chatId).put("url", followUp.path("chatUrl").asText(""))
                 .put("sentAt", sentAt.toString()).put("message", message);
     }

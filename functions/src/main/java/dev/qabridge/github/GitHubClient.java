@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.qabridge.core.ApiException;
 import dev.qabridge.core.CodeHost;
 import dev.qabridge.core.CommandParser;
+import dev.qabridge.core.Platform;
 import dev.qabridge.core.StatusReport;
 import dev.qabridge.core.Strings;
 import dev.qabridge.core.Log;
@@ -59,8 +60,8 @@ public final class GitHubClient implements CodeHost {
     }
 
     @Override
-    public String platform() {
-        return "github";
+    public Platform platform() {
+        return Platform.GITHUB;
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.qabridge.core.CodeHost;
 import dev.qabridge.core.Log;
 import dev.qabridge.core.Origin;
 import dev.qabridge.core.Person;
+import dev.qabridge.core.Platform;
 import dev.qabridge.core.PullRequest;
 import dev.qabridge.core.ReviewThread;
 import dev.qabridge.core.Settings;
@@ -61,8 +62,8 @@ public final class GitLabClient implements CodeHost {
     }
 
     @Override
-    public String platform() {
-        return "gitlab";
+    public Platform platform() {
+        return Platform.GITLAB;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.qabridge.flow;
 import dev.qabridge.core.ApiException;
 import dev.qabridge.core.Env;
 import dev.qabridge.core.Origin;
+import dev.qabridge.core.Platform;
 import dev.qabridge.core.Settings;
 import dev.qabridge.core.TransientApiError;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class RepoConfigTest {
     private final RepoConfig config = new RepoConfig(base, clock);
 
     private static Origin repo(String name) {
-        return new Origin("github", name, "", 0, "", 0);
+        return new Origin(Platform.GITHUB, name, "", 0, "", 0);
     }
 
     @Test

@@ -8,18 +8,25 @@ package dev.qabridge.core;
  * quote, which {@link Untrusted} defuses.
  */
 public enum Platform {
-    GITHUB("github"),
-    GITLAB("gitlab");
+    GITHUB("github", ".github/qa-bridge.yml"),
+    GITLAB("gitlab", ".gitlab/qa-bridge.yml");
 
     private final String wireName;
+    private final String settingsPath;
 
-    Platform(String wireName) {
+    Platform(String wireName, String settingsPath) {
         this.wireName = wireName;
+        this.settingsPath = settingsPath;
     }
 
     /** "github" or "gitlab". */
     public String wireName() {
         return wireName;
+    }
+
+    /** Where a repository's settings file lives, read from its default branch. */
+    public String settingsPath() {
+        return settingsPath;
     }
 
     /** The platform named {@code name} ("github" or "gitlab"). */

@@ -63,8 +63,7 @@ public final class Texts {
                 } + "\n"
                 + "- new commits " + (s.commands().cancelOnPush() ? "cancel" : "leave alone") + " the runs still going on older commits\n"
                 + "- looks at the conversation every " + s.polling().seconds() + " s, gives up after " + minutes(s) + " min\n"
-                + "- this repository can change these in `" + (gitlab ? ".gitlab" : ".github")
-                + "/qa-bridge.yml` on its default branch\n");
+                + "- this repository can change these in `" + platform.settingsPath() + "` on its default branch\n");
     }
 
     /** What was wrong with a command; {@code problem} is the bridge's own wording. */

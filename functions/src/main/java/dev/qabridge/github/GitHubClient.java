@@ -38,7 +38,6 @@ import static dev.qabridge.http.JsonHttp.segment;
 public final class GitHubClient implements CodeHost {
     /** GitHub refuses longer comment bodies with 422 "Body is too long". */
     public static final int MAX_COMMENT = 65_536;
-    static final String SETTINGS_PATH = ".github/qa-bridge.yml";
 
     private final JsonHttp http = new JsonHttp("GitHub", Duration.ofSeconds(5));
     private final String apiUrl;
@@ -62,11 +61,6 @@ public final class GitHubClient implements CodeHost {
     @Override
     public Platform platform() {
         return Platform.GITHUB;
-    }
-
-    @Override
-    public String settingsPath() {
-        return SETTINGS_PATH;
     }
 
     @Override
@@ -103,7 +97,7 @@ public final class GitHubClient implements CodeHost {
         String ref = defaultBranch.isBlank()
                 ? call(repository, "GET", repo(repository), null, "Metadata: read").path("default_branch").asText("")
                 : defaultBranch;
-        return find(repository, repo(repository) + "/contents/" + SETTINGS_PATH + "?ref=" + query(ref), "Contents: read")
+        return find(repository, repo(repository) + "/contents/" + settingsPath() + "?ref=" + query(ref), "Contents: read")
                 .filter(f -> "file".equals(f.path("type").asText("file")))
                 .map(f -> new String(Base64.getMimeDecoder().decode(f.path("content").asText("")), StandardCharsets.UTF_8));
     }

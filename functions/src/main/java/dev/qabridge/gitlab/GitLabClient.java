@@ -41,7 +41,6 @@ public final class GitLabClient implements CodeHost {
      * answer stays one click away in the conversation link that every reply keeps.
      */
     public static final int MAX_NOTE = 100_000;
-    static final String SETTINGS_PATH = ".gitlab/qa-bridge.yml";
 
     /** Deployments read per lookup: the newest successful ones are enough to find this MR's. */
     static final int DEPLOYMENTS_PAGE = 50;
@@ -64,11 +63,6 @@ public final class GitLabClient implements CodeHost {
     @Override
     public Platform platform() {
         return Platform.GITLAB;
-    }
-
-    @Override
-    public String settingsPath() {
-        return SETTINGS_PATH;
     }
 
     /** {@code GET /projects/:id/merge_requests/:iid}: head sha, source branch, title, web URL. */
@@ -105,7 +99,7 @@ public final class GitLabClient implements CodeHost {
     @Override
     public Optional<String> settingsFile(Origin repository, String defaultBranch) {
         String ref = defaultBranch.isBlank() ? call("GET", project(repository), null).path("default_branch").asText("") : defaultBranch;
-        return find(project(repository) + "/repository/files/" + segment(SETTINGS_PATH) + "?ref=" + query(ref))
+        return find(project(repository) + "/repository/files/" + segment(settingsPath()) + "?ref=" + query(ref))
                 .map(f -> new String(Base64.getMimeDecoder().decode(f.path("content").asText("")), StandardCharsets.UTF_8));
     }
 

@@ -50,7 +50,6 @@ final class Fakes {
         private int ids = 9000;
 
         @Override public Platform platform() { return Platform.GITHUB; }
-        @Override public String settingsPath() { return ".github/qa-bridge.yml"; }
         /** The PR's head commit; {@link #failPullRequest} makes reading the PR fail instead. */
         String headSha = "6dcb09b5b57875f334f61aebed695e2e4193db5e";
         RuntimeException failPullRequest;

@@ -12,6 +12,9 @@ import java.util.stream.Collectors;
 /**
  * Every non-secret setting, read once per container from the environment. The names are the same
  * in Lambda (template parameters), in {@code ./qa-bridge local} and in {@code events/env.json}.
+ * The groups are a repository settings file's sections ({@link RepoSettings}), which
+ * {@link #with(RepoSettings)} lays over them; {@link CodeHosts}, {@link Polling} and the state
+ * machine's ARN are the bridge's own, which no file changes.
  */
 public record Settings(
         Qatech qatech,

@@ -10,8 +10,8 @@ import java.util.Optional;
  */
 public interface CodeHost {
 
-    /** "github" or "gitlab". */
-    String platform();
+    /** GitHub or GitLab. */
+    Platform platform();
 
     /** The PR/MR as it stands now. */
     PullRequest pullRequest(Origin where);
@@ -26,7 +26,9 @@ public interface CodeHost {
     Optional<String> settingsFile(Origin repository, String defaultBranch);
 
     /** Where the settings file lives in a repository ({@code .github/qa-bridge.yml}, {@code .gitlab/qa-bridge.yml}). */
-    String settingsPath();
+    default String settingsPath() {
+        return platform().settingsPath();
+    }
 
     /** Why {@code who} may not run commands here under {@code settings}; empty when they may. */
     Optional<String> whyNotTrusted(Origin where, Person who, java.util.function.Supplier<Settings> settings);

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * GitHub), the PR/MR number, the thread to answer in (a GitLab discussion; empty otherwise), and the
  * GitHub App installation whose token speaks for it (0 in token mode).
  */
-public record Origin(String platform, String repo, String projectId, long number, String discussionId, long installationId) {
+public record Origin(Platform platform, String repo, String projectId, long number, String discussionId, long installationId) {
 
     public Origin {
         projectId = projectId == null ? "" : projectId;
@@ -18,7 +18,7 @@ public record Origin(String platform, String repo, String projectId, long number
     }
 
     public boolean gitlab() {
-        return platform.equals("gitlab");
+        return platform == Platform.GITLAB;
     }
 
     /** How people write the number: {@code #7} on GitHub, {@code !7} on GitLab. */
@@ -43,13 +43,13 @@ public record Origin(String platform, String repo, String projectId, long number
 
     public ObjectNode toJson() {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("platform", platform).put("repo", repo).put("projectId", projectId).put("number", number)
+        o.put("platform", platform.wireName()).put("repo", repo).put("projectId", projectId).put("number", number)
                 .put("discussionId", discussionId).put("installationId", installationId);
         return o;
     }
 
     public static Origin fromJson(JsonNode o) {
-        return new Origin(o.path("platform").asText(), o.path("repo").asText(), o.path("projectId").asText(""),
+        return new Origin(Platform.fromName(o.path("platform").asText()), o.path("repo").asText(), o.path("projectId").asText(""),
                 o.path("number").asLong(), o.path("discussionId").asText(""), o.path("installationId").asLong(0));
     }
 }

@@ -43,8 +43,6 @@ public record RepoSettings(
             Optional.empty(), Optional.empty(), Optional.empty());
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Pattern PROJECT_ID = Pattern.compile("^proj(-.+_.+|_.+)$");
-    private static final Pattern APPLICATION_ID = Pattern.compile("^app(-.+_.+|_.+)$");
     private static final Set<String> ASSOCIATIONS = Set.of("OWNER", "MEMBER", "COLLABORATOR", "CONTRIBUTOR", "FIRST_TIMER",
             "FIRST_TIME_CONTRIBUTOR", "MANNEQUIN", "NONE");
     private static final Set<Integer> ACCESS_LEVELS = Set.of(5, 10, 15, 20, 30, 40, 50);
@@ -113,14 +111,14 @@ public record RepoSettings(
             }
         }
         Optional<String> applicationId = string(root, text, "qatech", "applicationId");
-        applicationId.filter(id -> !APPLICATION_ID.matcher(id).matches()).ifPresent(id -> {
+        applicationId.filter(id -> !QaTechIds.isApplication(id)).ifPresent(id -> {
             throw new Invalid("`qatech.applicationId`" + at(text, "qatech", "applicationId") + " is '" + id
-                    + "', not a QA.tech application short id (app_… or app-slug_…)");
+                    + "', not a QA.tech application short id (" + QaTechIds.APPLICATION_FORM + ")");
         });
         Optional<String> projectId = string(root, text, "qatech", "projectId");
-        projectId.filter(id -> !PROJECT_ID.matcher(id).matches()).ifPresent(id -> {
+        projectId.filter(id -> !QaTechIds.isProject(id)).ifPresent(id -> {
             throw new Invalid("`qatech.projectId`" + at(text, "qatech", "projectId") + " is '" + id
-                    + "', not a QA.tech project short id (proj_… or proj-slug_…)");
+                    + "', not a QA.tech project short id (" + QaTechIds.PROJECT_FORM + ")");
         });
         Optional<String> template = string(root, text, "preview", "urlTemplate");
         template.filter(t -> !CommandParser.isHttpUrl(t.replaceAll("\\{[a-z]+}", "x"))).ifPresent(t -> {

@@ -44,7 +44,7 @@ public record RunInput(String runId, String command, Origin origin, Ask ask, Str
 
     /** The PR's item in the run table: {@code pr#<platform>#<repository>#<number>}. */
     public static String ledgerKey(Origin o) {
-        return "pr#" + o.platform() + "#" + o.repoKey() + "#" + o.number();
+        return "pr#" + o.platform().wireName() + "#" + o.repoKey() + "#" + o.number();
     }
 
     public ObjectNode toJson() {

@@ -12,33 +12,21 @@ import java.util.stream.Collectors;
 /**
  * Every non-secret setting, read once per container from the environment. The names are the same
  * in Lambda (template parameters), in {@code ./qa-bridge local} and in {@code events/env.json}.
+ * The groups are a repository settings file's sections ({@link RepoSettings}), which
+ * {@link #with(RepoSettings)} lays over them; {@link CodeHosts}, {@link Polling} and the state
+ * machine's ARN are the bridge's own, which no file changes.
  */
 public record Settings(
-        String qatechApiUrl,
-        Optional<String> qatechProjectId,
-        Optional<String> qatechApplicationId,
-        String githubApiUrl,
-        Optional<String> githubBotLogin,
-        String gitlabApiUrl,
-        Optional<String> previewUrlTemplate,
-        String command,
-        Set<String> allowedAssociations,
-        int gitlabMinAccessLevel,
-        int pollSeconds,
-        Duration pollWindow,
-        Duration startTimeout,
-        Duration timeout,
-        Optional<String> stateMachineArn,
-        List<String> autoRunEnvironments,
-        String autoRunMessage,
-        boolean previewOnVercel,
-        List<String> previewVercelHosts,
-        boolean autoRunForks,
-        String statusContext,
-        NoVerdict statusOnNoVerdict,
-        Concurrency concurrency,
-        boolean cancelOnPush,
-        MergeQueue.Mode mergeQueue) {
+        Qatech qatech,
+        CodeHosts codeHosts,
+        Preview preview,
+        AutoRun autoRun,
+        Status status,
+        Commands commands,
+        Trusted trusted,
+        Polling polling,
+        MergeQueue.Mode mergeQueue,
+        Optional<String> stateMachineArn) {
 
     /** What a {@code /qa} does while another run of the same PR is going ({@code QA_CONCURRENCY}). */
     public enum Concurrency { REJECT, QUEUE, PARALLEL }
@@ -46,46 +34,89 @@ public record Settings(
     /** What a commit status or check run says when the agent gave no verdict ({@code QA_STATUS_ON_NO_VERDICT}). */
     public enum NoVerdict { ERROR, SUCCESS }
 
+    /** QA.tech's API and the project and application runs go to ({@code QATECH_*}; the file's {@code qatech} section). */
+    public record Qatech(String apiUrl, Optional<String> projectId, Optional<String> applicationId) {
+        public String applicationIdOrThrow() {
+            return applicationId.orElseThrow(() -> new Env.MissingSettingException("QATECH_APPLICATION_ID"));
+        }
+    }
+
+    /** The code hosts' APIs, and the login the bridge comments as on GitHub ({@code GITHUB_*}, {@code GITLAB_API_URL}). */
+    public record CodeHosts(String githubApiUrl, Optional<String> githubBotLogin, String gitlabApiUrl) {}
+
+    /** Where a pull request's preview is ({@code PREVIEW_*}; the file's {@code preview} section). */
+    public record Preview(Optional<String> urlTemplate, boolean onVercel, List<String> vercelHosts) {}
+
+    /** Which deployments start a run by themselves, and what that run is asked ({@code AUTO_RUN_*}; the file's {@code autoRun}). */
+    public record AutoRun(List<String> environments, String message, boolean forks) {
+
+        /** True when a deployment to {@code environment} starts an automatic run. */
+        public boolean runs(String environment) {
+            return Globs.matchesAny(environments, environment);
+        }
+
+        /** Why a successful deployment to {@code environment} starts no automatic run; empty when it does start one. */
+        public Optional<String> noRunBecause(String environment) {
+            if (environments.isEmpty()) {
+                return Optional.of("automatic runs are disabled (AUTO_RUN_ENVIRONMENTS is empty)");
+            }
+            if (!runs(environment)) {
+                return Optional.of("environment '" + environment + "' matches none of the auto-run environments "
+                        + String.join(",", environments));
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** The commit status's context (check run's name) and what it says without a verdict ({@code QA_STATUS_*}; the file's {@code status}). */
+    public record Status(String context, NoVerdict onNoVerdict) {}
+
+    /** The command word, and what a command does beside another run ({@code QA_COMMAND}, {@code QA_CONCURRENCY}, {@code QA_CANCEL_ON_PUSH}). */
+    public record Commands(String word, Concurrency concurrency, boolean cancelOnPush) {}
+
+    /** Who may run commands ({@code QA_ALLOWED_ASSOCIATIONS}, {@code QA_GITLAB_MIN_ACCESS_LEVEL}; the file's {@code trusted}). */
+    public record Trusted(Set<String> associations, int gitlabMinAccessLevel) {}
+
+    /** How often and how long a run is watched ({@code QA_POLL_*}, {@code QATECH_START_TIMEOUT_SECONDS}, {@code QA_TIMEOUT_MINUTES}). */
+    public record Polling(int seconds, Duration window, Duration startTimeout, Duration timeout) {}
+
     /** Environments whose successful deployments start a run unless {@code AUTO_RUN_ENVIRONMENTS} says otherwise. */
     public static final String DEFAULT_AUTO_RUN_ENVIRONMENTS = "*preview*,review/*";
     public static final String DEFAULT_AUTO_RUN_MESSAGE = "Test what this pull request changes on its preview deployment: "
             + "exercise the affected pages and flows like a user would, and report anything broken or unexpected.";
 
-    private static final Pattern PROJECT_ID = Pattern.compile("^proj(-.+_.+|_.+)$");
-    private static final Pattern APPLICATION_ID = Pattern.compile("^app(-.+_.+|_.+)$");
     private static final Pattern COMMAND = Pattern.compile("^\\S+$");
 
     public static Settings from(Env env) {
-        Settings s = new Settings(
-                stripSlash(env.get("QATECH_API_URL", "https://api.qa.tech")),
+        // Read in this order so that, of several bad values, the same one is reported first as always.
+        Qatech qatech = new Qatech(stripSlash(env.get("QATECH_API_URL", "https://api.qa.tech")),
                 env.find("QATECH_PROJECT_ID"),
-                env.find("QATECH_APPLICATION_ID"),
-                stripSlash(env.get("GITHUB_API_URL", "https://api.github.com")),
+                env.find("QATECH_APPLICATION_ID"));
+        CodeHosts codeHosts = new CodeHosts(stripSlash(env.get("GITHUB_API_URL", "https://api.github.com")),
                 env.find("GITHUB_BOT_LOGIN"),
-                stripSlash(env.get("GITLAB_API_URL", "https://gitlab.com/api/v4")),
-                env.find("PREVIEW_URL_TEMPLATE"),
-                env.get("QA_COMMAND", "/qa"),
-                Arrays.stream(env.get("QA_ALLOWED_ASSOCIATIONS", "OWNER,MEMBER,COLLABORATOR").split(","))
-                        .map(a -> a.trim().toUpperCase(Locale.ROOT)).filter(a -> !a.isEmpty())
-                        .collect(Collectors.toUnmodifiableSet()),
-                env.integer("QA_GITLAB_MIN_ACCESS_LEVEL", 30),
-                env.integer("QA_POLL_SECONDS", 3),
+                stripSlash(env.get("GITLAB_API_URL", "https://gitlab.com/api/v4")));
+        Optional<String> urlTemplate = env.find("PREVIEW_URL_TEMPLATE");
+        String command = env.get("QA_COMMAND", "/qa");
+        Trusted trusted = new Trusted(Arrays.stream(env.get("QA_ALLOWED_ASSOCIATIONS", "OWNER,MEMBER,COLLABORATOR").split(","))
+                .map(a -> a.trim().toUpperCase(Locale.ROOT)).filter(a -> !a.isEmpty())
+                .collect(Collectors.toUnmodifiableSet()),
+                env.integer("QA_GITLAB_MIN_ACCESS_LEVEL", 30));
+        Polling polling = new Polling(env.integer("QA_POLL_SECONDS", 3),
                 Duration.ofSeconds(env.integer("QA_POLL_WINDOW_SECONDS", 120)),
                 Duration.ofSeconds(env.integer("QATECH_START_TIMEOUT_SECONDS", 60)),
-                Duration.ofMillis(Math.round(env.decimal("QA_TIMEOUT_MINUTES", 60) * 60_000)),
-                env.find("STATE_MACHINE_ARN"),
-                // Set but empty disables auto runs; unset means the default globs.
-                Globs.parse(env.values().containsKey("AUTO_RUN_ENVIRONMENTS")
-                        ? String.valueOf(env.values().get("AUTO_RUN_ENVIRONMENTS")) : DEFAULT_AUTO_RUN_ENVIRONMENTS),
-                env.get("AUTO_RUN_MESSAGE", DEFAULT_AUTO_RUN_MESSAGE),
-                false,
-                Globs.parse(env.get("PREVIEW_VERCEL_HOSTS", "")),
-                env.get("AUTO_RUN_FORKS", "false").equalsIgnoreCase("true"),
-                env.get("QA_STATUS_CONTEXT", "qa-bridge"),
-                noVerdict(env.get("QA_STATUS_ON_NO_VERDICT", "error")),
-                concurrency("QA_CONCURRENCY", env.get("QA_CONCURRENCY", "reject")),
-                env.get("QA_CANCEL_ON_PUSH", "false").equalsIgnoreCase("true"),
-                MergeQueue.mode("QA_MERGE_QUEUE", env.get("QA_MERGE_QUEUE", "mirror")));
+                Duration.ofMillis(Math.round(env.decimal("QA_TIMEOUT_MINUTES", 60) * 60_000)));
+        Optional<String> stateMachineArn = env.find("STATE_MACHINE_ARN");
+        // Set but empty disables auto runs; unset means the default globs.
+        List<String> autoRunEnvironments = Globs.parse(env.values().containsKey("AUTO_RUN_ENVIRONMENTS")
+                ? String.valueOf(env.values().get("AUTO_RUN_ENVIRONMENTS")) : DEFAULT_AUTO_RUN_ENVIRONMENTS);
+        String autoRunMessage = env.get("AUTO_RUN_MESSAGE", DEFAULT_AUTO_RUN_MESSAGE);
+        Preview preview = new Preview(urlTemplate, false, Globs.parse(env.get("PREVIEW_VERCEL_HOSTS", "")));
+        AutoRun autoRun = new AutoRun(autoRunEnvironments, autoRunMessage, env.get("AUTO_RUN_FORKS", "false").equalsIgnoreCase("true"));
+        Status status = new Status(env.get("QA_STATUS_CONTEXT", "qa-bridge"), noVerdict(env.get("QA_STATUS_ON_NO_VERDICT", "error")));
+        Commands commands = new Commands(command, concurrency("QA_CONCURRENCY", env.get("QA_CONCURRENCY", "reject")),
+                env.get("QA_CANCEL_ON_PUSH", "false").equalsIgnoreCase("true"));
+        Settings s = new Settings(qatech, codeHosts, preview, autoRun, status, commands, trusted, polling,
+                MergeQueue.mode("QA_MERGE_QUEUE", env.get("QA_MERGE_QUEUE", "mirror")), stateMachineArn);
         s.validate();
         return s;
     }
@@ -109,71 +140,61 @@ public record Settings(
     }
 
     private void validate() {
-        if (statusContext.isBlank() || statusContext.length() > 100) {
+        if (status.context().isBlank() || status.context().length() > 100) {
             throw new IllegalStateException("QA_STATUS_CONTEXT must be 1 to 100 characters (the commit status's context / the check's name)");
         }
-        qatechProjectId.filter(id -> !PROJECT_ID.matcher(id).matches()).ifPresent(id -> {
-            throw new IllegalStateException("QATECH_PROJECT_ID '" + id + "' is not a QA.tech project short id (proj_… or proj-slug_…)");
+        qatech.projectId().filter(id -> !QaTechIds.isProject(id)).ifPresent(id -> {
+            throw new IllegalStateException("QATECH_PROJECT_ID '" + id + "' is not a QA.tech project short id ("
+                    + QaTechIds.PROJECT_FORM + ")");
         });
-        qatechApplicationId.filter(id -> !APPLICATION_ID.matcher(id).matches()).ifPresent(id -> {
-            throw new IllegalStateException("QATECH_APPLICATION_ID '" + id + "' is not a QA.tech application short id (app_… or app-slug_…)");
+        qatech.applicationId().filter(id -> !QaTechIds.isApplication(id)).ifPresent(id -> {
+            throw new IllegalStateException("QATECH_APPLICATION_ID '" + id + "' is not a QA.tech application short id ("
+                    + QaTechIds.APPLICATION_FORM + ")");
         });
-        if (!COMMAND.matcher(command).matches()) {
-            throw new IllegalStateException("QA_COMMAND must be one word without spaces, got '" + command + "'");
+        if (!COMMAND.matcher(commands.word()).matches()) {
+            throw new IllegalStateException("QA_COMMAND must be one word without spaces, got '" + commands.word() + "'");
         }
-        if (allowedAssociations.isEmpty()) {
+        if (trusted.associations().isEmpty()) {
             throw new IllegalStateException("QA_ALLOWED_ASSOCIATIONS is empty: nobody could run commands (e.g. OWNER,MEMBER,COLLABORATOR)");
         }
-        if (pollSeconds < 1 || pollWindow.toSeconds() < pollSeconds || pollWindow.toSeconds() > 840) {
+        int pollSeconds = polling.seconds();
+        long pollWindow = polling.window().toSeconds();
+        if (pollSeconds < 1 || pollWindow < pollSeconds || pollWindow > 840) {
             throw new IllegalStateException("QA_POLL_SECONDS must be ≥ 1 (QA.tech asks for ≥ 2 in production), and QA_POLL_WINDOW_SECONDS "
                     + "between QA_POLL_SECONDS and 840 (the poller function's timeout is 900 s)");
         }
-        if (startTimeout.toSeconds() < 5 || startTimeout.toSeconds() > 120) {
+        if (polling.startTimeout().toSeconds() < 5 || polling.startTimeout().toSeconds() > 120) {
             throw new IllegalStateException("QATECH_START_TIMEOUT_SECONDS must be between 5 and 120 (the actions function's timeout is 150 s)");
         }
-        if (autoRunMessage.isBlank()) {
+        if (autoRun.message().isBlank()) {
             throw new IllegalStateException("AUTO_RUN_MESSAGE must not be blank");
         }
+        Duration timeout = polling.timeout();
         if (timeout.isNegative() || timeout.isZero() || timeout.toMinutes() > 1_440) {
             throw new IllegalStateException("QA_TIMEOUT_MINUTES must be positive and at most 1440 (a day): the run's own deadline must "
                     + "come before the execution's (25 h), so that it still replies and sets its final status");
         }
     }
 
-    /** True when a deployment to {@code environment} starts an automatic run. */
-    public boolean autoRuns(String environment) {
-        return Globs.matchesAny(autoRunEnvironments, environment);
-    }
-
-    /** Why a successful deployment to {@code environment} starts no automatic run; empty when it does start one. */
-    public Optional<String> noAutoRunBecause(String environment) {
-        if (autoRunEnvironments.isEmpty()) {
-            return Optional.of("automatic runs are disabled (AUTO_RUN_ENVIRONMENTS is empty)");
-        }
-        if (!autoRuns(environment)) {
-            return Optional.of("environment '" + environment + "' matches none of the auto-run environments "
-                    + String.join(",", autoRunEnvironments));
-        }
-        return Optional.empty();
-    }
-
     /**
      * These settings with one repository's settings file laid over them: every key the file sets
-     * wins, everything else stays the bridge's.
+     * wins, everything else stays the bridge's. The groups are the file's sections.
      */
     public Settings with(RepoSettings repo) {
-        return new Settings(qatechApiUrl, repo.projectId().or(() -> qatechProjectId), repo.applicationId().or(() -> qatechApplicationId),
-                githubApiUrl, githubBotLogin, gitlabApiUrl, repo.urlTemplate().or(() -> previewUrlTemplate), command,
-                repo.associations().orElse(allowedAssociations), repo.minAccessLevel().orElse(gitlabMinAccessLevel),
-                pollSeconds, pollWindow, startTimeout, timeout, stateMachineArn,
-                repo.autoRunEnvironments().orElse(autoRunEnvironments), repo.autoRunMessage().orElse(autoRunMessage),
-                repo.vercel().orElse(previewOnVercel), repo.vercelHosts().orElse(previewVercelHosts), repo.forks().orElse(autoRunForks), statusContext,
-                repo.onNoVerdict().orElse(statusOnNoVerdict), repo.concurrency().orElse(concurrency),
-                repo.cancelOnPush().orElse(cancelOnPush), repo.mergeQueue().orElse(mergeQueue));
-    }
-
-    public String applicationIdOrThrow() {
-        return qatechApplicationId.orElseThrow(() -> new Env.MissingSettingException("QATECH_APPLICATION_ID"));
+        return new Settings(
+                new Qatech(qatech.apiUrl(), repo.projectId().or(qatech::projectId), repo.applicationId().or(qatech::applicationId)),
+                codeHosts,
+                new Preview(repo.urlTemplate().or(preview::urlTemplate), repo.vercel().orElse(preview.onVercel()),
+                        repo.vercelHosts().orElse(preview.vercelHosts())),
+                new AutoRun(repo.autoRunEnvironments().orElse(autoRun.environments()), repo.autoRunMessage().orElse(autoRun.message()),
+                        repo.forks().orElse(autoRun.forks())),
+                new Status(status.context(), repo.onNoVerdict().orElse(status.onNoVerdict())),
+                new Commands(commands.word(), repo.concurrency().orElse(commands.concurrency()),
+                        repo.cancelOnPush().orElse(commands.cancelOnPush())),
+                new Trusted(repo.associations().orElse(trusted.associations()), repo.minAccessLevel().orElse(trusted.gitlabMinAccessLevel())),
+                polling,
+                repo.mergeQueue().orElse(mergeQueue),
+                stateMachineArn);
     }
 
     public String stateMachineArnOrThrow() {

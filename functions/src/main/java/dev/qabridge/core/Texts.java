@@ -33,16 +33,12 @@ public final class Texts {
         return MARKER + "\n" + runMarker(runId, role) + "\n";
     }
 
-    private static Untrusted.Platform platform(String platform) {
-        return platform.equals("gitlab") ? Untrusted.Platform.GITLAB : Untrusted.Platform.GITHUB;
-    }
-
-    public static String help(String runId, Settings s, String platform) {
-        String w = s.command();
-        boolean gitlab = platform.equals("gitlab");
+    public static String help(String runId, Settings s, Platform platform) {
+        String w = s.commands().word();
+        boolean gitlab = platform == Platform.GITLAB;
         String who = gitlab
-                ? "members with access level ≥ " + s.gitlabMinAccessLevel()
-                : String.join(", ", s.allowedAssociations().stream().sorted().toList());
+                ? "members with access level ≥ " + s.trusted().gitlabMinAccessLevel()
+                : String.join(", ", s.trusted().associations().stream().sorted().toList());
         return Redaction.apply(head(runId, "answer")
                 + "### 🤖 qa-bridge: QA.tech's agent on this " + (gitlab ? "merge request" : "pull request") + "\n\n"
                 + "| command | what it does |\n|---|---|\n"
@@ -55,36 +51,35 @@ public final class Texts {
                 + "| `" + w + " help` | shows this message |\n\n"
                 + "Example: `" + w + " check that the cart total updates when an item is removed`\n\n"
                 + "The agent ends its answer with a verdict; the bridge reports it as the commit status `"
-                + s.statusContext() + "`, which branch protection can require.\n\n"
+                + s.status().context() + "`, which branch protection can require.\n\n"
                 + "**Settings in force**\n"
                 + "- who may run it: " + who + "\n"
                 + "- preview URL: `--url`, else the newest successful deployment of the head commit"
-                + s.previewUrlTemplate().map(t -> ", else " + Untrusted.inlineCode(t)).orElse("") + "\n"
-                + "- a second run while one is going: " + switch (s.concurrency()) {
+                + s.preview().urlTemplate().map(t -> ", else " + Untrusted.inlineCode(t)).orElse("") + "\n"
+                + "- a second run while one is going: " + switch (s.commands().concurrency()) {
                     case REJECT -> "refused (`commands.concurrency: queue` waits instead)";
                     case QUEUE -> "waits for its turn";
                     case PARALLEL -> "runs alongside";
                 } + "\n"
-                + "- new commits " + (s.cancelOnPush() ? "cancel" : "leave alone") + " the runs still going on older commits\n"
-                + "- looks at the conversation every " + s.pollSeconds() + " s, gives up after " + minutes(s) + " min\n"
-                + "- this repository can change these in `" + (gitlab ? ".gitlab" : ".github")
-                + "/qa-bridge.yml` on its default branch\n");
+                + "- new commits " + (s.commands().cancelOnPush() ? "cancel" : "leave alone") + " the runs still going on older commits\n"
+                + "- looks at the conversation every " + s.polling().seconds() + " s, gives up after " + minutes(s) + " min\n"
+                + "- this repository can change these in `" + platform.settingsPath() + "` on its default branch\n");
     }
 
     /** What was wrong with a command; {@code problem} is the bridge's own wording. */
     public static String invalid(String runId, String problem, Settings s) {
         return Redaction.apply(head(runId, "answer") + "### 🤖 qa-bridge: I did not understand that\n\n" + problem
-                + ". Try `" + s.command() + " help`.\n");
+                + ". Try `" + s.commands().word() + " help`.\n");
     }
 
-    public static String noPreview(Settings s, PullRequest pr, String platform) {
-        String deployment = platform.equals("gitlab")
+    public static String noPreview(Settings s, PullRequest pr, Platform platform) {
+        String deployment = platform == Platform.GITLAB
                 ? "a successful deployment of the head commit or the source branch to an environment "
                         + "with a URL (`environment: url:` in `.gitlab-ci.yml`);\n"
                 : "a successful deployment of the head commit with an environment URL (Vercel, Netlify and most CI "
                         + "deploy actions report one);\n";
         return "I could not find a preview deployment for `" + Strings.shortSha(pr.headSha()) + "`. Give me one of:\n"
-                + "1. a URL in the command: `" + s.command() + " <what to test> --url https://your-preview.example.com`;\n"
+                + "1. a URL in the command: `" + s.commands().word() + " <what to test> --url https://your-preview.example.com`;\n"
                 + "2. " + deployment
                 + "3. a `PREVIEW_URL_TEMPLATE` setting on the bridge, e.g. `https://pr-{number}.preview.example.com` "
                 + "(placeholders `{number}` `{branch}` `{sha}` `{repo}`).\n\n"
@@ -96,7 +91,7 @@ public final class Texts {
      * {@code leftOut}: why the PR's title and description were not given to the agent (empty when they were).
      */
     public static String started(RunRecord run, Preview.Source source, Optional<String> leftOut) {
-        Untrusted.Platform p = platform(run.origin().platform());
+        Platform p = run.origin().platform();
         return Redaction.apply(head(run.runId(), "status")
                 + "### ⏳ QA.tech is testing this preview\n\n"
                 + quote(run.ask().instructions(), p) + "\n\n"
@@ -132,7 +127,7 @@ public final class Texts {
      */
     public static String reply(Outcome outcome, Verdict.Kind verdict, Facts run, Optional<String> agentText, Optional<String> problem,
                                int limit) {
-        Untrusted.Platform p = platform(run.origin().platform());
+        Platform p = run.origin().platform();
         StringBuilder top = new StringBuilder(head(run.runId(), "reply"))
                 .append("### ").append(heading(outcome, verdict)).append("\n\n")
                 .append(quote(run.ask().instructions(), p)).append("\n\n");
@@ -173,7 +168,7 @@ public final class Texts {
      * {@code room} characters (sanitizing can lengthen text, so it is measured after, and cut again if needed).
      * Secrets are taken out first, so no cut ends inside one.
      */
-    static String answerSection(String answer, Untrusted.Platform p, int room, String link) {
+    static String answerSection(String answer, Platform p, int room, String link) {
         String raw = Redaction.apply(answer);   // before any cut, which could leave part of a secret behind
         String label = "**The agent's answer** _(written by QA.tech's agent; qa-bridge shows it without its verdict line)_\n\n";
         String note = "\n\n… _(shortened: the full answer is in the conversation: " + link + ")_";
@@ -201,7 +196,7 @@ public final class Texts {
 
     /** The status comment of an automatic run that a newer deployment of the same PR replaced. */
     public static String superseded(Ledger.Entry old, String newChatUrl, Origin origin) {
-        Untrusted.Platform p = platform(origin.platform());
+        Platform p = origin.platform();
         return superseded("A newer deployment of this " + origin.noun() + " started a new run, so this one was stopped: "
                 + link("the new conversation", newChatUrl) + "\n\n" + quote(old.instructions(), p)
                 + "\n\n- 🌐 " + link("Preview", old.previewUrl()) + "\n- 🔗 " + link("Conversation (stopped following)", old.chatUrl()));
@@ -209,7 +204,7 @@ public final class Texts {
 
     /** The status comment of a run that {@code /qa cancel} (or a push, with cancel-on-push) stopped. */
     public static String cancelled(Ledger.Entry run, String why, Origin origin) {
-        Untrusted.Platform p = platform(origin.platform());
+        Platform p = origin.platform();
         return Redaction.apply(MARKER + "\n### ⏹️ Cancelled\n\n" + quote(run.instructions(), p) + "\n\n"
                 + "This run was stopped: " + why + ". QA.tech has no way to stop an agent, so it may still finish: its answer will "
                 + "be in the conversation, not here.\n\n- 🔗 " + link("Conversation in QA.tech", run.chatUrl()) + "\n");
@@ -283,8 +278,8 @@ public final class Texts {
     }
 
     /** One comment when a repository's settings file cannot be used; {@code problem} quotes the file. */
-    public static String badSettings(String path, String problem, String platform) {
-        return Redaction.apply(MARKER + "\n### ⚠️ qa-bridge: `" + path + "` is not valid\n\n" + Untrusted.markdown(problem, platform(platform))
+    public static String badSettings(String path, String problem, Platform platform) {
+        return Redaction.apply(MARKER + "\n### ⚠️ qa-bridge: `" + path + "` is not valid\n\n" + Untrusted.markdown(problem, platform)
                 + ".\n\nUntil it is fixed (on the default branch), qa-bridge uses the bridge's own settings for this repository. "
                 + "The file's reference is in qa-bridge's README (\"Repository settings file\").\n");
     }
@@ -294,7 +289,7 @@ public final class Texts {
      * contains a space, which no GitHub or GitLab login does, and is written as it is.
      */
     static String who(String requester) {
-        return requester != null && requester.contains(" ") ? Untrusted.markdown(requester, Untrusted.Platform.GITLAB) : "@" + requester;
+        return requester != null && requester.contains(" ") ? Untrusted.markdown(requester, Platform.GITLAB) : "@" + requester;
     }
 
     /** A labelled link whose URL cannot break out of the link syntax (it is an http(s) URL, checked, with brackets encoded). */
@@ -317,7 +312,7 @@ public final class Texts {
         }
     }
 
-    static String quote(String instructions, Untrusted.Platform p) {
+    static String quote(String instructions, Platform p) {
         String s = instructions == null || instructions.isBlank() ? "(no instructions)" : instructions.strip();
         // redacted before it is cut: a cut through a secret would leave a piece that no rule recognises
         return Untrusted.quoteBlock(Strings.clip(Redaction.apply(s), 500), p);
@@ -329,7 +324,7 @@ public final class Texts {
     }
 
     private static String minutes(Settings s) {
-        double m = s.timeout().toMillis() / 60_000.0;
+        double m = s.polling().timeout().toMillis() / 60_000.0;
         return m == Math.rint(m) ? String.valueOf((long) m) : String.valueOf(m);
     }
 }

@@ -29,9 +29,6 @@ import java.util.Map;
  */
 public final class Untrusted {
 
-    /** Where the text is posted: GitLab also runs quick actions and reads {@code >>>} as a quote. */
-    public enum Platform { GITHUB, GITLAB }
-
     static final char ZWSP = '\u200B';
 
     private Untrusted() {}

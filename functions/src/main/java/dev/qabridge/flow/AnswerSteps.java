@@ -53,12 +53,12 @@ final class AnswerSteps extends StepKit {
         RepoConfig.Loaded loaded = RepoConfig.apply(base, in.settingsFile());
         // A merge queue's report writes on no PR: the settings file's problem is said by the PR's own runs
         if (loaded.problem().isPresent() && !in.command().equals(RunInput.MERGE_QUEUE)) {
-            out.put("settingsClaim", "settings#" + in.origin().platform() + "#" + in.origin().repoKey() + "#" + in.origin().number() + "#"
+            out.put("settingsClaim", "settings#" + in.origin().platform().wireName() + "#" + in.origin().repoKey() + "#" + in.origin().number() + "#"
                     + loaded.fileHash());
         }
         Log.info("run.acknowledged", in.ask().deliveryId(), null, "run", in.runId(), "command", in.command());
         return out.put("entry", Ledger.summary(in.runId(), in.command(), in.ask(), in.ask().receivedAtMillis()).toString())
-                .put("concurrency", loaded.settings().concurrency().name().toLowerCase(java.util.Locale.ROOT));
+                .put("concurrency", loaded.settings().commands().concurrency().name().toLowerCase(java.util.Locale.ROOT));
     }
 
     /** The settings file's problem, once per PR and file content (the state machine claimed that right just before). */
@@ -102,7 +102,7 @@ final class AnswerSteps extends StepKit {
         RunInput in = RunInput.fromJson(state);
         List<String> runs = new java.util.ArrayList<>();
         state.path("cancel").path("runs").forEach(r -> runs.add(r.path("runId").asText()));
-        return posted(in, Texts.cancelAnswer(in.runId(), runs, settings(in).command()), retry);
+        return posted(in, Texts.cancelAnswer(in.runId(), runs, settings(in).commands().word()), retry);
     }
 
     /**
@@ -114,7 +114,7 @@ final class AnswerSteps extends StepKit {
         Optional<Ledger.Entry> latest = Ledger.fromGetItem(state.path("pr")).latestConversation();
         ObjectNode out = JsonHttp.JSON.createObjectNode();
         if (latest.isEmpty()) {
-            posted(in, Texts.noConversation(in.runId(), in.origin(), settings(in).command()), retry);
+            posted(in, Texts.noConversation(in.runId(), in.origin(), settings(in).commands().word()), retry);
             return out.put("found", false);
         }
         Ledger.Entry e = latest.get();
@@ -159,7 +159,7 @@ final class AnswerSteps extends StepKit {
         String summary = decision.description() + "\n\nqa-bridge runs no agent on the " + queue + "'s commit: it reports the "
                 + in.origin().noun() + "'s own QA result (QA_MERGE_QUEUE="
                 + settings.mergeQueue().name().toLowerCase(java.util.Locale.ROOT) + ").";
-        host.report(in.origin(), in.ask().sha(), new StatusReport(decision.state(), settings.statusContext(), decision.description(),
+        host.report(in.origin(), in.ask().sha(), new StatusReport(decision.state(), settings.status().context(), decision.description(),
                 decision.targetUrl(), in.runId(), title, summary, ""), "");
         Log.info("mergequeue.reported", in.ask().deliveryId(), null, "run", in.runId(), "state", decision.state(),
                 "head", head.sha().isEmpty() ? "-" : Strings.shortSha(head.sha()));

@@ -5,6 +5,7 @@ import dev.qabridge.aws.SecretsLoader;
 import dev.qabridge.aws.StepFunctionsWorkflow;
 import dev.qabridge.core.CodeHost;
 import dev.qabridge.core.Env;
+import dev.qabridge.core.Platform;
 import dev.qabridge.core.Redaction;
 import dev.qabridge.core.Secrets;
 import dev.qabridge.core.Settings;
@@ -83,8 +84,8 @@ public final class Bridge {
         if (qatech == null) {
             Secrets s = current();
             s.require(s.qatechApiKey(), Secrets.QATECH_API_KEY);
-            qatech = new QaTechClient(settings.qatechApiUrl(),
-                    () -> current().require(current().qatechApiKey(), Secrets.QATECH_API_KEY), settings.startTimeout());
+            qatech = new QaTechClient(settings.qatech().apiUrl(),
+                    () -> current().require(current().qatechApiKey(), Secrets.QATECH_API_KEY), settings.polling().startTimeout());
         }
         return qatech;
     }
@@ -92,7 +93,8 @@ public final class Bridge {
     /** The GitHub client, in token or App mode as the secrets say. */
     public synchronized GitHubClient github() {
         if (github == null) {
-            github = new GitHubClient(settings.githubApiUrl(), new SecretsGitHubAuth(this::current, settings.githubApiUrl(), settings.githubBotLogin()));
+            Settings.CodeHosts hosts = settings.codeHosts();
+            github = new GitHubClient(hosts.githubApiUrl(), new SecretsGitHubAuth(this::current, hosts.githubApiUrl(), hosts.githubBotLogin()));
         }
         return github;
     }
@@ -101,17 +103,17 @@ public final class Bridge {
         if (gitlab == null) {
             Secrets s = current();
             s.require(s.gitlabToken(), Secrets.GITLAB_TOKEN);
-            gitlab = new GitLabClient(settings.gitlabApiUrl(), () -> current().require(current().gitlabToken(), Secrets.GITLAB_TOKEN));
+            gitlab = new GitLabClient(settings.codeHosts().gitlabApiUrl(),
+                    () -> current().require(current().gitlabToken(), Secrets.GITLAB_TOKEN));
         }
         return gitlab;
     }
 
-    /** The client of one platform, by name ("github", "gitlab"). */
-    public CodeHost host(String platform) {
+    /** The client of one platform. */
+    public CodeHost host(Platform platform) {
         return switch (platform) {
-            case "github" -> github();
-            case "gitlab" -> gitlab();
-            default -> throw new IllegalArgumentException("unknown platform " + platform);
+            case GITHUB -> github();
+            case GITLAB -> gitlab();
         };
     }
 
@@ -148,7 +150,7 @@ public final class Bridge {
     }
 
     public Poller poller() {
-        return new Poller(qatech(), Duration.ofSeconds(settings.pollSeconds()), settings.pollWindow(), clock, Thread::sleep);
+        return new Poller(qatech(), Duration.ofSeconds(settings.polling().seconds()), settings.polling().window(), clock, Thread::sleep);
     }
 
     public Steps steps() {

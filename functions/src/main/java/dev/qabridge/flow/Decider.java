@@ -9,6 +9,7 @@ import dev.qabridge.core.Inbound;
 import dev.qabridge.core.Log;
 import dev.qabridge.core.MergeQueue;
 import dev.qabridge.core.Origin;
+import dev.qabridge.core.Platform;
 import dev.qabridge.core.PullRequest;
 import dev.qabridge.core.RunInput;
 import dev.qabridge.core.Settings;
@@ -44,7 +45,7 @@ public final class Decider {
         this.repoConfig = repoConfig;
         this.workflow = workflow;
         this.clock = clock;
-        this.parser = new CommandParser(settings.command());
+        this.parser = new CommandParser(settings.commands().word());
     }
 
     public Answer decide(Inbound inbound, CodeHost host, String request) {
@@ -62,7 +63,7 @@ public final class Decider {
     private Answer comment(Inbound.Comment c, CodeHost host, String request) {
         Optional<Command> command = parser.parse(c.text());
         if (command.isEmpty()) {
-            return Answer.ignored(IgnoredBecause.NOT_A_COMMAND, "no " + settings.command() + " command on the comment's first line");
+            return Answer.ignored(IgnoredBecause.NOT_A_COMMAND, "no " + settings.commands().word() + " command on the comment's first line");
         }
         // The settings file and the commenter's membership (GitLab) are read at the same time
         Future<RepoConfig.Loaded> loading = beside(() -> repoConfig.load(host, c.where(), c.defaultBranch(), c.deliveryId()));
@@ -70,7 +71,7 @@ public final class Decider {
         Optional<String> untrusted = host.whyNotTrusted(c.where(), c.author(), () -> join(loading).settings());
         RepoConfig.Loaded loaded = join(loading);
         if (untrusted.isPresent()) {
-            Log.info(host.platform() + ".untrusted", c.deliveryId(), null, "run", runId);
+            Log.info(host.platform().wireName() + ".untrusted", c.deliveryId(), null, "run", runId);
             start(runId, RunInput.REFUSE, c.where(), ask(c, "", ""), untrusted.get(), loaded, request);
             return Answer.ignored(IgnoredBecause.UNTRUSTED, untrusted.get());
         }
@@ -91,7 +92,7 @@ public final class Decider {
         // The settings file (does this environment run?) and the commit's open PRs are read at the same time
         Future<List<PullRequest>> opening = beside(() -> host.openPullRequestsFor(d.repository(), d.sha()));
         RepoConfig.Loaded loaded = repoConfig.load(host, d.repository(), d.defaultBranch(), d.deliveryId());
-        Optional<String> notHere = loaded.settings().noAutoRunBecause(d.environment());
+        Optional<String> notHere = loaded.settings().autoRun().noRunBecause(d.environment());
         if (notHere.isPresent()) {
             opening.cancel(true);
             return Answer.ignored(IgnoredBecause.ENVIRONMENT, notHere.get());
@@ -103,21 +104,21 @@ public final class Decider {
         List<PullRequest> open = all.stream().filter(pr -> !moved.contains(pr)).toList();
         if (open.isEmpty() && !moved.isEmpty()) {
             PullRequest pr = moved.get(0);
-            Log.info(host.platform() + ".autorun_not_head", d.deliveryId(), null, "sha", d.sha(), "head", pr.headSha());
+            Log.info(host.platform().wireName() + ".autorun_not_head", d.deliveryId(), null, "sha", d.sha(), "head", pr.headSha());
             return Answer.ignored(IgnoredBecause.NOT_HEAD, "deployment " + d.deploymentId() + " is of " + Strings.shortSha(d.sha()) + ", no longer the head of "
                     + (d.repository().gitlab() ? "!" : "#") + pr.number() + " (now " + Strings.shortSha(pr.headSha()) + "): only a deployment of the head commit starts a run");
         }
         List<PullRequest> forks = open.stream().filter(PullRequest::fork).toList();
-        List<Long> numbers = open.stream().filter(pr -> !pr.fork() || loaded.settings().autoRunForks()).map(PullRequest::number).toList();
-        if (!forks.isEmpty() && !loaded.settings().autoRunForks()) {
-            Log.info(host.platform() + ".autorun_fork", d.deliveryId(), null, "forks", forks.size());
+        List<Long> numbers = open.stream().filter(pr -> !pr.fork() || loaded.settings().autoRun().forks()).map(PullRequest::number).toList();
+        if (!forks.isEmpty() && !loaded.settings().autoRun().forks()) {
+            Log.info(host.platform().wireName() + ".autorun_fork", d.deliveryId(), null, "forks", forks.size());
         }
         if (numbers.isEmpty() && !forks.isEmpty()) {
             return Answer.ignored(IgnoredBecause.FORK, "the " + d.repository().noun() + " of " + d.sha() + " comes from a fork; automatic runs for forks are off "
                     + "(autoRun.forks in the repository's settings file)");
         }
         if (numbers.isEmpty()) {
-            Log.info(host.platform() + ".autorun_no_pr", d.deliveryId(), null, "sha", d.sha());
+            Log.info(host.platform().wireName() + ".autorun_no_pr", d.deliveryId(), null, "sha", d.sha());
             return Answer.ignored(IgnoredBecause.NO_PULL_REQUEST, d.repository().gitlab() ? "no opened merge request contains " + d.sha()
                     : "no open pull request has " + d.sha());
         }
@@ -126,12 +127,12 @@ public final class Decider {
             Origin where = new Origin(d.repository().platform(), d.repository().repo(), d.repository().projectId(), number, "",
                     d.repository().installationId());
             String runId = runId(host.platform(), "d" + d.deploymentId() + "-" + number);
-            Ask ask = new Ask("the " + d.environment() + " deployment", loaded.settings().autoRunMessage(), d.url(), "",
+            Ask ask = new Ask("the " + d.environment() + " deployment", loaded.settings().autoRun().message(), d.url(), "",
                     d.deliveryId(), clock.millis(), d.sha(), d.environment().isEmpty() ? "deployment" : d.environment());
             if (start(runId, RunInput.AUTO, where, ask, "", loaded, request)) {
                 started.add(runId);
             } else {
-                Log.info(host.platform() + ".autorun_duplicate", d.deliveryId(), null, "run", runId);
+                Log.info(host.platform().wireName() + ".autorun_duplicate", d.deliveryId(), null, "run", runId);
             }
         }
         if (started.isEmpty()) {
@@ -152,7 +153,7 @@ public final class Decider {
      */
     private Answer push(Inbound.Push p, CodeHost host, String request) {
         RepoConfig.Loaded loaded = repoConfig.load(host, p.where(), p.defaultBranch(), p.deliveryId());
-        if (!loaded.settings().cancelOnPush()) {
+        if (!loaded.settings().commands().cancelOnPush()) {
             return Answer.ignored(IgnoredBecause.PUSH, "new commits noted: runs still going will say the " + p.where().noun() + " has moved on "
                     + "(QA_CANCEL_ON_PUSH would cancel them)");
         }
@@ -166,14 +167,14 @@ public final class Decider {
         RepoConfig.Loaded loaded = repoConfig.load(host, r.where(), r.defaultBranch(), r.deliveryId());
         Optional<String> untrusted = host.whyNotTrusted(r.where(), r.clicker(), loaded::settings);
         if (untrusted.isPresent()) {
-            Log.info(host.platform() + ".untrusted", r.deliveryId(), null, "rerun", r.recall());
+            Log.info(host.platform().wireName() + ".untrusted", r.deliveryId(), null, "rerun", r.recall());
             return Answer.ignored(IgnoredBecause.UNTRUSTED, untrusted.get());
         }
         String runId = runId(host.platform(), "r" + r.checkRunId() + "-" + (r.deliveryId().isEmpty() ? clock.millis() : r.deliveryId()));
         Ask ask = new Ask(r.clicker().login(), "", "", "", r.deliveryId(), clock.millis(), "", "");
         Instant now = clock.instant();
         RunInput input = new RunInput(runId, RunInput.RERUN, r.where(), ask, "", loaded.file(),
-                now.plus(loaded.settings().timeout()).getEpochSecond(), loaded.settings().pollSeconds(), request, r.recall());
+                now.plus(loaded.settings().polling().timeout()).getEpochSecond(), loaded.settings().polling().seconds(), request, r.recall());
         boolean started = workflow.start(runId, input.toJson());
         Log.info(started ? "run.started" : "run.duplicate", r.deliveryId(), null, "run", runId, "command", RunInput.RERUN);
         return accepted(runId, started, RunInput.RERUN);
@@ -189,7 +190,7 @@ public final class Decider {
         String queue = q.where().gitlab() ? "merge train" : "merge queue";
         if (loaded.settings().mergeQueue() == MergeQueue.Mode.OFF) {
             return Answer.ignored(IgnoredBecause.MERGE_QUEUE, "the " + queue + " gets no status from qa-bridge (QA_MERGE_QUEUE or "
-                    + "mergeQueue.mode is off): do not require " + loaded.settings().statusContext() + " with a " + queue);
+                    + "mergeQueue.mode is off): do not require " + loaded.settings().status().context() + " with a " + queue);
         }
         String runId = runId(host.platform(), q.runKey());
         Ask ask = new Ask("the " + queue, "", "", "", q.deliveryId(), clock.millis(), q.sha(), "");
@@ -203,7 +204,7 @@ public final class Decider {
     private boolean start(String runId, String command, Origin where, Ask ask, String problem, RepoConfig.Loaded loaded, String request) {
         Instant now = clock.instant();
         RunInput input = new RunInput(runId, command, where, ask, problem, loaded.file(),
-                now.plus(loaded.settings().timeout()).getEpochSecond(), loaded.settings().pollSeconds(), request, "");
+                now.plus(loaded.settings().polling().timeout()).getEpochSecond(), loaded.settings().polling().seconds(), request, "");
         boolean started = workflow.start(runId, input.toJson());
         Log.info(started ? "run.started" : "run.duplicate", ask.deliveryId(), null, "run", runId, "command", command);
         return started;
@@ -240,7 +241,7 @@ public final class Decider {
         }
     }
 
-    static String runId(String platform, String key) {
-        return platform + "-" + key;
+    static String runId(Platform platform, String key) {
+        return platform.wireName() + "-" + key;
     }
 }

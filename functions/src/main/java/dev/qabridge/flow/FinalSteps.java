@@ -7,6 +7,7 @@ import dev.qabridge.core.CodeHost;
 import dev.qabridge.core.Log;
 import dev.qabridge.core.Metrics;
 import dev.qabridge.core.Outcome;
+import dev.qabridge.core.Platform;
 import dev.qabridge.core.PullRequest;
 import dev.qabridge.core.Redaction;
 import dev.qabridge.core.ReviewThread;
@@ -50,7 +51,7 @@ final class FinalSteps extends StepKit {
         Settings settings = settings(in);
         Texts.Facts facts = new Texts.Facts(in.runId(), in.origin(), in.ask(), Optional.of(conversation.path("url").asText("")),
                 Optional.of(state.path("target").path("url").asText("")), state.path("target").path("sha").asText(""),
-                Duration.ofMillis(clock.millis() - in.ask().receivedAtMillis()), settings.command());
+                Duration.ofMillis(clock.millis() - in.ask().receivedAtMillis()), settings.commands().word());
         Ending ending = ending(in, state);
         Verdict.Parsed verdict = ending.agentText().map(Verdict::parse).orElse(new Verdict.Parsed(Verdict.Kind.NONE, ""));
         // A verdict counts only from an agent that finished: "Verdict: PASS" at the end of a failure passes nothing
@@ -99,7 +100,7 @@ final class FinalSteps extends StepKit {
             if (head.isEmpty() || head.equals(tested)) {
                 return Optional.empty();
             }
-            String command = settings(in).command();
+            String command = settings(in).commands().word();
             return Optional.of(in.command().equals(RunInput.FOLLOWUP)
                     ? "This conversation still tests the preview of `" + Strings.shortSha(tested) + "`: QA.tech keeps a conversation's first "
                             + "preview. The " + in.origin().noun() + " is now at `" + Strings.shortSha(head) + "`: run `" + command
@@ -113,7 +114,7 @@ final class FinalSteps extends StepKit {
 
     /** Replies by outcome and verdict; command → reply, agent done → reply and polls, for runs that had a conversation. */
     private void measureReply(RunInput in, JsonNode state, Outcome outcome, Verdict.Kind verdict) {
-        String platform = in.origin().platform();
+        String platform = in.origin().platform().wireName();
         long now = clock.millis();
         Metrics.count(Metrics.REPLIES, platform, Map.of(Metrics.OUTCOME, outcome.name(), Metrics.VERDICT, verdict.name()));
         Metrics.seconds(Metrics.COMMAND_TO_REPLY_SECONDS, platform, (now - in.ask().receivedAtMillis()) / 1000.0, Map.of());
@@ -131,7 +132,7 @@ final class FinalSteps extends StepKit {
         RunInput in = RunInput.fromJson(state);
         Log.warn("reply.lost", in.ask().deliveryId(), state.path("conversation").path("id").asText(null), "run", in.runId(),
                 "error", errorMessage(state.path("failed").path("replyInNewComment")));
-        Metrics.count(Metrics.RUNS_WITHOUT_REPLY, in.origin().platform(), Map.of());
+        Metrics.count(Metrics.RUNS_WITHOUT_REPLY, in.origin().platform().wireName(), Map.of());
         return JsonHttp.JSON.createObjectNode().put("lost", true);
     }
 
@@ -245,9 +246,9 @@ final class FinalSteps extends StepKit {
         String checkRunId = state.path("pending").path("checkRunId").asText("");
         if (!checkRunId.isEmpty() && outcome == Outcome.COMPLETED && !lost) {
             // a check run shows the answer itself (commit statuses only link to it); never a reason not to finish it
-            text = answerIfAny(state).map(a -> Untrusted.markdown(Verdict.parse(a).text(), Untrusted.Platform.GITHUB)).orElse("");
+            text = answerIfAny(state).map(a -> Untrusted.markdown(Verdict.parse(a).text(), Platform.GITHUB)).orElse("");
         }
-        StatusReport report = new StatusReport(gate, settings.statusContext(), heading.replaceFirst("^\\S+ ", "") + ": "
+        StatusReport report = new StatusReport(gate, settings.status().context(), heading.replaceFirst("^\\S+ ", "") + ": "
                 + in.ask().instructions().replaceAll("\\s+", " "), state.path("conversation").path("url").asText(""), in.runId(),
                 heading, "Asked by " + in.ask().requester() + ": " + in.ask().instructions(), Redaction.apply(text));
         host.report(in.origin(), state.path("pending").path("sha").asText(), report, checkRunId);
@@ -262,7 +263,7 @@ final class FinalSteps extends StepKit {
             case COMPLETED -> switch (verdict) {
                 case PASS -> StatusReport.State.SUCCESS;
                 case FAIL -> StatusReport.State.FAILURE;
-                case NONE -> settings.statusOnNoVerdict() == Settings.NoVerdict.SUCCESS ? StatusReport.State.SUCCESS : StatusReport.State.NEUTRAL;
+                case NONE -> settings.status().onNoVerdict() == Settings.NoVerdict.SUCCESS ? StatusReport.State.SUCCESS : StatusReport.State.NEUTRAL;
             };
             case TIMED_OUT -> StatusReport.State.TIMED_OUT;
             case CANCELLED -> StatusReport.State.CANCELLED;

@@ -62,7 +62,7 @@ final class MergeQueueReport {
         }
         String sha = Strings.shortSha(head.sha());
         String missing = "no passing QA run on " + sha + " of " + ref;
-        String again = "; comment " + settings.command() + " …, then " + requeue(pr);
+        String again = "; comment " + settings.commands().word() + " …, then " + requeue(pr);
         if (ledger.isEmpty()) {
             return failure("no passing QA run found for " + ref + ": qa-bridge could not read its runs; " + requeue(pr),
                     head.webUrl());

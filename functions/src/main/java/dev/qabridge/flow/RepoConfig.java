@@ -52,7 +52,7 @@ public final class RepoConfig {
 
     /** Reads (or takes from the cache) the settings file of {@code repository} and applies it. */
     public Loaded load(CodeHost host, Origin repository, String defaultBranch, String delivery) {
-        String key = host.platform() + "#" + repository.repoKey();
+        String key = host.platform().wireName() + "#" + repository.repoKey();
         Instant now = clock.instant();
         Cached c = cache.get(key);
         if (c == null || c.at().plus(TTL).isBefore(now)) {

@@ -82,7 +82,7 @@ final class StartSteps extends StepKit {
         boolean followUp = in.command().equals(RunInput.FOLLOWUP);
         Optional<String> given = followUp ? Optional.of(state.path("followup").path("previewUrl").asText("")).filter(u -> !u.isEmpty())
                 : Optional.of(in.ask().url()).filter(u -> !u.isEmpty());
-        Optional<Preview> preview = Preview.resolve(given, () -> host.deployedUrl(in.origin(), pr), settings.previewUrlTemplate(), pr);
+        Optional<Preview> preview = Preview.resolve(given, () -> host.deployedUrl(in.origin(), pr), settings.preview().urlTemplate(), pr);
         // The PR's own words reach the agent only when its author may run the agent themselves.
         Optional<String> untrusted = pr.author().login().isEmpty()
                 ? Optional.of("its author is unknown") : host.whyNotTrusted(in.origin(), pr.author(), () -> settings)
@@ -114,13 +114,13 @@ final class StartSteps extends StepKit {
         Instant sentAt = clock.instant();
         QaTechClient.Chat chat = sending(in, () -> {
             Preview.Source source = Preview.Source.valueOf(target.path("source").asText("COMMAND"));
-            String agentUrl = VercelBypass.forAgent(target.path("url").asText(), vercelBypassSecret.get(), source, settings.previewOnVercel(),
-                    settings.previewVercelHosts());
-            return qatech.get().start(message(in, target), settings.applicationIdOrThrow(), agentUrl,
-                    in.origin().repo() + in.origin().reference() + " preview", settings.qatechProjectId());
+            String agentUrl = VercelBypass.forAgent(target.path("url").asText(), vercelBypassSecret.get(), source, settings.preview().onVercel(),
+                    settings.preview().vercelHosts());
+            return qatech.get().start(message(in, target), settings.qatech().applicationIdOrThrow(), agentUrl,
+                    in.origin().repo() + in.origin().reference() + " preview", settings.qatech().projectId());
         });
         Log.info("qatech.started", in.ask().deliveryId(), chat.shortId(), "run", in.runId());
-        Metrics.count(Metrics.RUNS_STARTED, in.origin().platform(), Map.of());
+        Metrics.count(Metrics.RUNS_STARTED, in.origin().platform().wireName(), Map.of());
         return JsonHttp.JSON.createObjectNode().put("id", chat.shortId()).put("url", chat.url()).put("sentAt", sentAt.toString());
     }
 
@@ -136,7 +136,7 @@ final class StartSteps extends StepKit {
             return null;
         });
         Log.info("qatech.followed_up", in.ask().deliveryId(), chatId, "run", in.runId());
-        Metrics.count(Metrics.RUNS_STARTED, in.origin().platform(), Map.of());
+        Metrics.count(Metrics.RUNS_STARTED, in.origin().platform().wireName(), Map.of());
         return JsonHttp.JSON.createObjectNode().put("id", chatId).put("url", followUp.path("chatUrl").asText(""))
                 .put("sentAt", sentAt.toString()).put("message", message);
     }
@@ -178,7 +178,7 @@ final class StartSteps extends StepKit {
         RunInput in = RunInput.fromJson(state);
         Settings settings = settings(in);
         String url = state.path("conversation").path("url").asText("");
-        StatusReport report = new StatusReport(StatusReport.State.RUNNING, settings.statusContext(),
+        StatusReport report = new StatusReport(StatusReport.State.RUNNING, settings.status().context(),
                 "QA.tech's agent is testing: " + in.ask().instructions().replaceAll("\\s+", " "), url, in.runId(),
                 "QA.tech is testing this preview", "Asked by " + in.ask().requester() + ": " + in.ask().instructions(), "");
         String sha = state.path("target").path("sha").asText();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qabridge.core.CodeHost;
 import dev.qabridge.core.Ledger;
 import dev.qabridge.core.Log;
+import dev.qabridge.core.Platform;
 import dev.qabridge.core.ReviewThread;
 import dev.qabridge.core.RunInput;
 import dev.qabridge.core.RunRecord;
@@ -27,7 +28,7 @@ import java.util.function.Supplier;
  */
 abstract class StepKit {
     /** The outside parts every step may use, built once per container. */
-    record Deps(Settings base, Function<String, CodeHost> hosts, Supplier<QaTechClient> qatech, Workflow workflow, Clock clock,
+    record Deps(Settings base, Function<Platform, CodeHost> hosts, Supplier<QaTechClient> qatech, Workflow workflow, Clock clock,
                 Supplier<Optional<String>> vercelBypassSecret, SettingsCache settingsCache) {}
 
     /** The last settings file read and what it gives: a run's steps (and the runs of one repository) carry the same text. */
@@ -47,7 +48,7 @@ abstract class StepKit {
     }
 
     final Settings base;
-    final Function<String, CodeHost> hosts;
+    final Function<Platform, CodeHost> hosts;
     final Supplier<QaTechClient> qatech;
     final Workflow workflow;
     final Clock clock;

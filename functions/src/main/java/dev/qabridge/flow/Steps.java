@@ -5,6 +5,7 @@ import dev.qabridge.core.CodeHost;
 import dev.qabridge.core.Log;
 import dev.qabridge.core.Metrics;
 import dev.qabridge.core.Outcome;
+import dev.qabridge.core.Platform;
 import dev.qabridge.core.RunInput;
 import dev.qabridge.core.Settings;
 import dev.qabridge.core.StatusReport;
@@ -36,7 +37,7 @@ public final class Steps {
     private final StopSteps stopping;
     private final FinalSteps finalWord;
 
-    public Steps(Settings base, Function<String, CodeHost> hosts, Supplier<QaTechClient> qatech, Workflow workflow, Clock clock,
+    public Steps(Settings base, Function<Platform, CodeHost> hosts, Supplier<QaTechClient> qatech, Workflow workflow, Clock clock,
                  Supplier<Optional<String>> vercelBypassSecret) {
         StepKit.Deps deps = new StepKit.Deps(base, hosts, qatech, workflow, clock, vercelBypassSecret, new StepKit.SettingsCache());
         this.answers = new AnswerSteps(deps);

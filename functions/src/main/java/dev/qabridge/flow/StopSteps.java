@@ -119,7 +119,7 @@ final class StopSteps extends StepKit {
         }
         Ledger.Entry entry = new Ledger.Entry(in.runId(), as, entry(state));
         String why = as.equals(Ledger.SUPERSEDED) ? "a newer deployment of this " + in.origin().noun() + " started a new run"
-                : "it was cancelled (`" + settings(in).command() + " cancel`, or new commits with QA_CANCEL_ON_PUSH) while it was starting";
+                : "it was cancelled (`" + settings(in).commands().word() + " cancel`, or new commits with QA_CANCEL_ON_PUSH) while it was starting";
         sayStopped(in.origin(), settings(in), entry, why, "", own.path("autoSha").path("S").asText(""),
                 state.path("pending").path("sha").isTextual());
         Log.info("run.stopped_itself", in.ask().deliveryId(), state.path("conversation").path("id").asText(null), "run", in.runId(),
@@ -149,9 +149,9 @@ final class StopSteps extends StepKit {
         }
         StatusReport report = superseded
                 ? new StatusReport(sameCommit ? StatusReport.State.CANCELLED : StatusReport.State.ERROR,
-                        settings.statusContext(), "Superseded by a newer deployment's run", newChatUrl.isEmpty() ? run.chatUrl() : newChatUrl,
+                        settings.status().context(), "Superseded by a newer deployment's run", newChatUrl.isEmpty() ? run.chatUrl() : newChatUrl,
                         run.runId(), "⏹️ Superseded", Strings.clip("Superseded: " + why, 500), "")
-                : new StatusReport(StatusReport.State.CANCELLED, settings.statusContext(), Strings.clip("Cancelled: " + why, 140),
+                : new StatusReport(StatusReport.State.CANCELLED, settings.status().context(), Strings.clip("Cancelled: " + why, 140),
                         run.chatUrl(), run.runId(), "⏹️ Cancelled", why, "");
         host.report(origin, run.sha(), report, run.checkRunId());
     }
@@ -176,7 +176,7 @@ final class StopSteps extends StepKit {
         RunInput in = RunInput.fromJson(state);
         Ledger ledger = Ledger.fromGetItem(state.path("pr"));
         Optional<Ledger.Entry> running = ledger.holder().flatMap(ledger::entry);
-        posted(in, Texts.busy(in.runId(), running, settings(in).command(), in.origin()), retry);
+        posted(in, Texts.busy(in.runId(), running, settings(in).commands().word(), in.origin()), retry);
         ObjectNode entry = (ObjectNode) json(state.path("ack").path("entry").asText("{}"));
         entry.put("outcome", "BUSY");
         return JsonHttp.JSON.createObjectNode().put("entry", entry.toString());

@@ -8,6 +8,7 @@ import dev.qabridge.core.Inbound;
 import dev.qabridge.core.Log;
 import dev.qabridge.core.Metrics;
 import dev.qabridge.core.NotAuthorized;
+import dev.qabridge.core.Platform;
 import dev.qabridge.core.TransientApiError;
 import dev.qabridge.github.GitHubEvents;
 import dev.qabridge.gitlab.GitLabEvents;
@@ -52,7 +53,7 @@ public final class Webhook {
     }
 
     public Answer handle(String path, Map<String, String> headers, byte[] body, String request) {
-        String platform = path.equals("/webhooks/gitlab") ? "gitlab" : "github";
+        String platform = (path.equals("/webhooks/gitlab") ? Platform.GITLAB : Platform.GITHUB).wireName();
         try (var serving = Metrics.serving(platform)) {
             Answer answer = answer(path, headers, body, request);
             if (answer.status() == 202) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.qabridge.core.ApiException;
 import dev.qabridge.core.CodeHost;
 import dev.qabridge.core.CommandParser;
+import dev.qabridge.core.Platform;
 import dev.qabridge.core.StatusReport;
 import dev.qabridge.core.Strings;
 import dev.qabridge.core.Log;
@@ -37,7 +38,6 @@ import static dev.qabridge.http.JsonHttp.segment;
 public final class GitHubClient implements CodeHost {
     /** GitHub refuses longer comment bodies with 422 "Body is too long". */
     public static final int MAX_COMMENT = 65_536;
-    static final String SETTINGS_PATH = ".github/qa-bridge.yml";
 
     private final JsonHttp http = new JsonHttp("GitHub", Duration.ofSeconds(5));
     private final String apiUrl;
@@ -59,13 +59,8 @@ public final class GitHubClient implements CodeHost {
     }
 
     @Override
-    public String platform() {
-        return "github";
-    }
-
-    @Override
-    public String settingsPath() {
-        return SETTINGS_PATH;
+    public Platform platform() {
+        return Platform.GITHUB;
     }
 
     @Override
@@ -102,7 +97,7 @@ public final class GitHubClient implements CodeHost {
         String ref = defaultBranch.isBlank()
                 ? call(repository, "GET", repo(repository), null, "Metadata: read").path("default_branch").asText("")
                 : defaultBranch;
-        return find(repository, repo(repository) + "/contents/" + SETTINGS_PATH + "?ref=" + query(ref), "Contents: read")
+        return find(repository, repo(repository) + "/contents/" + settingsPath() + "?ref=" + query(ref), "Contents: read")
                 .filter(f -> "file".equals(f.path("type").asText("file")))
                 .map(f -> new String(Base64.getMimeDecoder().decode(f.path("content").asText("")), StandardCharsets.UTF_8));
     }
@@ -124,7 +119,7 @@ public final class GitHubClient implements CodeHost {
                     : Optional.of(who.login() + " has the " + role + " role on " + where.repo() + "; runs need write access");
         }
         String association = who.association().toUpperCase(Locale.ROOT);
-        return settings.get().allowedAssociations().contains(association) ? Optional.empty()
+        return settings.get().trusted().associations().contains(association) ? Optional.empty()
                 : Optional.of("commenter " + who.login() + " is " + association + ", not one of QA_ALLOWED_ASSOCIATIONS");
     }
 

@@ -12,6 +12,7 @@ import dev.qabridge.core.NotAuthorized;
 import dev.qabridge.core.Origin;
 import dev.qabridge.core.Payload;
 import dev.qabridge.core.Person;
+import dev.qabridge.core.Platform;
 import dev.qabridge.core.Texts;
 
 import java.util.List;
@@ -125,7 +126,7 @@ public final class GitHubEvents {
         if (notTheApps.isPresent()) {
             return notTheApps.get();
         }
-        Origin where = new Origin("github", Payload.repository(p, "repository.full_name"), "",
+        Origin where = new Origin(Platform.GITHUB, Payload.repository(p, "repository.full_name"), "",
                 Payload.positive(p, "issue.number", Payload.MAX_NUMBER), "", installation(p));
         long commentId = Payload.positive(p, "comment.id", Payload.MAX_ID);
         long userId = Payload.at(p, "sender.id").canConvertToLong() ? Math.max(0, Payload.at(p, "sender.id").asLong()) : 0;
@@ -148,7 +149,7 @@ public final class GitHubEvents {
             return new Inbound.Ignored(IgnoredBecause.MERGE_QUEUE, "deployment of the merge queue's branch " + clip(ref)
                     + ": the queue gets the PR's result (merge_group), not a run of its own");
         }
-        Origin repository = new Origin("github", Payload.repository(p, "repository.full_name"), "", 0, "", installation(p));
+        Origin repository = new Origin(Platform.GITHUB, Payload.repository(p, "repository.full_name"), "", 0, "", installation(p));
         long deploymentId = Payload.positive(p, "deployment.id", Payload.MAX_ID);
         String sha = Payload.text(p, "deployment.sha", 40);
         if (!SHA.matcher(sha).matches()) {
@@ -174,7 +175,7 @@ public final class GitHubEvents {
         if (notTheApps.isPresent()) {
             return notTheApps.get();
         }
-        Origin where = new Origin("github", Payload.repository(p, "repository.full_name"), "",
+        Origin where = new Origin(Platform.GITHUB, Payload.repository(p, "repository.full_name"), "",
                 Payload.positive(p, "pull_request.number", Payload.MAX_NUMBER), "", installation(p));
         String sha = Payload.text(p, "pull_request.head.sha", 40);
         if (!SHA.matcher(sha).matches()) {
@@ -201,7 +202,7 @@ public final class GitHubEvents {
             return new Inbound.Ignored("the check run's commit heads no pull request of this repository");
         }
         long number = Payload.positive(pulls.get(0), "number", Payload.MAX_NUMBER);
-        Origin where = new Origin("github", Payload.repository(p, "repository.full_name"), "", number, "", installation(p));
+        Origin where = new Origin(Platform.GITHUB, Payload.repository(p, "repository.full_name"), "", number, "", installation(p));
         String login = Payload.text(p, "sender.login", 100);
         if ("Bot".equals(Payload.optionalText(p, "sender.type", 32).orElse(""))) {
             return new Inbound.Ignored(IgnoredBecause.BOT, "Re-run requested by a bot (" + clip(login) + ")");
@@ -232,7 +233,7 @@ public final class GitHubEvents {
         }
         String ref = Payload.text(p, "merge_group.head_ref", 255);
         OptionalLong number = MergeQueue.pullRequestOf(ref);
-        Origin where = new Origin("github", Payload.repository(p, "repository.full_name"), "", number.orElse(0), "", installation(p));
+        Origin where = new Origin(Platform.GITHUB, Payload.repository(p, "repository.full_name"), "", number.orElse(0), "", installation(p));
         String problem = number.isPresent() ? "" : "the merge group's ref " + clip(ref) + " names no pull request";
         return new Inbound.MergeQueue(where, sha, "q" + number.orElse(0) + "-" + sha, problem,
                 delivery, Payload.optionalText(p, "repository.default_branch", 255).orElse(""));

@@ -6,6 +6,7 @@ import dev.qabridge.core.CodeHost;
 import dev.qabridge.core.Log;
 import dev.qabridge.core.Origin;
 import dev.qabridge.core.Person;
+import dev.qabridge.core.Platform;
 import dev.qabridge.core.PullRequest;
 import dev.qabridge.core.ReviewThread;
 import dev.qabridge.core.Settings;
@@ -40,7 +41,6 @@ public final class GitLabClient implements CodeHost {
      * answer stays one click away in the conversation link that every reply keeps.
      */
     public static final int MAX_NOTE = 100_000;
-    static final String SETTINGS_PATH = ".gitlab/qa-bridge.yml";
 
     /** Deployments read per lookup: the newest successful ones are enough to find this MR's. */
     static final int DEPLOYMENTS_PAGE = 50;
@@ -61,13 +61,8 @@ public final class GitLabClient implements CodeHost {
     }
 
     @Override
-    public String platform() {
-        return "gitlab";
-    }
-
-    @Override
-    public String settingsPath() {
-        return SETTINGS_PATH;
+    public Platform platform() {
+        return Platform.GITLAB;
     }
 
     /** {@code GET /projects/:id/merge_requests/:iid}: head sha, source branch, title, web URL. */
@@ -104,7 +99,7 @@ public final class GitLabClient implements CodeHost {
     @Override
     public Optional<String> settingsFile(Origin repository, String defaultBranch) {
         String ref = defaultBranch.isBlank() ? call("GET", project(repository), null).path("default_branch").asText("") : defaultBranch;
-        return find(project(repository) + "/repository/files/" + segment(SETTINGS_PATH) + "?ref=" + query(ref))
+        return find(project(repository) + "/repository/files/" + segment(settingsPath()) + "?ref=" + query(ref))
                 .map(f -> new String(Base64.getMimeDecoder().decode(f.path("content").asText("")), StandardCharsets.UTF_8));
     }
 
@@ -112,7 +107,7 @@ public final class GitLabClient implements CodeHost {
     @Override
     public Optional<String> whyNotTrusted(Origin where, Person who, Supplier<Settings> settings) {
         int level = accessLevel(where, who.id());   // asked while the settings file is read, if it is not cached
-        int least = settings.get().gitlabMinAccessLevel();
+        int least = settings.get().trusted().gitlabMinAccessLevel();
         return level >= least ? Optional.empty()
                 : Optional.of("commenter " + who.login() + " has access level " + level + ", below QA_GITLAB_MIN_ACCESS_LEVEL " + least);
     }

@@ -12,6 +12,7 @@ import dev.qabridge.core.NotAuthorized;
 import dev.qabridge.core.Origin;
 import dev.qabridge.core.Payload;
 import dev.qabridge.core.Person;
+import dev.qabridge.core.Platform;
 import dev.qabridge.core.Strings;
 import dev.qabridge.core.Texts;
 
@@ -140,7 +141,7 @@ public final class GitLabEvents {
         String path = Payload.optionalText(p, "project.path_with_namespace", 255).orElse(String.valueOf(projectId));
         long userId = Payload.at(p, "user.id").isMissingNode()
                 ? Payload.positive(p, "object_attributes.author_id", Payload.MAX_ID) : Payload.positive(p, "user.id", Payload.MAX_ID);
-        Origin where = new Origin("gitlab", path, String.valueOf(projectId), iid, discussion, 0);
+        Origin where = new Origin(Platform.GITLAB, path, String.valueOf(projectId), iid, discussion, 0);
         return new Inbound.Comment(where, new Person(username, userId, ""), text, String.valueOf(noteId), delivery,
                 Payload.optionalText(p, "project.default_branch", 255).orElse(""));
     }
@@ -158,7 +159,7 @@ public final class GitLabEvents {
         if (!SHA.matcher(sha).matches()) {
             throw new BadDelivery("`object_attributes.last_commit.id` must be a 40-character commit SHA");
         }
-        return new Inbound.Push(new Origin("gitlab", path, String.valueOf(projectId), iid, "", 0), sha, delivery,
+        return new Inbound.Push(new Origin(Platform.GITLAB, path, String.valueOf(projectId), iid, "", 0), sha, delivery,
                 Payload.optionalText(p, "project.default_branch", 255).orElse(""));
     }
 
@@ -190,7 +191,7 @@ public final class GitLabEvents {
         if (!SHA.matcher(sha).matches()) {
             throw new BadDelivery("`object_attributes.sha` must be a 40-character commit SHA");
         }
-        return new Inbound.MergeQueue(new Origin("gitlab", path, String.valueOf(projectId), iid, "", 0), sha, "t" + pipelineId, "",
+        return new Inbound.MergeQueue(new Origin(Platform.GITLAB, path, String.valueOf(projectId), iid, "", 0), sha, "t" + pipelineId, "",
                 delivery.isEmpty() ? "pipeline-" + projectId + "-" + pipelineId : delivery,
                 Payload.optionalText(p, "project.default_branch", 255).orElse(""));
     }
@@ -214,7 +215,7 @@ public final class GitLabEvents {
             return new Inbound.Ignored("successful deployment without an http(s) environment_external_url "
                     + "(environment: url: in .gitlab-ci.yml)");
         }
-        Origin repository = new Origin("gitlab", path, String.valueOf(projectId), 0, "", 0);
+        Origin repository = new Origin(Platform.GITLAB, path, String.valueOf(projectId), 0, "", 0);
         return new Inbound.Deployment(repository, String.valueOf(deploymentId), sha, environment, url,
                 delivery.isEmpty() ? "deployment-" + projectId + "-" + deploymentId : delivery,
                 Payload.optionalText(p, "project.default_branch", 255).orElse(""));

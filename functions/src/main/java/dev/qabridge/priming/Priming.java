@@ -9,6 +9,7 @@ import dev.qabridge.core.Ask;
 import dev.qabridge.core.Env;
 import dev.qabridge.core.Log;
 import dev.qabridge.core.Origin;
+import dev.qabridge.core.Platform;
 import dev.qabridge.core.RunInput;
 import dev.qabridge.core.Settings;
 import dev.qabridge.flow.Answer;
@@ -168,13 +169,13 @@ public final class Priming implements Runnable {
             settings = Settings.from(env);
             aws = new AwsClients(env);
             workflow = new StepFunctionsWorkflow(aws.stepFunctions(), STATE_MACHINE);
-            github = new GitHubClient(settings.githubApiUrl(), "loopback-token");
-            gitlab = new GitLabClient(settings.gitlabApiUrl(), "loopback-token");
-            qatech = new QaTechClient(settings.qatechApiUrl(), () -> "loopback-key", Duration.ofSeconds(10));
+            github = new GitHubClient(settings.codeHosts().githubApiUrl(), "loopback-token");
+            gitlab = new GitLabClient(settings.codeHosts().gitlabApiUrl(), "loopback-token");
+            qatech = new QaTechClient(settings.qatech().apiUrl(), () -> "loopback-key", Duration.ofSeconds(10));
             webhook = new Webhook(Optional.of(new GitHubEvents(() -> List.of(SECRET), () -> github.auth())),
                     Optional.of(new GitLabEvents(new GitLabWebhookAuth(Optional.of(SECRET), Optional.empty(), clock))),
                     () -> github, () -> gitlab, new Decider(settings, new RepoConfig(settings, clock), workflow, clock));
-            steps = new Steps(settings, platform -> platform.equals("gitlab") ? gitlab : github, () -> qatech, workflow, clock, Optional::empty);
+            steps = new Steps(settings, platform -> platform == Platform.GITLAB ? gitlab : github, () -> qatech, workflow, clock, Optional::empty);
             poller = new Poller(qatech, Duration.ofSeconds(1), Duration.ZERO, clock, d -> { });
             githubComment = resource("github-issue-comment.json");
             gitlabNote = resource("gitlab-note.json");
@@ -245,8 +246,8 @@ public final class Priming implements Runnable {
          * {@link Steps}, against the loopback, each step's result put where the state machine puts it.
          */
         private void actionsPath(int round) {
-            for (Origin origin : List.of(new Origin("github", "acme/shop", "", 7, "", 0), new Origin("gitlab", "acme/shop", "42", 7, "", 0))) {
-                ObjectNode state = new RunInput(origin.platform() + "-c" + round, RunInput.RUN, origin, ask(), "", Loopback.SETTINGS_FILE,
+            for (Origin origin : List.of(new Origin(Platform.GITHUB, "acme/shop", "", 7, "", 0), new Origin(Platform.GITLAB, "acme/shop", "42", 7, "", 0))) {
+                ObjectNode state = new RunInput(origin.platform().wireName() + "-c" + round, RunInput.RUN, origin, ask(), "", Loopback.SETTINGS_FILE,
                         clock.instant().getEpochSecond() + 3600, 3, UUID.randomUUID().toString(), "").toJson();
                 step("acknowledge", "ack", state);
                 step("resolve", "target", state);

@@ -50,20 +50,20 @@ class GlobsTest {
     @Test
     void autoRunSettingsDefaultAndEmptyDisables() {
         Settings defaults = Settings.from(new Env(Map.of()));
-        assertThat(defaults.autoRunEnvironments()).containsExactly("*preview*", "review/*");
-        assertThat(defaults.autoRuns("Preview")).isTrue();
-        assertThat(defaults.autoRuns("review/feature-x")).isTrue();
-        assertThat(defaults.autoRuns("Production")).isFalse();
-        assertThat(defaults.autoRunMessage()).contains("preview");
+        assertThat(defaults.autoRun().environments()).containsExactly("*preview*", "review/*");
+        assertThat(defaults.autoRun().runs("Preview")).isTrue();
+        assertThat(defaults.autoRun().runs("review/feature-x")).isTrue();
+        assertThat(defaults.autoRun().runs("Production")).isFalse();
+        assertThat(defaults.autoRun().message()).contains("preview");
 
         Settings off = Settings.from(new Env(Map.of("AUTO_RUN_ENVIRONMENTS", "")));
-        assertThat(off.autoRunEnvironments()).isEmpty();
-        assertThat(off.autoRuns("Preview")).isFalse();
+        assertThat(off.autoRun().environments()).isEmpty();
+        assertThat(off.autoRun().runs("Preview")).isFalse();
 
         Settings custom = Settings.from(new Env(Map.of("AUTO_RUN_ENVIRONMENTS", "staging", "AUTO_RUN_MESSAGE", "Smoke test it.")));
-        assertThat(custom.autoRuns("Staging")).isTrue();
-        assertThat(custom.autoRuns("Preview")).isFalse();
-        assertThat(custom.autoRunMessage()).isEqualTo("Smoke test it.");
+        assertThat(custom.autoRun().runs("Staging")).isTrue();
+        assertThat(custom.autoRun().runs("Preview")).isFalse();
+        assertThat(custom.autoRun().message()).isEqualTo("Smoke test it.");
     }
 
     @Test

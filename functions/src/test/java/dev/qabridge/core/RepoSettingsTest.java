@@ -94,18 +94,18 @@ class RepoSettingsTest {
         Settings bridge = Settings.from(new Env(Map.of("QATECH_APPLICATION_ID", "app_bridge", "QATECH_PROJECT_ID", "proj_bridge",
                 "PREVIEW_URL_TEMPLATE", "https://bridge-{number}.example.com")));
         Settings effective = bridge.with(valid("qatech:\n  applicationId: app_repo\ntrusted:\n  minAccessLevel: 40\n"));
-        assertThat(effective.qatechApplicationId()).contains("app_repo");
-        assertThat(effective.qatechProjectId()).contains("proj_bridge");
-        assertThat(effective.previewUrlTemplate()).contains("https://bridge-{number}.example.com");
-        assertThat(effective.gitlabMinAccessLevel()).isEqualTo(40);
-        assertThat(effective.allowedAssociations()).isEqualTo(bridge.allowedAssociations());
-        assertThat(effective.autoRunEnvironments()).isEqualTo(bridge.autoRunEnvironments());
-        assertThat(effective.previewOnVercel()).isFalse();
+        assertThat(effective.qatech().applicationId()).contains("app_repo");
+        assertThat(effective.qatech().projectId()).contains("proj_bridge");
+        assertThat(effective.preview().urlTemplate()).contains("https://bridge-{number}.example.com");
+        assertThat(effective.trusted().gitlabMinAccessLevel()).isEqualTo(40);
+        assertThat(effective.trusted().associations()).isEqualTo(bridge.trusted().associations());
+        assertThat(effective.autoRun().environments()).isEqualTo(bridge.autoRun().environments());
+        assertThat(effective.preview().onVercel()).isFalse();
 
         Settings off = bridge.with(valid("autoRun:\n  environments: []\npreview:\n  vercel: true\n"));
-        assertThat(off.autoRuns("Preview")).isFalse();
-        assertThat(off.previewOnVercel()).isTrue();
+        assertThat(off.autoRun().runs("Preview")).isFalse();
+        assertThat(off.preview().onVercel()).isTrue();
         assertThat(bridge.with(RepoSettings.NONE)).isEqualTo(bridge);
-        assertThat(off.qatechApplicationId()).isEqualTo(Optional.of("app_bridge"));
+        assertThat(off.qatech().applicationId()).isEqualTo(Optional.of("app_bridge"));
     }
 }

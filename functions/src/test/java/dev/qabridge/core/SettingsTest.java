@@ -23,43 +23,43 @@ class SettingsTest {
     @Test
     void defaultsWhenNothingIsSet() {
         Settings s = from();
-        assertThat(s.qatechApiUrl()).isEqualTo("https://api.qa.tech");
-        assertThat(s.githubApiUrl()).isEqualTo("https://api.github.com");
-        assertThat(s.gitlabApiUrl()).isEqualTo("https://gitlab.com/api/v4");
-        assertThat(s.command()).isEqualTo("/qa");
-        assertThat(s.allowedAssociations()).containsExactlyInAnyOrder("OWNER", "MEMBER", "COLLABORATOR");
-        assertThat(s.gitlabMinAccessLevel()).isEqualTo(30);
-        assertThat(s.pollSeconds()).isEqualTo(3);
-        assertThat(s.pollWindow()).isEqualTo(Duration.ofSeconds(120));
-        assertThat(s.startTimeout()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(s.timeout()).isEqualTo(Duration.ofMinutes(60));
-        assertThat(s.qatechProjectId()).isEmpty();
-        assertThat(s.qatechApplicationId()).isEmpty();
-        assertThat(s.previewUrlTemplate()).isEmpty();
+        assertThat(s.qatech().apiUrl()).isEqualTo("https://api.qa.tech");
+        assertThat(s.codeHosts().githubApiUrl()).isEqualTo("https://api.github.com");
+        assertThat(s.codeHosts().gitlabApiUrl()).isEqualTo("https://gitlab.com/api/v4");
+        assertThat(s.commands().word()).isEqualTo("/qa");
+        assertThat(s.trusted().associations()).containsExactlyInAnyOrder("OWNER", "MEMBER", "COLLABORATOR");
+        assertThat(s.trusted().gitlabMinAccessLevel()).isEqualTo(30);
+        assertThat(s.polling().seconds()).isEqualTo(3);
+        assertThat(s.polling().window()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(s.polling().startTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(s.polling().timeout()).isEqualTo(Duration.ofMinutes(60));
+        assertThat(s.qatech().projectId()).isEmpty();
+        assertThat(s.qatech().applicationId()).isEmpty();
+        assertThat(s.preview().urlTemplate()).isEmpty();
     }
 
     @Test
     void blankValuesCountAsUnset() {
         Settings s = from("QA_COMMAND", "  ", "QATECH_PROJECT_ID", "", "QA_POLL_SECONDS", " ");
-        assertThat(s.command()).isEqualTo("/qa");
-        assertThat(s.qatechProjectId()).isEmpty();
-        assertThat(s.pollSeconds()).isEqualTo(3);
+        assertThat(s.commands().word()).isEqualTo("/qa");
+        assertThat(s.qatech().projectId()).isEmpty();
+        assertThat(s.polling().seconds()).isEqualTo(3);
     }
 
     @Test
     void apiUrlsLoseATrailingSlash() {
-        assertThat(from("QATECH_API_URL", "http://127.0.0.1:9000/").qatechApiUrl()).isEqualTo("http://127.0.0.1:9000");
+        assertThat(from("QATECH_API_URL", "http://127.0.0.1:9000/").qatech().apiUrl()).isEqualTo("http://127.0.0.1:9000");
     }
 
     @Test
     void associationsAreTrimmedAndUppercased() {
-        assertThat(from("QA_ALLOWED_ASSOCIATIONS", " owner, member ,,").allowedAssociations())
+        assertThat(from("QA_ALLOWED_ASSOCIATIONS", " owner, member ,,").trusted().associations())
                 .containsExactlyInAnyOrder("OWNER", "MEMBER");
     }
 
     @Test
     void fractionalTimeoutMinutesAreHonoured() {
-        assertThat(from("QA_TIMEOUT_MINUTES", "0.05").timeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(from("QA_TIMEOUT_MINUTES", "0.05").polling().timeout()).isEqualTo(Duration.ofSeconds(3));
     }
 
     @ParameterizedTest
@@ -71,7 +71,7 @@ class SettingsTest {
     @ParameterizedTest
     @ValueSource(strings = {"app_abc123", "app-my-shop_abc123"})
     void acceptsApplicationShortIds(String id) {
-        assertThat(from("QATECH_APPLICATION_ID", id).qatechApplicationId()).contains(id);
+        assertThat(from("QATECH_APPLICATION_ID", id).qatech().applicationId()).contains(id);
     }
 
     @ParameterizedTest
@@ -85,7 +85,7 @@ class SettingsTest {
     @ParameterizedTest
     @ValueSource(strings = {"proj_abc123", "proj-my-shop_abc123"})
     void acceptsProjectShortIds(String id) {
-        assertThat(from("QATECH_PROJECT_ID", id).qatechProjectId()).contains(id);
+        assertThat(from("QATECH_PROJECT_ID", id).qatech().projectId()).contains(id);
     }
 
     @ParameterizedTest
@@ -98,7 +98,7 @@ class SettingsTest {
 
     @Test
     void acceptsACustomCommandWord() {
-        assertThat(from("QA_COMMAND", "/test").command()).isEqualTo("/test");
+        assertThat(from("QA_COMMAND", "/test").commands().word()).isEqualTo("/test");
     }
 
     @Test
@@ -124,7 +124,7 @@ class SettingsTest {
 
     @Test
     void missingRequiredSettingIsNamed() {
-        assertThatThrownBy(() -> from().applicationIdOrThrow())
+        assertThatThrownBy(() -> from().qatech().applicationIdOrThrow())
                 .isInstanceOfSatisfying(Env.MissingSettingException.class,
                         e -> assertThat(e.setting()).isEqualTo("QATECH_APPLICATION_ID"))
                 .hasMessageContaining("QATECH_APPLICATION_ID");

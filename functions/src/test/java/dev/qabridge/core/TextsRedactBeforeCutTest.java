@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TextsRedactBeforeCutTest {
     private static final String SECRET = "q7XbYp4ssS3cretF0rV3rcelPrev1ews";
-    private static final Origin ORIGIN = new Origin("github", "acme/shop", "", 42, "", 0);
+    private static final Origin ORIGIN = new Origin(Platform.GITHUB, "acme/shop", "", 42, "", 0);
     private static final String CHAT = "https://app.qa.tech/p/proj_x/chat/chat_abc123";
     private static final String PREVIEW = "https://pr-42.preview.example.com";
 

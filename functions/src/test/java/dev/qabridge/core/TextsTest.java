@@ -20,8 +20,8 @@ class TextsTest {
     private static final int GITHUB = GitHubClient.MAX_COMMENT;
     private static final String CHAT = "https://app.qa.tech/p/proj_x/chat/chat_abc123";
     private static final String PREVIEW = "https://pr-42.preview.example.com";
-    private static final Origin ORIGIN = new Origin("github", "acme/shop", "", 42, "", 0);
-    private static final Origin GITLAB = new Origin("gitlab", "acme/shop", "42", 7, "", 0);
+    private static final Origin ORIGIN = new Origin(Platform.GITHUB, "acme/shop", "", 42, "", 0);
+    private static final Origin GITLAB = new Origin(Platform.GITLAB, "acme/shop", "42", 7, "", 0);
     private static final Ask ASK = new Ask("octocat", "check the cart", "", "c1", "delivery-1", 1_700_000_000_000L, "", "");
     private static final Texts.Facts RUN = facts(ORIGIN, ASK);
     private static final Settings DEFAULTS = Settings.from(new Env(Map.of()));
@@ -161,14 +161,14 @@ class TextsTest {
 
     @Test
     void quoteShortensLongInstructionsWithoutSplittingAnEmoji() {
-        String quoted = Texts.quote("a".repeat(499) + "😀" + "b".repeat(100), Untrusted.Platform.GITHUB);
+        String quoted = Texts.quote("a".repeat(499) + "😀" + "b".repeat(100), Platform.GITHUB);
         assertThat(quoted).startsWith("> ").endsWith("…");
         assertThat(hasLoneSurrogate(quoted)).isFalse();
     }
 
     @Test
     void helpListsCommandUrlFlagTrustedAssociationsTimeoutAndTheStatus() {
-        String help = Texts.help("run-1", DEFAULTS, "github");
+        String help = Texts.help("run-1", DEFAULTS, Platform.GITHUB);
         assertThat(help).contains("`/qa <what to test>`", "`/qa help`", "--url", "OWNER", "MEMBER", "COLLABORATOR",
                 "gives up after 60 min", "every 3 s", "commit status `qa-bridge`");
     }
@@ -177,9 +177,9 @@ class TextsTest {
     void helpShowsTheConfiguredCommandTemplateAndTimeout() {
         Settings s = Settings.from(new Env(Map.of("QA_COMMAND", "/test", "QA_TIMEOUT_MINUTES", "1.5",
                 "QA_ALLOWED_ASSOCIATIONS", "owner", "PREVIEW_URL_TEMPLATE", "https://pr-{number}.example.com")));
-        assertThat(Texts.help("run-1", s, "github")).contains("`/test <what to test>`", "who may run it: OWNER\n", "gives up after 1.5 min",
+        assertThat(Texts.help("run-1", s, Platform.GITHUB)).contains("`/test <what to test>`", "who may run it: OWNER\n", "gives up after 1.5 min",
                 "`https://pr-{number}.example.com`").doesNotContain("/qa ", "MEMBER");
-        assertThat(Texts.help("run-1", DEFAULTS, "gitlab")).contains("merge request", "access level ≥ 30");
+        assertThat(Texts.help("run-1", DEFAULTS, Platform.GITLAB)).contains("merge request", "access level ≥ 30");
     }
 
     @Test
@@ -188,7 +188,7 @@ class TextsTest {
                 .put("instructions", "check the cart").put("chatUrl", "https://app.qa.tech/chat/chat_old").put("previewUrl", "https://shop.vercel.app"));
         assertThat(Texts.superseded(old, "https://app.qa.tech/chat/chat_new", ORIGIN)).startsWith(Texts.MARKER)
                 .contains("Superseded", "pull request", "https://app.qa.tech/chat/chat_new", "https://app.qa.tech/chat/chat_old", "https://shop.vercel.app");
-        assertThat(Texts.badSettings(".github/qa-bridge.yml", "unknown key `qatech.appId` (line 3) near '@octocat'", "github"))
+        assertThat(Texts.badSettings(".github/qa-bridge.yml", "unknown key `qatech.appId` (line 3) near '@octocat'", Platform.GITHUB))
                 .startsWith(Texts.MARKER).contains("`.github/qa-bridge.yml` is not valid", "unknown key `qatech.appId` (line 3)", "default branch")
                 .doesNotContainPattern(MENTION);
     }
@@ -196,11 +196,11 @@ class TextsTest {
     static Stream<Arguments> everyText() {
         RunRecord run = new RunRecord("run-1", ORIGIN, ASK, new RunRecord.Conversation("chat_abc123", CHAT), "", PREVIEW, "0123456");
         return Stream.of(
-                Arguments.of("help", Texts.help("run-1", DEFAULTS, "github")),
+                Arguments.of("help", Texts.help("run-1", DEFAULTS, Platform.GITHUB)),
                 Arguments.of("invalid", Texts.invalid("run-1", "the `--url` is not an http(s) URL", DEFAULTS)),
                 Arguments.of("started", Texts.started(run, Preview.Source.DEPLOYMENT, Optional.empty())),
                 Arguments.of("no preview", Texts.reply(Outcome.NO_PREVIEW, Verdict.Kind.NONE, RUN, Optional.empty(),
-                        Optional.of(Texts.noPreview(DEFAULTS, PR, "github")), GITHUB)),
+                        Optional.of(Texts.noPreview(DEFAULTS, PR, Platform.GITHUB)), GITHUB)),
                 Arguments.of("not started", Texts.reply(Outcome.NOT_STARTED, Verdict.Kind.NONE, RUN, Optional.empty(), Optional.of("QA.tech said no."), GITHUB)),
                 Arguments.of("reply", reply(Optional.of("fine"), GITHUB)),
                 Arguments.of("shortened reply", reply(Optional.of(HUGE), GITHUB)),

@@ -1,6 +1,5 @@
 package dev.qabridge.core;
 
-import dev.qabridge.core.Untrusted.Platform;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -13,8 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import static dev.qabridge.core.Untrusted.Platform.GITHUB;
-import static dev.qabridge.core.Untrusted.Platform.GITLAB;
+import static dev.qabridge.core.Platform.GITHUB;
+import static dev.qabridge.core.Platform.GITLAB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class UntrustedTest {

@@ -32,7 +32,7 @@ class VercelBypassTest {
         String agent = VercelBypass.forAgent(plain, SECRET, false);
         assertThat(agent).contains("x-vercel-protection-bypass");
         assertThat(plain).doesNotContain("s3cr3t");
-        RunRecord run = new RunRecord("r", new Origin("github", "acme/shop", "", 7, "", 0),
+        RunRecord run = new RunRecord("r", new Origin(Platform.GITHUB, "acme/shop", "", 7, "", 0),
                 new Ask("octocat", "check it", "", "1", "d", 0, "", ""), new RunRecord.Conversation("chat_x", "https://app.qa.tech/chat/x"),
                 "", plain, "");
         assertThat(Texts.started(run, Preview.Source.DEPLOYMENT, java.util.Optional.empty())).doesNotContain("s3cr3t", "bypass");

@@ -5,6 +5,7 @@ import dev.qabridge.core.Env;
 import dev.qabridge.core.Inbound;
 import dev.qabridge.core.Origin;
 import dev.qabridge.core.Person;
+import dev.qabridge.core.Platform;
 import dev.qabridge.core.RunInput;
 import dev.qabridge.core.Settings;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class DeciderTest {
     private final Fakes.Host host = new Fakes.Host();
     private final Fakes.Runs runs = new Fakes.Runs();
     private final Decider decider = new Decider(settings, new RepoConfig(settings, clock), runs, clock);
-    private static final Origin PR = new Origin("github", "acme/shop", "", 7, "", 0);
+    private static final Origin PR = new Origin(Platform.GITHUB, "acme/shop", "", 7, "", 0);
 
     private Answer comment(String text, long id) {
         return decider.decide(new Inbound.Comment(PR, new Person("octocat", 1, "MEMBER"), text, String.valueOf(id), "d-" + id, "main"), host,
@@ -88,7 +89,7 @@ class DeciderTest {
     @Test
     void aDeploymentStartsOneRunPerOpenPullRequestOncePerDeployment() {
         host.openPulls = List.of(Fakes.Host.pull(7, false), Fakes.Host.pull(8, false));
-        Inbound.Deployment d = new Inbound.Deployment(new Origin("github", "acme/shop", "", 0, "", 0), "5001",
+        Inbound.Deployment d = new Inbound.Deployment(new Origin(Platform.GITHUB, "acme/shop", "", 0, "", 0), "5001",
                 "6dcb09b5b57875f334f61aebed695e2e4193db5e", "Preview", "https://shop.vercel.app", "d-1", "main");
 
         Answer first = decider.decide(d, host, "r1");
@@ -108,19 +109,19 @@ class DeciderTest {
     @Test
     void pullRequestsFromForksGetNoAutomaticRunUnlessTheRepositorySaysSo() {
         host.openPulls = List.of(Fakes.Host.pull(7, true), Fakes.Host.pull(8, false));
-        Inbound.Deployment d = new Inbound.Deployment(new Origin("github", "acme/shop", "", 0, "", 0), "6001",
+        Inbound.Deployment d = new Inbound.Deployment(new Origin(Platform.GITHUB, "acme/shop", "", 0, "", 0), "6001",
                 "6dcb09b5b57875f334f61aebed695e2e4193db5e", "Preview", "https://shop.vercel.app", "d-1", "main");
 
         decider.decide(d, host, "r1");
         assertThat(runs.started).containsOnlyKeys("github-d6001-8");
 
         host.openPulls = List.of(Fakes.Host.pull(7, true));
-        Inbound.Deployment forkOnly = new Inbound.Deployment(new Origin("github", "acme/forky", "", 0, "", 0), "6002",
+        Inbound.Deployment forkOnly = new Inbound.Deployment(new Origin(Platform.GITHUB, "acme/forky", "", 0, "", 0), "6002",
                 "6dcb09b5b57875f334f61aebed695e2e4193db5e", "Preview", "https://shop.vercel.app", "d-2", "main");
         assertThat(decider.decide(forkOnly, host, "r2").body().path("ignored").asText()).contains("fork", "autoRun.forks");
 
         host.settingsFile = () -> Optional.of("autoRun:\n  forks: true\n");
-        Inbound.Deployment allowed = new Inbound.Deployment(new Origin("github", "acme/forks-ok", "", 0, "", 0), "6003",
+        Inbound.Deployment allowed = new Inbound.Deployment(new Origin(Platform.GITHUB, "acme/forks-ok", "", 0, "", 0), "6003",
                 "6dcb09b5b57875f334f61aebed695e2e4193db5e", "Preview", "https://shop.vercel.app", "d-3", "main");
         decider.decide(allowed, host, "r3");
         assertThat(runs.started).containsKey("github-d6003-7");
@@ -128,11 +129,11 @@ class DeciderTest {
 
     @Test
     void deploymentsToOtherEnvironmentsOrWithoutAnOpenPullRequestStartNothing() {
-        Inbound.Deployment production = new Inbound.Deployment(new Origin("github", "acme/shop", "", 0, "", 0), "5002",
+        Inbound.Deployment production = new Inbound.Deployment(new Origin(Platform.GITHUB, "acme/shop", "", 0, "", 0), "5002",
                 "6dcb09b5b57875f334f61aebed695e2e4193db5e", "Production", "https://shop.example.com", "d-2", "main");
         assertThat(decider.decide(production, host, "r").body().path("ignored").asText()).contains("'Production'");
         host.openPulls = List.of();
-        Inbound.Deployment orphan = new Inbound.Deployment(new Origin("github", "acme/shop", "", 0, "", 0), "5003",
+        Inbound.Deployment orphan = new Inbound.Deployment(new Origin(Platform.GITHUB, "acme/shop", "", 0, "", 0), "5003",
                 "6dcb09b5b57875f334f61aebed695e2e4193db5e", "Preview", "https://shop.vercel.app", "d-3", "main");
         assertThat(decider.decide(orphan, host, "r").body().path("ignored").asText()).contains("no open pull request");
         assertThat(runs.started).isEmpty();
@@ -169,13 +170,13 @@ class DeciderTest {
             barrier(meet).run();
             return java.util.Optional.empty();
         };
-        Inbound.Deployment d = new Inbound.Deployment(new Origin("github", "acme/shop", "", 0, "", 0), "7001",
+        Inbound.Deployment d = new Inbound.Deployment(new Origin(Platform.GITHUB, "acme/shop", "", 0, "", 0), "7001",
                 "6dcb09b5b57875f334f61aebed695e2e4193db5e", "Preview", "https://pr-7.preview.example.com", "d-7001", "main");
 
         assertThat(decider.decide(d, host, "req-7001").status()).isEqualTo(202);
     }
     private static final String GROUP = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
-    private static final Inbound.MergeQueue QUEUED = new Inbound.MergeQueue(new Origin("github", "acme/shop", "", 42, "", 101), GROUP,
+    private static final Inbound.MergeQueue QUEUED = new Inbound.MergeQueue(new Origin(Platform.GITHUB, "acme/shop", "", 42, "", 101), GROUP,
             "q42-" + GROUP, "", "d-q1", "main");
 
     @Test

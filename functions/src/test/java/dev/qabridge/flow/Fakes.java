@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qabridge.core.CodeHost;
 import dev.qabridge.core.Origin;
 import dev.qabridge.core.Person;
+import dev.qabridge.core.Platform;
 import dev.qabridge.core.PullRequest;
 import dev.qabridge.core.ReviewThread;
 import dev.qabridge.core.Settings;
@@ -48,8 +49,7 @@ final class Fakes {
         RuntimeException failPosts;
         private int ids = 9000;
 
-        @Override public String platform() { return "github"; }
-        @Override public String settingsPath() { return ".github/qa-bridge.yml"; }
+        @Override public Platform platform() { return Platform.GITHUB; }
         /** The PR's head commit; {@link #failPullRequest} makes reading the PR fail instead. */
         String headSha = "6dcb09b5b57875f334f61aebed695e2e4193db5e";
         RuntimeException failPullRequest;

@@ -7,6 +7,7 @@ import dev.qabridge.core.Ask;
 import dev.qabridge.core.Env;
 import dev.qabridge.core.Ledger;
 import dev.qabridge.core.Origin;
+import dev.qabridge.core.Platform;
 import dev.qabridge.core.RunInput;
 import dev.qabridge.core.Settings;
 import dev.qabridge.core.StatusReport;
@@ -34,8 +35,8 @@ class MergeQueueReportTest {
     private static final String HEAD = "6dcb09b5b57875f334f61aebed695e2e4193db5e";
     private static final String OLDER = "aaaaaaa1b2c3d4e5f60718293a4b5c6d7e8f9012";
     private static final String GROUP = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
-    private static final Origin PR = new Origin("github", "acme/shop", "", 42, "", 0);
-    private static final Origin MR = new Origin("gitlab", "acme/shop", "42", 7, "", 0);
+    private static final Origin PR = new Origin(Platform.GITHUB, "acme/shop", "", 42, "", 0);
+    private static final Origin MR = new Origin(Platform.GITLAB, "acme/shop", "42", 7, "", 0);
     private static final MergeQueueReport.Head AT_HEAD = MergeQueueReport.Head.of(HEAD, "https://github.com/acme/shop/pull/42");
     private static final String AGAIN = "; comment /qa …, then queue it again";
     private final Settings settings = Settings.from(new Env(Map.of("QATECH_APPLICATION_ID", "app_shop")));
@@ -122,7 +123,7 @@ class MergeQueueReportTest {
 
     @Test
     void whatCouldNotBeFoundIsSaidInTheFailure() {
-        assertThat(MergeQueueReport.decide(MIRROR, new Origin("github", "acme/shop", "", 0, "", 0),
+        assertThat(MergeQueueReport.decide(MIRROR, new Origin(Platform.GITHUB, "acme/shop", "", 0, "", 0),
                 "the merge group's ref refs/heads/gh-readonly-queue/main/batch-1 names no pull request", MergeQueueReport.Head.unknown(""),
                 Optional.of(ledger()), settings))
                 .isEqualTo(new MergeQueueReport.Decision(StatusReport.State.FAILURE, "the merge group's ref refs/heads/gh-readonly-queue/main/"
@@ -138,7 +139,7 @@ class MergeQueueReportTest {
     void aMergeTrainHearsTheSameInGitLabsWordsAndEveryDescriptionFitsGitHubs140Characters() {
         MergeQueueReport.Head head = MergeQueueReport.Head.of(HEAD, "https://gitlab.example.com/acme/shop/-/merge_requests/7");
         List<MergeQueueReport.Decision> all = new ArrayList<>();
-        for (Origin where : List.of(new Origin("github", "acme/shop", "", 99_999, "", 0), new Origin("gitlab", "acme/shop", "42", 99_999, "", 0))) {
+        for (Origin where : List.of(new Origin(Platform.GITHUB, "acme/shop", "", 99_999, "", 0), new Origin(Platform.GITLAB, "acme/shop", "42", 99_999, "", 0))) {
             for (String outcome : List.of("FAILED", "CANCELLED", "TIMED_OUT", "NOT_STARTED", "NO_PREVIEW", "ERROR")) {
                 all.add(MergeQueueReport.decide(MIRROR, where, "", head, Optional.of(ledger(run("r1", 1, HEAD, "replied", outcome, "NONE"))),
                         settings));

@@ -3,6 +3,7 @@ package dev.qabridge.flow;
 import dev.qabridge.core.ApiException;
 import dev.qabridge.core.Env;
 import dev.qabridge.core.Origin;
+import dev.qabridge.core.Platform;
 import dev.qabridge.core.Settings;
 import dev.qabridge.core.TransientApiError;
 import org.junit.jupiter.api.Test;
@@ -21,13 +22,13 @@ class RepoConfigTest {
     private final RepoConfig config = new RepoConfig(base, clock);
 
     private static Origin repo(String name) {
-        return new Origin("github", name, "", 0, "", 0);
+        return new Origin(Platform.GITHUB, name, "", 0, "", 0);
     }
 
     @Test
     void readsTheFileOncePerMinutePerRepository() {
         host.settingsFile = () -> Optional.of("qatech:\n  applicationId: app_repo\n");
-        assertThat(config.load(host, repo("acme/shop"), "main", "d").settings().qatechApplicationId()).contains("app_repo");
+        assertThat(config.load(host, repo("acme/shop"), "main", "d").settings().qatech().applicationId()).contains("app_repo");
         clock.now = clock.now.plus(Duration.ofSeconds(59));
         config.load(host, repo("acme/shop"), "main", "d");
         assertThat(host.settingsReads).isEqualTo(1);

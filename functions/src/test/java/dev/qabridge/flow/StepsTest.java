@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.qabridge.core.Ask;
 import dev.qabridge.core.Env;
 import dev.qabridge.core.Origin;
+import dev.qabridge.core.Platform;
 import dev.qabridge.core.RunInput;
 import dev.qabridge.core.Settings;
 import dev.qabridge.core.Texts;
@@ -73,7 +74,7 @@ class StepsTest {
     }
 
     private static ObjectNode state(String command, String commentId) {
-        Origin o = new Origin("github", "acme/shop", "", 7, "", 0);
+        Origin o = new Origin(Platform.GITHUB, "acme/shop", "", 7, "", 0);
         Ask ask = new Ask("octocat", "check the cart", "", commentId, "d-1", 1_795_687_200_000L, "", "");
         ObjectNode s = new RunInput("github-c" + commentId, command, o, ask, "", "", 4_102_444_800L, 3, "r", "").toJson();
         s.putObject("target").put("url", "https://pr-7.preview.example.com").put("source", "DEPLOYMENT").put("sha", "abc")

@@ -44,7 +44,7 @@ class GitLabEventsTest {
         Inbound read = pipeline(source, ref, eventType, "pending");
 
         assertThat(read).isInstanceOfSatisfying(Inbound.MergeQueue.class, q -> {
-            assertThat(q.where().platform()).isEqualTo("gitlab");
+            assertThat(q.where().platform().wireName()).isEqualTo("gitlab");
             assertThat(q.where().projectId()).isEqualTo("42");
             assertThat(q.where().repo()).isEqualTo("acme/shop");
             assertThat(q.where().number()).isEqualTo(7);

@@ -7,6 +7,7 @@ import dev.qabridge.local.stack.LocalStack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.qabridge.core.Env;
+import dev.qabridge.core.Platform;
 import dev.qabridge.github.GitHubSignature;
 import dev.qabridge.http.JsonHttp;
 
@@ -52,8 +53,8 @@ public final class Replay {
                 request.header(h.getKey(), h.getValue().asText());
             }
         });
-        String platform = path.endsWith("/gitlab") ? "gitlab" : "github";
-        if (platform.equals("github")) {
+        Platform platform = path.endsWith("/gitlab") ? Platform.GITLAB : Platform.GITHUB;
+        if (platform == Platform.GITHUB) {
             request.header("X-GitHub-Delivery", delivery);
             String secret = new Env(settings).find("GITHUB_WEBHOOK_SECRET").orElse(null);
             if (secret != null && !file.getFileName().toString().contains("bad-signature")) {

@@ -4,6 +4,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.qabridge.core.Origin;
+import dev.qabridge.core.Platform;
 import dev.qabridge.core.PullRequest;
 import dev.qabridge.core.ReviewThread;
 import dev.qabridge.github.GitHubAppAuth;
@@ -148,7 +149,7 @@ class GitHubRestSpecIT {
                     .willReturn(aResponse().withStatus(404).withBody("{\"message\": \"Not Found\"}")));
             GitHubAppAuth auth = new GitHubAppAuth(app.appId(), app.privateKeyPem(), app.url());
             GitHubClient client = new GitHubClient(app.url(), auth);
-            Origin pr = new Origin("github", "acme/shop", "", 7, "", 42);
+            Origin pr = new Origin(Platform.GITHUB, "acme/shop", "", 7, "", 42);
 
             assertThat(auth.botLogin()).contains(GitHubAppFake.SLUG + "[bot]");
             PullRequest pull = client.pullRequest(pr);

@@ -34,7 +34,7 @@ class LocalSettingsTest {
         Map<String, String> settings = LocalSettings.load(dotEnv);
 
         assertThat(settings).containsEntry("AUTO_RUN_ENVIRONMENTS", "");
-        assertThat(Settings.from(new Env(settings)).noAutoRunBecause("Preview"))
+        assertThat(Settings.from(new Env(settings)).autoRun().noRunBecause("Preview"))
                 .contains("automatic runs are disabled (AUTO_RUN_ENVIRONMENTS is empty)");
     }
 

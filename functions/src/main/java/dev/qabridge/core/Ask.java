@@ -1,9 +1,5 @@
 package dev.qabridge.core;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 /**
  * Who asked for a run and what: the requester (a login, or "the Preview deployment" for an automatic
  * run), the instructions, the URL given with {@code --url} or deployed (empty: find the preview), the
@@ -22,18 +18,5 @@ public record Ask(String requester, String instructions, String url, String comm
 
     public boolean automatic() {
         return !environment.isEmpty();
-    }
-
-    public ObjectNode toJson() {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("requester", requester).put("instructions", instructions).put("url", url).put("commentId", commentId)
-                .put("deliveryId", deliveryId).put("receivedAt", receivedAtMillis).put("sha", sha).put("environment", environment);
-        return o;
-    }
-
-    public static Ask fromJson(JsonNode o) {
-        return new Ask(o.path("requester").asText(), o.path("instructions").asText(), o.path("url").asText(""),
-                o.path("commentId").asText(""), o.path("deliveryId").asText(""), o.path("receivedAt").asLong(0),
-                o.path("sha").asText(""), o.path("environment").asText(""));
     }
 }

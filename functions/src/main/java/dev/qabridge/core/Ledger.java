@@ -154,14 +154,13 @@ public record Ledger(List<Entry> entries, Optional<String> holder, long holderUn
      * The {@code dynamodb:updateItem} that registers a run: its state (kept if already set), its summary,
      * the item's expiry, and {@code recent} with the run appended; the runs that fall out of the newest
      * {@link #MAX_RUNS} lose their attributes in the same write. The write is conditional on {@code recent}
-     * being what was read ({@code index}: a {@code getItem} of that attribute alone), so two runs
+     * being what was read ({@code before}: a {@code getItem} of that attribute alone; empty when the item has none), so two runs
      * registering at once cannot drop each other: the loser reads again and plans again.
      */
-    public static ObjectNode registration(String runId, String doc, String expiresAt, JsonNode index) {
-        JsonNode before = index.path("Item").path("recent").path("S");
+    public static StepResult.Registration registration(String runId, String doc, String expiresAt, Optional<String> before) {
         List<String> recent = new ArrayList<>();
-        if (before.isTextual()) {
-            parse("{\"r\":" + before.asText() + "}").path("r").forEach(r -> recent.add(r.asText()));
+        if (before.isPresent()) {
+            parse("{\"r\":" + before.get() + "}").path("r").forEach(r -> recent.add(r.asText()));
         }
         if (!recent.contains(runId)) {
             recent.add(runId);
@@ -183,14 +182,14 @@ public record Ledger(List<Entry> entries, Optional<String> holder, long holderUn
             expression.append(i == 0 ? " REMOVE " : ", ").append("#ost").append(i).append(", #odoc").append(i);
         }
         out.put("expression", expression.toString());
-        if (before.isTextual()) {
-            values.putObject(":before").put("S", before.asText());
+        if (before.isPresent()) {
+            values.putObject(":before").put("S", before.get());
             out.put("condition", "recent = :before");
         } else {
             out.put("condition", "attribute_not_exists(recent)");
         }
         out.put("dropped", dropped.size());
-        return out;
+        return new StepResult.Registration(out, dropped.size());
     }
 
     private static JsonNode parse(String doc) {

@@ -1,9 +1,5 @@
 package dev.qabridge.core;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 /**
  * Where a run lives: the platform, the repository ({@code owner/name} on GitHub, the path with
  * namespace on GitLab), GitLab's numeric project id (which its API addresses projects by; empty on
@@ -39,17 +35,5 @@ public record Origin(Platform platform, String repo, String projectId, long numb
     /** The same PR/MR, answered in its main thread. */
     public Origin withoutThread() {
         return new Origin(platform, repo, projectId, number, "", installationId);
-    }
-
-    public ObjectNode toJson() {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("platform", platform.wireName()).put("repo", repo).put("projectId", projectId).put("number", number)
-                .put("discussionId", discussionId).put("installationId", installationId);
-        return o;
-    }
-
-    public static Origin fromJson(JsonNode o) {
-        return new Origin(Platform.fromName(o.path("platform").asText()), o.path("repo").asText(), o.path("projectId").asText(""),
-                o.path("number").asLong(), o.path("discussionId").asText(""), o.path("installationId").asLong(0));
     }
 }

@@ -1,9 +1,5 @@
 package dev.qabridge.core;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 /**
  * What the webhook decided, as the state machine's input: one execution per accepted command (its
  * name is {@link #runId}, which carries the dedupe), holding ids and short texts, never a secret.
@@ -18,7 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * so every state applies the same settings. {@code ledger} names the PR's item in the run table and this run's attributes in
  * it (the state machine reads and writes them itself). {@code request} makes each delivery's input
  * unique, so that a second start of the same name is refused by Step Functions instead of joining the
- * first.
+ * first. {@link RunStateJson} writes it as the state machine's input.
  */
 public record RunInput(String runId, String command, Origin origin, Ask ask, String problem, String settingsFile,
                        long deadlineEpochSeconds, int firstWaitSeconds, String request, String recall) {
@@ -42,40 +38,19 @@ public record RunInput(String runId, String command, Origin origin, Ask ask, Str
         recall = recall == null ? "" : recall;
     }
 
+    /** When the PR's item may expire once this run has changed it (epoch seconds). */
+    public long ledgerExpiresAt() {
+        return deadlineEpochSeconds + LEDGER_DAYS * 86_400;
+    }
+
     /** The PR's item in the run table: {@code pr#<platform>#<repository>#<number>}. */
     public static String ledgerKey(Origin o) {
         return "pr#" + o.platform().wireName() + "#" + o.repoKey() + "#" + o.number();
-    }
-
-    public ObjectNode toJson() {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("runId", runId).put("command", command);
-        o.set("origin", origin.toJson());
-        o.set("ask", ask.toJson());
-        o.put("problem", problem == null ? "" : problem);
-        o.put("settingsFile", settingsFile == null ? "" : settingsFile);
-        o.putObject("poll").put("deadline", deadlineEpochSeconds).put("waitSeconds", firstWaitSeconds).put("polls", 0);
-        o.putObject("ledger").put("key", ledgerKey(origin)).put("st", "st_" + runId).put("doc", "doc_" + runId)
-                .put("expiresAt", String.valueOf(deadlineEpochSeconds + LEDGER_DAYS * 86_400));
-        o.put("request", request);
-        o.put("recall", recall);
-        if (command.equals(AUTO)) {
-            // which deployment is newer: the ledger's claim of the PR's automatic run compares these (deployment ids only grow)
-            o.put("order", String.valueOf(deploymentOrder(runId)));
-        }
-        return o;
     }
 
     /** The deployment id in an automatic run's id ({@code <platform>-d<deployment>-<number>}); 0 when there is none. */
     public static long deploymentOrder(String runId) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("-d(\\d{1,18})-").matcher(runId);
         return m.find() ? Long.parseLong(m.group(1)) : 0;
-    }
-
-    public static RunInput fromJson(JsonNode o) {
-        return new RunInput(o.path("runId").asText(), o.path("command").asText(), Origin.fromJson(o.path("origin")),
-                Ask.fromJson(o.path("ask")), o.path("problem").asText(""), o.path("settingsFile").asText(""),
-                o.path("poll").path("deadline").asLong(), o.path("poll").path("waitSeconds").asInt(), o.path("request").asText(""),
-                o.path("recall").asText(""));
     }
 }

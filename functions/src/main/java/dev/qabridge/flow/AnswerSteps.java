@@ -1,8 +1,5 @@
 package dev.qabridge.flow;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qabridge.core.ApiException;
 import dev.qabridge.core.Ask;
 import dev.qabridge.core.CodeHost;
@@ -13,12 +10,14 @@ import dev.qabridge.core.Origin;
 import dev.qabridge.core.PullRequest;
 import dev.qabridge.core.ReviewThread;
 import dev.qabridge.core.RunInput;
+import dev.qabridge.core.RunState;
+import dev.qabridge.core.RunStateJson;
 import dev.qabridge.core.Settings;
 import dev.qabridge.core.StatusReport;
+import dev.qabridge.core.StepResult;
 import dev.qabridge.core.Strings;
 import dev.qabridge.core.Texts;
 import dev.qabridge.core.Workflow;
-import dev.qabridge.http.JsonHttp;
 
 import java.util.List;
 import java.util.Optional;
@@ -38,59 +37,53 @@ final class AnswerSteps extends StepKit {
      * the key that claims the settings file's problem once per PR and content, and the concurrency rule
      * in force. Never fails for a platform error: a reaction is best effort.
      */
-    JsonNode acknowledge(JsonNode state) {
-        RunInput in = RunInput.fromJson(state);
+    StepResult.Acknowledged acknowledge(RunState in) {
         CodeHost host = hosts.apply(in.origin().platform());
         if (!in.ask().commentId().isEmpty()) {
             host.thread(in.origin()).react(in.ask().commentId(),
-                    in.command().equals(RunInput.REFUSE) ? ReviewThread.Reaction.CONFUSED : ReviewThread.Reaction.EYES);
+                    in.is(RunInput.REFUSE) ? ReviewThread.Reaction.CONFUSED : ReviewThread.Reaction.EYES);
         }
-        ObjectNode out = JsonHttp.JSON.createObjectNode();
-        if (in.command().equals(RunInput.REFUSE)) {
+        if (in.is(RunInput.REFUSE)) {
             Log.info("run.refused", in.ask().deliveryId(), null, "run", in.runId());
-            return out.put("entry", "{}").put("concurrency", "parallel");
+            return new StepResult.Acknowledged("{}", "parallel", Optional.empty());
         }
-        RepoConfig.Loaded loaded = RepoConfig.apply(base, in.settingsFile());
+        RepoConfig.Loaded loaded = RepoConfig.apply(base, in.input().settingsFile());
         // A merge queue's report writes on no PR: the settings file's problem is said by the PR's own runs
-        if (loaded.problem().isPresent() && !in.command().equals(RunInput.MERGE_QUEUE)) {
-            out.put("settingsClaim", "settings#" + in.origin().platform().wireName() + "#" + in.origin().repoKey() + "#" + in.origin().number() + "#"
-                    + loaded.fileHash());
-        }
+        Optional<String> claim = loaded.problem().filter(p -> !in.is(RunInput.MERGE_QUEUE))
+                .map(p -> "settings#" + in.origin().platform().wireName() + "#" + in.origin().repoKey() + "#" + in.origin().number() + "#"
+                        + loaded.fileHash());
         Log.info("run.acknowledged", in.ask().deliveryId(), null, "run", in.runId(), "command", in.command());
-        return out.put("entry", Ledger.summary(in.runId(), in.command(), in.ask(), in.ask().receivedAtMillis()).toString())
-                .put("concurrency", loaded.settings().commands().concurrency().name().toLowerCase(java.util.Locale.ROOT));
+        return new StepResult.Acknowledged(Ledger.summary(in.runId(), in.command(), in.ask(), in.ask().receivedAtMillis()).toString(),
+                loaded.settings().commands().concurrency().name().toLowerCase(java.util.Locale.ROOT), claim);
     }
 
     /** The settings file's problem, once per PR and file content (the state machine claimed that right just before). */
-    JsonNode reportSettings(JsonNode state) {
-        RunInput in = RunInput.fromJson(state);
+    StepResult.Nothing reportSettings(RunState in) {
         CodeHost host = hosts.apply(in.origin().platform());
-        RepoConfig.Loaded loaded = RepoConfig.apply(base, in.settingsFile());
+        RepoConfig.Loaded loaded = RepoConfig.apply(base, in.input().settingsFile());
         loaded.problem().ifPresent(problem -> host.thread(in.origin().withoutThread())
                 .post(Texts.badSettings(host.settingsPath(), problem, in.origin().platform())));
         Log.info("settings.reported", in.ask().deliveryId(), null, "run", in.runId());
-        return NullNode.getInstance();
+        return new StepResult.Nothing();
     }
 
     /** The one answer state: {@code help} and {@code invalid}, {@code /qa status}, {@code /qa cancel}: one comment, and the run is over. */
-    JsonNode answer(JsonNode state, int retry) {
-        RunInput in = RunInput.fromJson(state);
-        if (in.command().equals(RunInput.STATUS)) {
-            return answerStatus(state, retry);
+    StepResult.Posted answer(RunState in, int retry) {
+        if (in.is(RunInput.STATUS)) {
+            return answerStatus(in, retry);
         }
-        if (in.command().equals(RunInput.CANCEL)) {
-            return answerCancel(state, retry);
+        if (in.is(RunInput.CANCEL)) {
+            return answerCancel(in, retry);
         }
         Settings settings = settings(in);
-        String text = in.command().equals(RunInput.HELP) ? Texts.help(in.runId(), settings, in.origin().platform())
-                : Texts.invalid(in.runId(), in.problem(), settings);
+        String text = in.is(RunInput.HELP) ? Texts.help(in.runId(), settings, in.origin().platform())
+                : Texts.invalid(in.runId(), in.input().problem(), settings);
         return posted(in, text, retry);
     }
 
     /** {@code /qa status}: the PR's runs, newest first. */
-    JsonNode answerStatus(JsonNode state, int retry) {
-        RunInput in = RunInput.fromJson(state);
-        Ledger ledger = Ledger.fromGetItem(state.path("pr"));
+    StepResult.Posted answerStatus(RunState in, int retry) {
+        Ledger ledger = in.read().ledger();
         List<Ledger.Entry> runs = ledger.newestFirst().stream().filter(e -> !e.runId().equals(in.runId()))
                 .filter(e -> !e.kind().equals(RunInput.STATUS) && !e.kind().equals(RunInput.CANCEL) && !e.kind().equals(RunInput.PUSH))
                 .limit(STATUS_RUNS).toList();
@@ -98,40 +91,34 @@ final class AnswerSteps extends StepKit {
     }
 
     /** The answer to {@code /qa cancel}: what was stopped, and that QA.tech's agent may still finish (it has no cancel). */
-    JsonNode answerCancel(JsonNode state, int retry) {
-        RunInput in = RunInput.fromJson(state);
-        List<String> runs = new java.util.ArrayList<>();
-        state.path("cancel").path("runs").forEach(r -> runs.add(r.path("runId").asText()));
-        return posted(in, Texts.cancelAnswer(in.runId(), runs, settings(in).commands().word()), retry);
+    StepResult.Posted answerCancel(RunState in, int retry) {
+        return posted(in, Texts.cancelAnswer(in.runId(), in.read().stoppedRuns(), settings(in).commands().word()), retry);
     }
 
     /**
      * A follow-up continues the PR's latest conversation. Without one it says so (and how to start one)
      * and the run ends; otherwise it hands the conversation to {@link #continueConversation}.
      */
-    JsonNode planFollowUp(JsonNode state, int retry) {
-        RunInput in = RunInput.fromJson(state);
-        Optional<Ledger.Entry> latest = Ledger.fromGetItem(state.path("pr")).latestConversation();
-        ObjectNode out = JsonHttp.JSON.createObjectNode();
+    StepResult.FollowUpPlan planFollowUp(RunState in, int retry) {
+        Optional<Ledger.Entry> latest = in.read().ledger().latestConversation();
         if (latest.isEmpty()) {
             posted(in, Texts.noConversation(in.runId(), in.origin(), settings(in).commands().word()), retry);
-            return out.put("found", false);
+            return new StepResult.FollowUpPlan(Optional.empty(), "");
         }
         Ledger.Entry e = latest.get();
-        return out.put("found", true).put("chatId", e.chatId()).put("chatUrl", e.chatUrl()).put("previewUrl", e.previewUrl())
-                .put("sha", e.sha()).put("of", e.runId());
+        return new StepResult.FollowUpPlan(Optional.of(new RunState.FollowUp(e.chatId(), e.chatUrl(), e.previewUrl(), e.sha())), e.runId());
     }
 
     /** The Re-run button: the clicked run's instructions (from its execution's input), on the PR's current head. Returns the ask. */
-    JsonNode recall(JsonNode state, String stateMachine) {
-        RunInput in = RunInput.fromJson(state);
-        Optional<RunInput> old = workflow.input(Workflow.executionArn(stateMachine, in.recall())).map(Steps::json).map(RunInput::fromJson);
+    StepResult.Recalled recall(RunState in, String stateMachine) {
+        String recall = in.input().recall();
+        Optional<RunInput> old = workflow.input(Workflow.executionArn(stateMachine, recall)).map(RunStateJson::input);
         Ask recalled = old.filter(o -> !o.ask().instructions().isBlank())
                 .map(o -> new Ask(in.ask().requester(), o.ask().instructions(), o.ask().automatic() ? "" : o.ask().url(), "",
                         in.ask().deliveryId(), in.ask().receivedAtMillis(), "", ""))
                 .orElse(in.ask());
-        Log.info("run.recalled", in.ask().deliveryId(), null, "run", in.runId(), "of", in.recall(), "found", old.isPresent());
-        return recalled.toJson();
+        Log.info("run.recalled", in.ask().deliveryId(), null, "run", in.runId(), "of", recall, "found", old.isPresent());
+        return new StepResult.Recalled(recalled);
     }
 
     /**
@@ -141,19 +128,18 @@ final class AnswerSteps extends StepKit {
      * failure that says so; a platform that cannot be reached, like a report it did not take, is retried by
      * the state machine. The ledger is what the state machine read ({@code $.pr}), unless that failed.
      */
-    JsonNode reportMergeQueue(JsonNode state) {
-        RunInput in = RunInput.fromJson(state);
+    StepResult.MergeQueueReported reportMergeQueue(RunState in) {
         Settings settings = settings(in);
-        ObjectNode out = JsonHttp.JSON.createObjectNode();
+        String problem = in.input().problem();
         if (settings.mergeQueue() == MergeQueue.Mode.OFF) {
             Log.info("mergequeue.off", in.ask().deliveryId(), null, "run", in.runId());
-            return out.put("reported", false);
+            return new StepResult.MergeQueueReported(false, "", "", "");
         }
         CodeHost host = hosts.apply(in.origin().platform());
-        boolean mirror = settings.mergeQueue() == MergeQueue.Mode.MIRROR && in.problem().isEmpty();
+        boolean mirror = settings.mergeQueue() == MergeQueue.Mode.MIRROR && problem.isEmpty();
         MergeQueueReport.Head head = mirror ? head(host, in.origin()) : MergeQueueReport.Head.unknown("");
-        Optional<Ledger> ledger = state.path("failed").has("ledger") ? Optional.empty() : Optional.of(Ledger.fromGetItem(state.path("pr")));
-        MergeQueueReport.Decision decision = MergeQueueReport.decide(settings.mergeQueue(), in.origin(), in.problem(), head, ledger, settings);
+        Optional<Ledger> ledger = in.ending().failure("ledger").isPresent() ? Optional.empty() : Optional.of(in.read().ledger());
+        MergeQueueReport.Decision decision = MergeQueueReport.decide(settings.mergeQueue(), in.origin(), problem, head, ledger, settings);
         String title = decision.passed() ? "✅ " + decision.description() : "❌ No passing QA run for " + in.origin().reference();
         String queue = in.origin().gitlab() ? "merge train" : "merge queue";
         String summary = decision.description() + "\n\nqa-bridge runs no agent on the " + queue + "'s commit: it reports the "
@@ -163,8 +149,7 @@ final class AnswerSteps extends StepKit {
                 decision.targetUrl(), in.runId(), title, summary, ""), "");
         Log.info("mergequeue.reported", in.ask().deliveryId(), null, "run", in.runId(), "state", decision.state(),
                 "head", head.sha().isEmpty() ? "-" : Strings.shortSha(head.sha()));
-        return out.put("reported", true).put("state", decision.state().name()).put("headSha", head.sha())
-                .put("description", decision.description());
+        return new StepResult.MergeQueueReported(true, decision.state().name(), head.sha(), decision.description());
     }
 
     /** The PR's head commit now; a PR the platform will not give (404, 403) is a head that cannot be read, and why. */

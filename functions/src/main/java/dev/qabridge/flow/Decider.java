@@ -12,6 +12,7 @@ import dev.qabridge.core.Origin;
 import dev.qabridge.core.Platform;
 import dev.qabridge.core.PullRequest;
 import dev.qabridge.core.RunInput;
+import dev.qabridge.core.RunStateJson;
 import dev.qabridge.core.Settings;
 import dev.qabridge.core.Strings;
 import dev.qabridge.core.Workflow;
@@ -175,7 +176,7 @@ public final class Decider {
         Instant now = clock.instant();
         RunInput input = new RunInput(runId, RunInput.RERUN, r.where(), ask, "", loaded.file(),
                 now.plus(loaded.settings().polling().timeout()).getEpochSecond(), loaded.settings().polling().seconds(), request, r.recall());
-        boolean started = workflow.start(runId, input.toJson());
+        boolean started = workflow.start(runId, RunStateJson.write(input));
         Log.info(started ? "run.started" : "run.duplicate", r.deliveryId(), null, "run", runId, "command", RunInput.RERUN);
         return accepted(runId, started, RunInput.RERUN);
     }
@@ -205,7 +206,7 @@ public final class Decider {
         Instant now = clock.instant();
         RunInput input = new RunInput(runId, command, where, ask, problem, loaded.file(),
                 now.plus(loaded.settings().polling().timeout()).getEpochSecond(), loaded.settings().polling().seconds(), request, "");
-        boolean started = workflow.start(runId, input.toJson());
+        boolean started = workflow.start(runId, RunStateJson.write(input));
         Log.info(started ? "run.started" : "run.duplicate", ask.deliveryId(), null, "run", runId, "command", command);
         return started;
     }

@@ -1,12 +1,12 @@
 package dev.qabridge.flow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qabridge.core.ApiException;
 import dev.qabridge.core.Log;
 import dev.qabridge.core.Metrics;
+import dev.qabridge.core.RunState;
+import dev.qabridge.core.RunStateJson;
 import dev.qabridge.core.Strings;
-import dev.qabridge.http.JsonHttp;
 import dev.qabridge.qatech.Progress;
 import dev.qabridge.qatech.QaTechClient;
 
@@ -55,9 +55,9 @@ public final class Poller {
     }
 
     /** A follow-up's message: when the bridge sent it and its text (empty for a new conversation, whose first message is ours). */
-    static Optional<Progress.Anchor> anchor(JsonNode conversation) {
-        String sentAt = conversation.path("sentAt").asText("");
-        String text = conversation.path("message").asText("");
+    static Optional<Progress.Anchor> anchor(RunState.Work work) {
+        String sentAt = work.sentAt();
+        String text = work.message();
         if (sentAt.isEmpty() || text.isEmpty()) {
             return Optional.empty();
         }
@@ -71,24 +71,22 @@ public final class Poller {
     }
 
     /** {@code state}: the run's state ({@code runId}, {@code conversation.id}, {@code poll}); returns the new {@code poll}. */
-    public ObjectNode poll(JsonNode state) throws InterruptedException {
-        try (var serving = Metrics.serving(state.path("origin").path("platform").asText(""));
-             var scope = Log.scope(state.path("ask").path("deliveryId").asText(null), state.path("runId").asText(null),
-                     state.path("conversation").path("id").asText(null))) {
-            return look(state);
+    public JsonNode poll(JsonNode state) throws InterruptedException {
+        RunState run = RunStateJson.read(state);
+        try (var serving = Metrics.serving(run.platformName());
+             var scope = Log.scope(run.ask().deliveryId(), run.runId(), run.work().idIfAny().orElse(null))) {
+            return RunStateJson.write(look(run));
         }
     }
 
-    private ObjectNode look(JsonNode state) throws InterruptedException {
-        String chatId = state.path("conversation").path("id").asText();
-        String runId = state.path("runId").asText();
-        String delivery = state.path("ask").path("deliveryId").asText(runId);
-        JsonNode poll = state.path("poll");
-        long deadline = poll.path("deadline").asLong(Long.MAX_VALUE);
-        int polls = poll.path("polls").asInt(0);
-        int outage = poll.path("outage").asInt(0);
+    private RunState.Poll look(RunState run) throws InterruptedException {
+        String chatId = run.work().id();
+        String delivery = run.ask().deliveryId().isEmpty() ? run.runId() : run.ask().deliveryId();
+        long deadline = run.poll().deadline();
+        int polls = run.poll().polls();
+        int outage = run.poll().outage();
         long windowEnd = clock.millis() + window.toMillis();
-        Optional<Progress.Anchor> anchor = anchor(state.path("conversation"));
+        Optional<Progress.Anchor> anchor = anchor(run.work());
         while (true) {
             Progress progress = null;
             try {
@@ -111,19 +109,11 @@ public final class Poller {
             if (done || clock.millis() + next.toMillis() > windowEnd) {
                 Progress.State status = progress == null ? Progress.State.RUNNING : progress.state();
                 Log.info("poll.done", delivery, chatId, "polls", polls, "status", status, "timedOut", timedOut, "outage", outage);
-                ObjectNode out = JsonHttp.JSON.createObjectNode();
-                out.put("deadline", deadline).put("polls", polls).put("status", status.name())
-                        .put("timedOut", timedOut).put("done", done).put("waitSeconds", done || outage == 0 ? 0 : next.toSeconds())
-                        .put("outage", outage);
-                if (done) {
-                    out.put("doneAt", clock.millis());
-                }
-                if (finished) {
-                    // the reply uses the answer read here: QA.tech may be down again by then
-                    progress.answer().map(QaTechClient.Message::text).filter(t -> Strings.utf8Length(t) <= ANSWER_IN_STATE)
-                            .ifPresent(t -> out.put("answer", t));
-                }
-                return out;
+                // the reply uses the answer read here: QA.tech may be down again by then
+                Optional<String> answer = finished ? progress.answer().map(QaTechClient.Message::text)
+                        .filter(t -> Strings.utf8Length(t) <= ANSWER_IN_STATE) : Optional.empty();
+                return new RunState.Poll(deadline, done || outage == 0 ? 0 : next.toSeconds(), polls, outage, status.name(), timedOut, done,
+                        done ? Optional.of(clock.millis()) : Optional.empty(), answer);
             }
             pause.pause(next);
         }

@@ -1,18 +1,14 @@
 package dev.qabridge.flow;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qabridge.core.CodeHost;
-import dev.qabridge.core.Ledger;
 import dev.qabridge.core.Log;
 import dev.qabridge.core.Platform;
 import dev.qabridge.core.ReviewThread;
-import dev.qabridge.core.RunInput;
-import dev.qabridge.core.RunRecord;
+import dev.qabridge.core.RunState;
 import dev.qabridge.core.Settings;
+import dev.qabridge.core.StepResult;
 import dev.qabridge.core.Texts;
 import dev.qabridge.core.Workflow;
-import dev.qabridge.http.JsonHttp;
 import dev.qabridge.qatech.QaTechClient;
 
 import java.time.Clock;
@@ -66,24 +62,24 @@ abstract class StepKit {
     }
 
     /** The settings this run applies: the bridge's, with its repository's settings file laid over them. */
-    Settings settings(RunInput in) {
-        return settingsCache.get(base, in.settingsFile());
+    Settings settings(RunState run) {
+        return settingsCache.get(base, run.input().settingsFile());
     }
 
     /** At most this many runs in {@code /qa status}. */
     static final int STATUS_RUNS = 10;
 
-    JsonNode posted(RunInput in, String text, int retry) {
-        String id = postOnce(hosts.apply(in.origin().platform()).thread(in.origin()), text, in, "answer", retry);
-        Log.info("run.answered", in.ask().deliveryId(), null, "run", in.runId(), "command", in.command(), "comment", id);
-        return JsonHttp.JSON.createObjectNode().put("commentId", id);
+    StepResult.Posted posted(RunState run, String text, int retry) {
+        String id = postOnce(hosts.apply(run.origin().platform()).thread(run.origin()), text, run, "answer", retry);
+        Log.info("run.answered", run.ask().deliveryId(), null, "run", run.runId(), "command", run.command(), "comment", id);
+        return new StepResult.Posted(id);
     }
 
     /**
      * Posts {@code text}; on a retry first looks for the comment an earlier attempt may have posted
      * (found by the run's marker), so a lost answer never becomes a second comment.
      */
-    String postOnce(ReviewThread thread, String text, RunInput in, String role, int retry) {
+    String postOnce(ReviewThread thread, String text, RunState in, String role, int retry) {
         // every attempt looks first, the first one too: an earlier state (or a Lambda retry the state machine never
         // counted) may have posted it and lost the answer
         Optional<String> earlier = thread.findMarked(Texts.runMarker(in.runId(), role),
@@ -95,22 +91,9 @@ abstract class StepKit {
         return thread.post(text);
     }
 
-    /** The run's summary as the ledger keeps it, from everything the state knows so far. */
-    static ObjectNode entry(JsonNode state) {
-        RunInput in = RunInput.fromJson(state);
-        ObjectNode e = Ledger.summary(in.runId(), in.command(), in.ask(), in.ask().receivedAtMillis());
-        JsonNode target = state.path("target");
-        JsonNode conversation = state.path("conversation");
-        return Ledger.withWork(e, target.path("sha").asText(in.ask().sha()), target.path("url").asText(""),
-                conversation.path("id").asText(""), conversation.path("url").asText(""),
-                state.path("status").path("commentId").asText(""), state.path("pending").path("checkRunId").asText(""));
-    }
-
-    /** The run as the texts describe it, with {@code statusCommentId} ("" before the status comment exists). */
-    static RunRecord record(RunInput in, JsonNode state, String statusCommentId) {
-        JsonNode c = state.path("conversation");
-        return new RunRecord(in.runId(), in.origin(), in.ask(), new RunRecord.Conversation(c.path("id").asText(), c.path("url").asText()),
-                statusCommentId, state.path("target").path("url").asText(), state.path("target").path("sha").asText());
+    /** The run's summary as the ledger keeps it, from everything the state knows so far, as the state machine writes it. */
+    static String summary(RunState run) {
+        return run.summary().toString();
     }
 
     static String clip(String s, int max) {
@@ -119,27 +102,5 @@ abstract class StepKit {
         }
         int keep = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
         return s.substring(0, keep) + " …(shortened)";
-    }
-
-    static JsonNode json(String text) {
-        try {
-            return JsonHttp.JSON.readTree(text);
-        } catch (java.io.IOException e) {
-            return JsonHttp.JSON.createObjectNode();
-        }
-    }
-
-    /** Step Functions hands a caught error over as {@code {Error, Cause}}, Cause being the Lambda error JSON. */
-    static String errorMessage(JsonNode error) {
-        String cause = error.path("Cause").asText("");
-        try {
-            JsonNode parsed = JsonHttp.JSON.readTree(cause);
-            if (parsed != null && parsed.hasNonNull("errorMessage")) {
-                return parsed.path("errorMessage").asText();
-            }
-        } catch (java.io.IOException ignored) {
-            // not JSON: use it as it is
-        }
-        return cause.isBlank() ? error.path("Error").asText("unknown error") : cause;
     }
 }

@@ -6,9 +6,11 @@ import dev.qabridge.core.Log;
 import dev.qabridge.core.Metrics;
 import dev.qabridge.core.Outcome;
 import dev.qabridge.core.Platform;
-import dev.qabridge.core.RunInput;
+import dev.qabridge.core.RunState;
+import dev.qabridge.core.RunStateJson;
 import dev.qabridge.core.Settings;
 import dev.qabridge.core.StatusReport;
+import dev.qabridge.core.StepResult;
 import dev.qabridge.core.Verdict;
 import dev.qabridge.core.Workflow;
 import dev.qabridge.qatech.QaTechClient;
@@ -51,41 +53,39 @@ public final class Steps {
      * the first attempt), {@code stateMachine} the state machine's ARN (to stop or read other runs).
      */
     public JsonNode run(String action, JsonNode state, int retry, String stateMachine) {
-        JsonNode run = state.has("parent") ? state.path("parent") : state;   // a stopping Map's item carries the run that stops
-        String platform = run.path("origin").path("platform").asText("");
-        try (var serving = Metrics.serving(platform);
-             var scope = Log.scope(run.path("ask").path("deliveryId").asText(null), run.path("runId").asText(null),
-                     run.path("conversation").path("id").asText(null))) {
-            return step(action, state, retry, stateMachine);
+        RunState run = RunStateJson.read(state);   // a stopping Map's item reads as the run that stops
+        try (var serving = Metrics.serving(run.platformName());
+             var scope = Log.scope(run.ask().deliveryId(), run.runId(), run.work().idIfAny().orElse(null))) {
+            return RunStateJson.write(step(action, state, run, retry, stateMachine));
         }
     }
 
-    private JsonNode step(String action, JsonNode state, int retry, String stateMachine) {
+    private StepResult step(String action, JsonNode state, RunState run, int retry, String stateMachine) {
         return switch (action) {
-            case "acknowledge" -> answers.acknowledge(state);
-            case "report-settings" -> answers.reportSettings(state);
-            case "answer" -> answers.answer(state, retry);
-            case "answer-status" -> answers.answerStatus(state, retry);
-            case "plan-register" -> starting.planRegister(state);
-            case "plan-cancel" -> stopping.planCancel(state);
-            case "tell-stopped" -> stopping.tellStopped(state, stateMachine);
-            case "end-stopped" -> stopping.endStopped(state);
-            case "answer-cancel" -> answers.answerCancel(state, retry);
-            case "plan-followup" -> answers.planFollowUp(state, retry);
-            case "recall" -> answers.recall(state, stateMachine);
-            case "prepare-turn" -> starting.prepareTurn(state);
-            case "reject-busy" -> stopping.rejectBusy(state, retry);
-            case "resolve" -> starting.resolve(state);
-            case "start" -> starting.start(state);
-            case "continue" -> starting.continueConversation(state);
-            case "post-status" -> starting.postStatus(state, retry);
-            case "report-running" -> starting.reportRunning(state);
-            case "plan-supersede" -> stopping.planSupersede(state);
-            case "reply" -> finalWord.reply(state, retry, false);
-            case "reply-in-new-comment" -> finalWord.reply(state, retry, true);
-            case "report-result" -> finalWord.reportResult(state);
-            case "lost-reply" -> finalWord.lostReply(state);
-            case "report-merge-queue" -> answers.reportMergeQueue(state);
+            case "acknowledge" -> answers.acknowledge(run);
+            case "report-settings" -> answers.reportSettings(run);
+            case "answer" -> answers.answer(run, retry);
+            case "answer-status" -> answers.answerStatus(run, retry);
+            case "plan-register" -> starting.planRegister(run);
+            case "plan-cancel" -> stopping.planCancel(run);
+            case "tell-stopped" -> stopping.tellStopped(RunStateJson.stopItem(state), stateMachine);
+            case "end-stopped" -> stopping.endStopped(run);
+            case "answer-cancel" -> answers.answerCancel(run, retry);
+            case "plan-followup" -> answers.planFollowUp(run, retry);
+            case "recall" -> answers.recall(run, stateMachine);
+            case "prepare-turn" -> starting.prepareTurn(run);
+            case "reject-busy" -> stopping.rejectBusy(run, retry);
+            case "resolve" -> starting.resolve(run);
+            case "start" -> starting.start(run);
+            case "continue" -> starting.continueConversation(run);
+            case "post-status" -> starting.postStatus(run, retry);
+            case "report-running" -> starting.reportRunning(run);
+            case "plan-supersede" -> stopping.planSupersede(run);
+            case "reply" -> finalWord.reply(run, retry, false);
+            case "reply-in-new-comment" -> finalWord.reply(run, retry, true);
+            case "report-result" -> finalWord.reportResult(run);
+            case "lost-reply" -> finalWord.lostReply(run);
+            case "report-merge-queue" -> answers.reportMergeQueue(run);
             default -> throw new IllegalArgumentException("no step '" + action + "'");
         };
     }
@@ -96,11 +96,7 @@ public final class Steps {
     }
 
     /** The agent's message for a run (see {@link StartSteps#message}). */
-    static String message(RunInput in, JsonNode target) {
-        return StartSteps.message(in, target);
-    }
-
-    static JsonNode json(String text) {
-        return StepKit.json(text);
+    static String message(RunState run) {
+        return StartSteps.message(run);
     }
 }

@@ -1,21 +1,20 @@
 package dev.qabridge.flow;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qabridge.core.CodeHost;
 import dev.qabridge.core.Ledger;
 import dev.qabridge.core.Log;
 import dev.qabridge.core.Origin;
 import dev.qabridge.core.RunInput;
+import dev.qabridge.core.RunState;
+import dev.qabridge.core.RunStateJson;
 import dev.qabridge.core.Settings;
 import dev.qabridge.core.StatusReport;
+import dev.qabridge.core.StepResult;
 import dev.qabridge.core.Strings;
 import dev.qabridge.core.Texts;
 import dev.qabridge.core.Workflow;
-import dev.qabridge.http.JsonHttp;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,11 +34,10 @@ final class StopSteps extends StepKit {
      * commits, with {@code QA_CANCEL_ON_PUSH}) stops: the state machine marks each cancelled (if it is
      * still going), gives back its turn, and {@link #tellStopped} stops it and says so.
      */
-    JsonNode planCancel(JsonNode state) {
-        RunInput in = RunInput.fromJson(state);
-        Ledger ledger = Ledger.fromGetItem(state.path("pr"));
-        boolean push = in.command().equals(RunInput.PUSH);
-        ArrayNode runs = JsonHttp.JSON.createArrayNode();
+    StepResult.StopPlan planCancel(RunState in) {
+        Ledger ledger = in.read().ledger();
+        boolean push = in.is(RunInput.PUSH);
+        List<StepResult.StopOrder> runs = new ArrayList<>();
         for (Ledger.Entry e : ledger.newestFirst()) {
             boolean running = e.going() && !e.runId().equals(in.runId())
                     && List.of(RunInput.RUN, RunInput.AUTO, RunInput.FOLLOWUP, RunInput.RERUN).contains(e.kind());
@@ -49,15 +47,12 @@ final class StopSteps extends StepKit {
             }
         }
         Log.info("run.cancel_planned", in.ask().deliveryId(), null, "run", in.runId(), "runs", runs.size());
-        ObjectNode out = JsonHttp.JSON.createObjectNode();
-        out.set("runs", runs);
-        return out.put("count", runs.size());
+        return new StepResult.StopPlan(List.copyOf(runs));
     }
 
-    /** One run to stop, as the stopping Map's states read it: its attributes, its summary, its state when planned, and how it ends. */
-    private static ObjectNode stopItem(Ledger.Entry e, String as) {
-        return JsonHttp.JSON.createObjectNode().put("runId", e.runId()).put("st", "st_" + e.runId()).put("docAttr", "doc_" + e.runId())
-                .put("doc", e.doc().toString()).put("planned", e.state()).put("as", as);
+    /** One run to stop, as the stopping Map's states read it: its summary, its state when planned, and how it ends. */
+    private static StepResult.StopOrder stopItem(Ledger.Entry e, String as) {
+        return new StepResult.StopOrder(e.runId(), e.doc().toString(), e.state(), as);
     }
 
     /**
@@ -69,39 +64,35 @@ final class StopSteps extends StepKit {
      * what it wrote; {@code running}: its execution is stopped, and its status comment and commit
      * status (or check run) say how it ended. Input: {@code {run, parent, marked}}.
      */
-    JsonNode tellStopped(JsonNode item, String stateMachine) {
-        JsonNode parent = item.path("parent");
-        RunInput in = RunInput.fromJson(parent);
-        JsonNode run = item.path("run");
-        String runId = run.path("runId").asText();
-        String as = run.path("as").asText(Ledger.CANCELLED);
-        JsonNode old = item.path("marked").path("Attributes");
-        String was = old.path("st_" + runId).path("S").asText(run.path("planned").asText(Ledger.RUNNING));
+    StepResult.Nothing tellStopped(RunStateJson.StopItem item, String stateMachine) {
+        RunState in = item.by();
+        StepResult.StopOrder run = item.run();
+        String runId = run.runId();
+        String as = run.as();
+        String was = item.stateBefore().orElse(run.planned());
         if (was.equals(as)) {
-            was = run.path("planned").asText(Ledger.RUNNING);   // our own mark, retried: the state it had when planned
+            was = run.planned();   // our own mark, retried: the state it had when planned
         }
-        JsonNode doc = json(old.path("doc_" + runId).path("S").asText(run.path("doc").asText("{}")));
-        Ledger.Entry entry = new Ledger.Entry(runId, as, doc);
+        Ledger.Entry entry = new Ledger.Entry(runId, as, RunStateJson.summary(item.docBefore().orElse(run.doc())));
         if (was.equals(Ledger.WAITING) && (!entry.chatId().isEmpty() || !entry.statusCommentId().isEmpty())) {
             was = Ledger.RUNNING;   // a run registered before runs had phases: its summary says what it wrote
         }
         if (was.equals(Ledger.STARTING)) {
             Log.info("run.stop_left_to_run", in.ask().deliveryId(), null, "run", runId, "by", in.runId(), "as", as);
-            return NullNode.getInstance();
+            return new StepResult.Nothing();
         }
         boolean superseded = as.equals(Ledger.SUPERSEDED);
         String why = superseded ? "superseded by " + in.runId()
-                : in.command().equals(RunInput.PUSH)
+                : in.is(RunInput.PUSH)
                 ? "the " + in.origin().noun() + " moved on to `" + Strings.shortSha(in.ask().sha()) + "` (QA_CANCEL_ON_PUSH)"
                 : "cancelled by @" + in.ask().requester();
         workflow.stop(Workflow.executionArn(stateMachine, runId), superseded ? "Superseded" : "Cancelled", Strings.clip(why, 200));
         if (!was.equals(Ledger.WAITING)) {
-            sayStopped(in.origin(), settings(in), entry, why, parent.path("conversation").path("url").asText(""),
-                    parent.path("target").path("sha").asText(in.ask().sha()), !entry.chatId().isEmpty());
+            sayStopped(in.origin(), settings(in), entry, why, in.work().url(), in.testedSha(), !entry.chatId().isEmpty());
         }
         Log.info(superseded ? "autorun.superseded" : "run.cancelled", in.ask().deliveryId(), entry.chatId().isEmpty() ? null : entry.chatId(),
                 "run", runId, "by", in.runId(), "was", was);
-        return NullNode.getInstance();
+        return new StepResult.Nothing();
     }
 
     /**
@@ -110,21 +101,14 @@ final class StopSteps extends StepKit {
      * comment and commit status or check run, since only it knows what it wrote. {@code $.own} is its
      * own state and the PR's newest automatic commit as the ledger holds them.
      */
-    JsonNode endStopped(JsonNode state) {
-        RunInput in = RunInput.fromJson(state);
-        JsonNode own = state.path("own").path("Item");
-        String as = own.path("st_" + in.runId()).path("S").asText(Ledger.CANCELLED);
-        if (!as.equals(Ledger.SUPERSEDED)) {
-            as = Ledger.CANCELLED;
-        }
-        Ledger.Entry entry = new Ledger.Entry(in.runId(), as, entry(state));
+    StepResult.Ended endStopped(RunState in) {
+        String as = in.read().ownState().filter(Ledger.SUPERSEDED::equals).orElse(Ledger.CANCELLED);
+        Ledger.Entry entry = new Ledger.Entry(in.runId(), as, in.summary());
         String why = as.equals(Ledger.SUPERSEDED) ? "a newer deployment of this " + in.origin().noun() + " started a new run"
                 : "it was cancelled (`" + settings(in).commands().word() + " cancel`, or new commits with QA_CANCEL_ON_PUSH) while it was starting";
-        sayStopped(in.origin(), settings(in), entry, why, "", own.path("autoSha").path("S").asText(""),
-                state.path("pending").path("sha").isTextual());
-        Log.info("run.stopped_itself", in.ask().deliveryId(), state.path("conversation").path("id").asText(null), "run", in.runId(),
-                "as", as);
-        return JsonHttp.JSON.createObjectNode().put("state", as);
+        sayStopped(in.origin(), settings(in), entry, why, "", in.read().newestAutoSha(), in.written().pendingSha().isPresent());
+        Log.info("run.stopped_itself", in.ask().deliveryId(), in.work().idIfAny().orElse(null), "run", in.runId(), "as", as);
+        return new StepResult.Ended(as);
     }
 
     /**
@@ -161,24 +145,16 @@ final class StopSteps extends StepKit {
      * still going: stopped through the same Map as a cancel, marked superseded. The claim's condition
      * makes sure it is older: a newer deployment's run is never superseded by an older one.
      */
-    JsonNode planSupersede(JsonNode state) {
-        String previous = state.path("previousAuto").path("Attributes").path("autoRun").path("S").asText("");
-        Optional<Ledger.Entry> old = Ledger.fromGetItem(state.path("pr")).entry(previous).filter(Ledger.Entry::going);
-        ArrayNode runs = JsonHttp.JSON.createArrayNode();
-        old.ifPresent(e -> runs.add(stopItem(e, Ledger.SUPERSEDED)));
-        ObjectNode out = JsonHttp.JSON.createObjectNode();
-        out.set("runs", runs);
-        return out.put("count", runs.size());
+    StepResult.StopPlan planSupersede(RunState in) {
+        Optional<Ledger.Entry> old = in.read().ledger().entry(in.read().previousAutoRun()).filter(Ledger.Entry::going);
+        return new StepResult.StopPlan(old.map(e -> List.of(stopItem(e, Ledger.SUPERSEDED))).orElse(List.of()));
     }
 
     /** A {@code /qa} while another run of the PR is going (and the rule is reject): a short reply linking it and showing cancel. */
-    JsonNode rejectBusy(JsonNode state, int retry) {
-        RunInput in = RunInput.fromJson(state);
-        Ledger ledger = Ledger.fromGetItem(state.path("pr"));
+    StepResult.Busy rejectBusy(RunState in, int retry) {
+        Ledger ledger = in.read().ledger();
         Optional<Ledger.Entry> running = ledger.holder().flatMap(ledger::entry);
         posted(in, Texts.busy(in.runId(), running, settings(in).commands().word(), in.origin()), retry);
-        ObjectNode entry = (ObjectNode) json(state.path("ack").path("entry").asText("{}"));
-        entry.put("outcome", "BUSY");
-        return JsonHttp.JSON.createObjectNode().put("entry", entry.toString());
+        return new StepResult.Busy(RunStateJson.summary(in.read().firstSummary()).put("outcome", "BUSY").toString());
     }
 }

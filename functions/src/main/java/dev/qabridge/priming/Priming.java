@@ -11,6 +11,7 @@ import dev.qabridge.core.Log;
 import dev.qabridge.core.Origin;
 import dev.qabridge.core.Platform;
 import dev.qabridge.core.RunInput;
+import dev.qabridge.core.RunStateJson;
 import dev.qabridge.core.Settings;
 import dev.qabridge.flow.Answer;
 import dev.qabridge.flow.Decider;
@@ -229,7 +230,7 @@ public final class Priming implements Runnable {
         private void pollPath(int round) {
             for (String chat : List.of(Loopback.RUNNING_CHAT, "chat_done" + round)) {
                 ObjectNode state = JsonHttp.JSON.createObjectNode().put("runId", "github-c" + round);
-                state.set("ask", ask().toJson());
+                state.set("ask", RunStateJson.write(ask()));
                 state.putObject("conversation").put("id", chat).put("url", "https://app.qa.tech/p/proj_shop/chat/" + chat);
                 state.putObject("poll").put("deadline", clock.instant().getEpochSecond() + 3600).put("polls", round).put("waitSeconds", 0);
                 try {
@@ -247,8 +248,8 @@ public final class Priming implements Runnable {
          */
         private void actionsPath(int round) {
             for (Origin origin : List.of(new Origin(Platform.GITHUB, "acme/shop", "", 7, "", 0), new Origin(Platform.GITLAB, "acme/shop", "42", 7, "", 0))) {
-                ObjectNode state = new RunInput(origin.platform().wireName() + "-c" + round, RunInput.RUN, origin, ask(), "", Loopback.SETTINGS_FILE,
-                        clock.instant().getEpochSecond() + 3600, 3, UUID.randomUUID().toString(), "").toJson();
+                ObjectNode state = RunStateJson.write(new RunInput(origin.platform().wireName() + "-c" + round, RunInput.RUN, origin, ask(), "", Loopback.SETTINGS_FILE,
+                        clock.instant().getEpochSecond() + 3600, 3, UUID.randomUUID().toString(), ""));
                 step("acknowledge", "ack", state);
                 step("resolve", "target", state);
                 step("start", "conversation", state);

@@ -7,6 +7,7 @@ import dev.qabridge.core.Origin;
 import dev.qabridge.core.Person;
 import dev.qabridge.core.Platform;
 import dev.qabridge.core.RunInput;
+import dev.qabridge.core.RunStateJson;
 import dev.qabridge.core.Settings;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +38,7 @@ class DeciderTest {
         assertThat(a.status()).isEqualTo(202);
         assertThat(a.body().path("run").asText()).isEqualTo("github-c1001");
         ObjectNode input = runs.started.get("github-c1001");
-        RunInput in = RunInput.fromJson(input);
+        RunInput in = RunStateJson.input(input);
         assertThat(in.command()).isEqualTo("run");
         assertThat(in.ask().instructions()).isEqualTo("check the cart");
         assertThat(in.ask().url()).isEqualTo("https://pr-7.example.dev");
@@ -61,7 +62,7 @@ class DeciderTest {
     void helpAndMistakesAreRunsTooSoTheirAnswerIsAStateOfTheirOwn() {
         assertThat(comment("/qa help", 1003).body().path("command").asText()).isEqualTo("help");
         assertThat(comment("/qa check --url ftp://x", 1004).body().path("command").asText()).isEqualTo("invalid");
-        assertThat(RunInput.fromJson(runs.started.get("github-c1004")).problem()).contains("not an http(s) URL");
+        assertThat(RunStateJson.input(runs.started.get("github-c1004")).problem()).contains("not an http(s) URL");
         assertThat(comment("just a comment", 1005).body().path("ignored").asText()).contains("no /qa command");
         assertThat(runs.started).containsOnlyKeys("github-c1003", "github-c1004");
     }
@@ -74,7 +75,7 @@ class DeciderTest {
 
         assertThat(a.status()).isEqualTo(200);
         assertThat(a.body().path("ignored").asText()).contains("mallory is NONE");
-        assertThat(RunInput.fromJson(runs.started.get("github-c1006")).command()).isEqualTo(RunInput.REFUSE);
+        assertThat(RunStateJson.input(runs.started.get("github-c1006")).command()).isEqualTo(RunInput.REFUSE);
     }
 
     @Test
@@ -83,7 +84,7 @@ class DeciderTest {
 
         comment("/qa check", 1007);
 
-        assertThat(RunInput.fromJson(runs.started.get("github-c1007")).settingsFile()).contains("app_repo");
+        assertThat(RunStateJson.input(runs.started.get("github-c1007")).settingsFile()).contains("app_repo");
     }
 
     @Test
@@ -98,7 +99,7 @@ class DeciderTest {
         assertThat(first.status()).isEqualTo(202);
         assertThat(first.body().path("runs")).hasSize(2);
         assertThat(runs.started).containsOnlyKeys("github-d5001-7", "github-d5001-8");
-        RunInput in = RunInput.fromJson(runs.started.get("github-d5001-8"));
+        RunInput in = RunStateJson.input(runs.started.get("github-d5001-8"));
         assertThat(in.command()).isEqualTo("auto");
         assertThat(in.origin().number()).isEqualTo(8);
         assertThat(in.ask().requester()).isEqualTo("the Preview deployment");
@@ -188,7 +189,7 @@ class DeciderTest {
         assertThat(first.body().path("run").asText()).isEqualTo("github-q42-" + GROUP);
         assertThat(first.body().path("command").asText()).isEqualTo("mergequeue");
         ObjectNode input = runs.started.get("github-q42-" + GROUP);
-        RunInput in = RunInput.fromJson(input);
+        RunInput in = RunStateJson.input(input);
         assertThat(in.command()).isEqualTo(RunInput.MERGE_QUEUE);
         assertThat(in.origin().number()).isEqualTo(42);
         assertThat(in.origin().installationId()).isEqualTo(101);

@@ -9,6 +9,7 @@ import dev.qabridge.core.Ledger;
 import dev.qabridge.core.Origin;
 import dev.qabridge.core.Platform;
 import dev.qabridge.core.RunInput;
+import dev.qabridge.core.RunStateJson;
 import dev.qabridge.core.Settings;
 import dev.qabridge.core.StatusReport;
 import dev.qabridge.core.TransientApiError;
@@ -193,8 +194,8 @@ class MergeQueueReportTest {
 
     private static ObjectNode queued(String settingsFile, Ledger.Entry... runs) {
         Ask ask = new Ask("the merge queue", "", "", "", "d-1", 1_795_687_200_000L, GROUP, "");
-        ObjectNode s = new RunInput("github-q42-" + GROUP, RunInput.MERGE_QUEUE, PR, ask, "", settingsFile, 4_102_444_800L, 3, "r", "")
-                .toJson();
+        ObjectNode s = RunStateJson.write(new RunInput("github-q42-" + GROUP, RunInput.MERGE_QUEUE, PR, ask, "", settingsFile, 4_102_444_800L,
+                3, "r", ""));
         s.set("pr", getItem(runs));
         return s;
     }

@@ -14,6 +14,12 @@ public sealed interface Command {
     /** {@code /qa followup <text>} (or {@code /qa ask <text>}): continue the PR's latest conversation. */
     record FollowUp(String text) implements Command {}
 
+    /** {@code /qa plan [<pln_…>] [--url <preview>]}: run a QA.tech test plan (the given one, else the repository's) on the preview. */
+    record Plan(Optional<String> plan, Optional<String> url) implements Command {}
+
+    /** {@code /qa rerun-failed}: re-run the failed tests of the PR's latest test plan run. */
+    record RerunFailed() implements Command {}
+
     /** {@code /qa cancel}: stop the PR's runs that are still going. */
     record Cancel() implements Command {}
 

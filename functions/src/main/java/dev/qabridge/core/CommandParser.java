@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 public final class CommandParser {
     /** {@code followup <text>} or {@code ask <text>}: the rest (first line and the lines after) is the follow-up. */
     private static final Pattern FOLLOW_UP = Pattern.compile("(?is)^(followup|follow-up|ask)(?:\\s+(.*)|)$");
+    /** {@code plan}, then optionally a plan id (and {@code --url}): a test plan run. */
+    private static final Pattern PLAN = Pattern.compile("(?is)^plan(?:\\s+(.*)|)$");
     private static final Pattern URL_FLAG = Pattern.compile("(?:^|(?<=[\\s(\\[]))--url(?:=|\\s+)(\\S+)");
 
     /** Longest command text (first line and the lines after it) that becomes the agent's instructions. */
@@ -53,6 +55,9 @@ public final class CommandParser {
         if (lower.equals("status")) {
             return Optional.of(new Command.Status());
         }
+        if (lower.equals("rerun-failed")) {
+            return Optional.of(new Command.RerunFailed());
+        }
         int length = args.codePointCount(0, args.length());   // characters as people (and GitHub) count them, not UTF-16 units
         if (length > MAX_INSTRUCTIONS) {
             return Optional.of(new Command.Invalid(String.format(Locale.ROOT, "the command is %,d characters long; the limit is %,d. "
@@ -66,28 +71,66 @@ public final class CommandParser {
                             + "` needs a question or an instruction for the agent, e.g. `" + word + " followup now try it logged out`")
                     : new Command.FollowUp(question));
         }
+        Matcher plan = PLAN.matcher(args);
+        if (plan.matches()) {
+            return Optional.of(plan(plan.group(1) == null ? "" : plan.group(1).strip()));
+        }
         Optional<String> url = Optional.empty();
         Matcher m = URL_FLAG.matcher(args);
         if (m.find()) {
-            // "see --url <https://x.dev>." : people wrap and punctuate links; the URL is what is inside
-            String candidate = m.group(1).replaceAll("^<", "").replaceAll("[.,;:!?)\\]>'\"]+$", "");
-            if (hasUserInfo(candidate)) {
-                return Optional.of(new Command.Invalid("the `--url` carries a user name or password (`user@host`): it would be shown "
-                        + "in comments, and it hides which host is tested. Give the plain preview URL"));
-            }
-            if (!isHttpUrl(candidate)) {
-                return Optional.of(new Command.Invalid("the `--url` is not an http(s) URL"));
-            }
-            Optional<String> notPublic = UrlPolicy.whyNotPublic(candidate);
-            if (notPublic.isPresent()) {
-                return Optional.of(new Command.Invalid("the `--url` does not point at the public internet: " + notPublic.get()
-                        + ". QA.tech's agent runs on QA.tech's machines: give a preview URL anyone on the internet can open"));
+            String candidate = urlIn(m);
+            Optional<String> problem = urlProblem(candidate);
+            if (problem.isPresent()) {
+                return Optional.of(new Command.Invalid(problem.get()));
             }
             url = Optional.of(candidate);
             args = (args.substring(0, m.start()) + " " + args.substring(m.end()))
                     .replaceAll("[(\\[]\\s*[)\\]]", "").replaceAll("[ \t]{2,}", " ").strip();
         }
         return Optional.of(new Command.Run(args.isEmpty() ? DEFAULT_INSTRUCTIONS : args, url));
+    }
+
+    /** {@code plan [<pln_…>] [--url <preview>]}: at most one plan id beside the URL. */
+    private Command plan(String args) {
+        Optional<String> url = Optional.empty();
+        Matcher m = URL_FLAG.matcher(args);
+        if (m.find()) {
+            String candidate = urlIn(m);
+            Optional<String> problem = urlProblem(candidate);
+            if (problem.isPresent()) {
+                return new Command.Invalid(problem.get());
+            }
+            url = Optional.of(candidate);
+            args = (args.substring(0, m.start()) + " " + args.substring(m.end())).strip();
+        }
+        String[] words = args.isEmpty() ? new String[0] : args.split("\\s+");
+        if (words.length > 1) {
+            return new Command.Invalid("`" + word + " plan` takes one test plan id (`" + word + " plan pln_…`), got " + words.length
+                    + " words. To ask the agent something, use `" + word + " <what to test>`");
+        }
+        if (words.length == 1 && !QaTechIds.isTestPlan(words[0])) {
+            return new Command.Invalid("`" + Strings.clip(words[0], 60) + "` is not a QA.tech test plan id (" + QaTechIds.TEST_PLAN_FORM
+                    + "): copy it from the plan's page in QA.tech");
+        }
+        return new Command.Plan(words.length == 1 ? Optional.of(words[0]) : Optional.empty(), url);
+    }
+
+    /** "see --url <https://x.dev>." : people wrap and punctuate links; the URL is what is inside. */
+    private static String urlIn(Matcher m) {
+        return m.group(1).replaceAll("^<", "").replaceAll("[.,;:!?)\\]>'\"]+$", "");
+    }
+
+    /** Why a {@code --url} cannot be the agent's target; empty when it can. */
+    private static Optional<String> urlProblem(String candidate) {
+        if (hasUserInfo(candidate)) {
+            return Optional.of("the `--url` carries a user name or password (`user@host`): it would be shown "
+                    + "in comments, and it hides which host is tested. Give the plain preview URL");
+        }
+        if (!isHttpUrl(candidate)) {
+            return Optional.of("the `--url` is not an http(s) URL");
+        }
+        return UrlPolicy.whyNotPublic(candidate).map(notPublic -> "the `--url` does not point at the public internet: " + notPublic
+                + ". QA.tech's agent runs on QA.tech's machines: give a preview URL anyone on the internet can open");
     }
 
     /** True when the URL names a user (and maybe a password) before its host: never accepted as a preview. */

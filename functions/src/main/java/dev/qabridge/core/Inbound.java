@@ -29,9 +29,12 @@ public sealed interface Inbound {
 
     /**
      * The Re-run button of one of the bridge's check runs ({@code check_run} {@code rerequested}):
-     * run {@code recall}'s instructions again on the PR's current head, as {@code clicker}.
+     * run {@code recall}'s instructions again on the PR's current head, as {@code clicker}. With {@code failedOnly}
+     * (its "Re-run failed tests" button, {@code requested_action} {@code rerun-failed}): re-run the failed tests of
+     * {@code recall}'s test plan run.
      */
-    record Rerun(Origin where, Person clicker, String recall, String checkRunId, String deliveryId, String defaultBranch)
+    record Rerun(Origin where, Person clicker, String recall, String checkRunId, String deliveryId, String defaultBranch,
+                 boolean failedOnly)
             implements Inbound {}
 
     /**

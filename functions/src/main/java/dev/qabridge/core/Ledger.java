@@ -52,6 +52,11 @@ public record Ledger(List<Entry> entries, Optional<String> holder, long holderUn
             return doc.path("kind").asText("");
         }
 
+        /** What QA.tech did for it: a conversation (also for summaries written before kinds existed) or a test plan run. */
+        public WorkKind work() {
+            return WorkKind.fromName(doc.path("work").asText(""));
+        }
+
         public String requester() {
             return doc.path("requester").asText("");
         }
@@ -130,13 +135,22 @@ public record Ledger(List<Entry> entries, Optional<String> holder, long holderUn
 
     /** The newest run that started a conversation: what a follow-up continues. */
     public Optional<Entry> latestConversation() {
-        return entries.stream().filter(e -> !e.chatId().isEmpty()).findFirst();
+        return latest(WorkKind.CHAT);
+    }
+
+    /** The newest run whose QA.tech work of {@code kind} started (a conversation, a test plan run). */
+    public Optional<Entry> latest(WorkKind kind) {
+        return entries.stream().filter(e -> !e.chatId().isEmpty() && e.work() == kind).findFirst();
     }
 
     /** A run's summary, as the ledger keeps it (texts cut: the full instructions are in the execution's input). */
-    public static ObjectNode summary(String runId, String kind, Ask ask, long atMillis) {
+    public static ObjectNode summary(String runId, String kind, WorkKind work, Ask ask, long atMillis) {
         ObjectNode d = JsonNodeFactory.instance.objectNode();
-        d.put("runId", runId).put("kind", kind).put("requester", Strings.clipBytes(ask.requester(), NAME_BYTES))
+        d.put("runId", runId).put("kind", kind);
+        if (work != WorkKind.CHAT) {
+            d.put("work", work.wireName());
+        }
+        d.put("requester", Strings.clipBytes(ask.requester(), NAME_BYTES))
                 .put("instructions", Strings.clipBytes(ask.instructions(), INSTRUCTIONS_BYTES)).put("at", atMillis)
                 .put("sha", Strings.clipBytes(ask.sha(), ID_BYTES));
         return d;

@@ -13,6 +13,10 @@ public final class QaTechIds {
     /** How an application short id is written, for messages. */
     public static final String APPLICATION_FORM = "app_… or app-slug_…";
 
+    /** How a test plan short id is written, for messages. */
+    public static final String TEST_PLAN_FORM = "pln_… or pln-slug_…";
+
+    private static final Pattern TEST_PLAN = Pattern.compile("^pln(-.+_.+|_.+)$");
     private static final Pattern PROJECT = Pattern.compile("^proj(-.+_.+|_.+)$");
     private static final Pattern APPLICATION = Pattern.compile("^app(-.+_.+|_.+)$");
 
@@ -21,6 +25,11 @@ public final class QaTechIds {
     /** True for {@code proj_…} or {@code proj-slug_…}. */
     public static boolean isProject(String id) {
         return PROJECT.matcher(id).matches();
+    }
+
+    /** True for {@code pln_…} or {@code pln-slug_…} (QA.tech's {@code testPlanShortId} pattern). */
+    public static boolean isTestPlan(String id) {
+        return TEST_PLAN.matcher(id).matches();
     }
 
     /** True for {@code app_…} or {@code app-slug_…}. */

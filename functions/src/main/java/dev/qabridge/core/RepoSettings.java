@@ -35,23 +35,26 @@ public record RepoSettings(
         Optional<Settings.Concurrency> concurrency,
         Optional<Boolean> cancelOnPush,
         Optional<List<String>> vercelHosts,
-        Optional<MergeQueue.Mode> mergeQueue) {
+        Optional<MergeQueue.Mode> mergeQueue,
+        Optional<String> testPlan,
+        Optional<String> autoRunTestPlan,
+        Optional<Settings.AgentMiss> onAgentMiss) {
 
     /** No file, or an empty one: the bridge's settings as they are. */
     public static final RepoSettings NONE = new RepoSettings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty(), Optional.empty());
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> ASSOCIATIONS = Set.of("OWNER", "MEMBER", "COLLABORATOR", "CONTRIBUTOR", "FIRST_TIMER",
             "FIRST_TIME_CONTRIBUTOR", "MANNEQUIN", "NONE");
     private static final Set<Integer> ACCESS_LEVELS = Set.of(5, 10, 15, 20, 30, 40, 50);
     private static final Map<String, Set<String>> KEYS = Map.of(
-            "qatech", Set.of("applicationId", "projectId"),
+            "qatech", Set.of("applicationId", "projectId", "testPlan"),
             "preview", Set.of("urlTemplate", "vercel", "vercelHosts"),
-            "autoRun", Set.of("environments", "message", "forks"),
+            "autoRun", Set.of("environments", "message", "forks", "testPlan"),
             "trusted", Set.of("associations", "minAccessLevel"),
-            "status", Set.of("onNoVerdict"),
+            "status", Set.of("onNoVerdict", "onAgentMiss"),
             "commands", Set.of("concurrency", "cancelOnPush"),
             "mergeQueue", Set.of("mode"));
 
@@ -119,6 +122,15 @@ public record RepoSettings(
         projectId.filter(id -> !QaTechIds.isProject(id)).ifPresent(id -> {
             throw new Invalid("`qatech.projectId`" + at(text, "qatech", "projectId") + " is '" + id
                     + "', not a QA.tech project short id (" + QaTechIds.PROJECT_FORM + ")");
+        });
+        Optional<String> testPlan = testPlan(root, text, "qatech");
+        Optional<String> autoRunTestPlan = testPlan(root, text, "autoRun");
+        Optional<Settings.AgentMiss> onAgentMiss = string(root, text, "status", "onAgentMiss").map(v -> {
+            try {
+                return Settings.agentMiss("status.onAgentMiss", v);
+            } catch (IllegalStateException e) {
+                throw new Invalid("`status.onAgentMiss`" + at(text, "status", "onAgentMiss") + " must be error or failure, got '" + v + "'");
+            }
         });
         Optional<String> template = string(root, text, "preview", "urlTemplate");
         template.filter(t -> !CommandParser.isHttpUrl(t.replaceAll("\\{[a-z]+}", "x"))).ifPresent(t -> {
@@ -190,7 +202,16 @@ public record RepoSettings(
             }
         });
         return new RepoSettings(applicationId, projectId, template, vercel, environments, message, associations, minAccessLevel, forks,
-                onNoVerdict, concurrency, cancelOnPush, vercelHosts, mergeQueue);
+                onNoVerdict, concurrency, cancelOnPush, vercelHosts, mergeQueue, testPlan, autoRunTestPlan, onAgentMiss);
+    }
+
+    private static Optional<String> testPlan(JsonNode root, String text, String section) {
+        Optional<String> plan = string(root, text, section, "testPlan");
+        plan.filter(id -> !QaTechIds.isTestPlan(id)).ifPresent(id -> {
+            throw new Invalid("`" + section + ".testPlan`" + at(text, section, "testPlan") + " is '" + id
+                    + "', not a QA.tech test plan short id (" + QaTechIds.TEST_PLAN_FORM + ")");
+        });
+        return plan;
     }
 
     private static Optional<Boolean> bool(JsonNode root, String text, String section, String key) {

@@ -10,6 +10,8 @@ package dev.qabridge.core;
  * PR's head moved: cancel its runs on older commits), {@code invalid} (answered with {@code problem}),
  * {@code refuse} (an untrusted commenter: a 😕 reaction, nothing else), {@code mergequeue} (a merge queue's
  * or merge train's commit, {@code ask.sha}, gets the PR's QA result; {@code problem} says why it cannot).
+ * {@code work} is what QA.tech does ({@link WorkKind}): for a test plan run, {@code plan} names the plan (empty for a
+ * re-run of the failed tests, which continues an earlier plan run as a follow-up continues a conversation).
  * {@code settingsFile} is the repository's settings file as read from its default branch ("" when none),
  * so every state applies the same settings. {@code ledger} names the PR's item in the run table and this run's attributes in
  * it (the state machine reads and writes them itself). {@code request} makes each delivery's input
@@ -17,7 +19,7 @@ package dev.qabridge.core;
  * first. {@link RunStateJson} writes it as the state machine's input.
  */
 public record RunInput(String runId, String command, Origin origin, Ask ask, String problem, String settingsFile,
-                       long deadlineEpochSeconds, int firstWaitSeconds, String request, String recall) {
+                       long deadlineEpochSeconds, int firstWaitSeconds, String request, String recall, WorkKind work, String plan) {
 
     public static final String RUN = "run";
     public static final String AUTO = "auto";
@@ -36,6 +38,14 @@ public record RunInput(String runId, String command, Origin origin, Ask ask, Str
 
     public RunInput {
         recall = recall == null ? "" : recall;
+        work = work == null ? WorkKind.CHAT : work;
+        plan = plan == null ? "" : plan;
+    }
+
+    /** A run whose work is a conversation. */
+    public RunInput(String runId, String command, Origin origin, Ask ask, String problem, String settingsFile, long deadlineEpochSeconds,
+                    int firstWaitSeconds, String request, String recall) {
+        this(runId, command, origin, ask, problem, settingsFile, deadlineEpochSeconds, firstWaitSeconds, request, recall, WorkKind.CHAT, "");
     }
 
     /** When the PR's item may expire once this run has changed it (epoch seconds). */

@@ -38,12 +38,10 @@ public record RunState(RunInput input, Target target, Work work, Written written
     }
 
     /**
-     * The QA.tech work the run follows: its kind ({@code chat}: a conversation, also when a follow-up continues one), its
-     * id and dashboard link, and for a follow-up when and what the bridge sent (the message the run waits on).
+     * The QA.tech work the run follows: its kind (a conversation, also when a follow-up continues one; a test plan run,
+     * also a re-run of its failed tests), its id (a conversation's or a test plan run's short id) and dashboard link, and for a follow-up when and what the bridge sent (the message the run waits on).
      */
-    public record Work(String kind, String id, String url, String sentAt, String message) implements StepResult {
-        public static final String CHAT = "chat";
-        public static final Work NONE = new Work(CHAT, "", "", "", "");
+    public record Work(WorkKind kind, String id, String url, String sentAt, String message) implements StepResult {
 
         public boolean started() {
             return !id.isEmpty();
@@ -151,7 +149,7 @@ public record RunState(RunInput input, Target target, Work work, Written written
 
     /** The run's summary as the PR's ledger keeps it, from everything known so far. */
     public com.fasterxml.jackson.databind.node.ObjectNode summary() {
-        return Ledger.withWork(Ledger.summary(runId(), command(), ask(), ask().receivedAtMillis()), testedSha(), target.url(), work.id(),
+        return Ledger.withWork(Ledger.summary(runId(), command(), input.work(), ask(), ask().receivedAtMillis()), testedSha(), target.url(), work.id(),
                 work.url(), written.statusCommentId(), written.checkRunId());
     }
 

@@ -40,6 +40,7 @@ public final class RunStateJson {
                 .put("expiresAt", String.valueOf(in.ledgerExpiresAt()));
         o.put("request", in.request());
         o.put("recall", in.recall());
+        o.putObject("work").put("kind", in.work().wireName()).put("plan", in.plan());
         if (in.command().equals(RunInput.AUTO)) {
             // which deployment is newer: the ledger's claim of the PR's automatic run compares these (deployment ids only grow)
             o.put("order", String.valueOf(RunInput.deploymentOrder(in.runId())));
@@ -50,7 +51,8 @@ public final class RunStateJson {
     public static RunInput input(JsonNode o) {
         return new RunInput(o.path("runId").asText(), o.path("command").asText(), origin(o.path("origin")), ask(o.path("ask")),
                 o.path("problem").asText(""), o.path("settingsFile").asText(""), o.path("poll").path("deadline").asLong(),
-                o.path("poll").path("waitSeconds").asInt(), o.path("request").asText(""), o.path("recall").asText(""));
+                o.path("poll").path("waitSeconds").asInt(), o.path("request").asText(""), o.path("recall").asText(""),
+                WorkKind.fromName(o.path("work").path("kind").asText("")), o.path("work").path("plan").asText(""));
     }
 
     /** A stored execution input (text), or an empty one when it is not JSON. */
@@ -104,7 +106,7 @@ public final class RunStateJson {
     }
 
     private static RunState.Work work(JsonNode c) {
-        return new RunState.Work(c.path("kind").asText(RunState.Work.CHAT), c.path("id").asText(""), c.path("url").asText(""),
+        return new RunState.Work(WorkKind.fromName(c.path("kind").asText("")), c.path("id").asText(""), c.path("url").asText(""),
                 c.path("sentAt").asText(""), c.path("message").asText(""));
     }
 
@@ -192,8 +194,8 @@ public final class RunStateJson {
                 if (!w.message().isEmpty()) {
                     o.put("message", w.message());
                 }
-                if (!w.kind().equals(RunState.Work.CHAT)) {
-                    o.put("kind", w.kind());
+                if (w.kind() != WorkKind.CHAT) {
+                    o.put("kind", w.kind().wireName());
                 }
                 yield o;
             }

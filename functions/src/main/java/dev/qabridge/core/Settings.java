@@ -34,8 +34,14 @@ public record Settings(
     /** What a commit status or check run says when the agent gave no verdict ({@code QA_STATUS_ON_NO_VERDICT}). */
     public enum NoVerdict { ERROR, SUCCESS }
 
-    /** QA.tech's API and the project and application runs go to ({@code QATECH_*}; the file's {@code qatech} section). */
-    public record Qatech(String apiUrl, Optional<String> projectId, Optional<String> applicationId) {
+    /** What a status says when a test plan's failures are all the agent's or platform's misses ({@code QA_STATUS_ON_AGENT_MISS}). */
+    public enum AgentMiss { ERROR, FAILURE }
+
+    /**
+     * QA.tech's API, the project and application runs go to, and the test plan {@code /qa plan} runs when it names none
+     * ({@code QATECH_*}; the file's {@code qatech} section).
+     */
+    public record Qatech(String apiUrl, Optional<String> projectId, Optional<String> applicationId, Optional<String> testPlan) {
         public String applicationIdOrThrow() {
             return applicationId.orElseThrow(() -> new Env.MissingSettingException("QATECH_APPLICATION_ID"));
         }
@@ -47,8 +53,11 @@ public record Settings(
     /** Where a pull request's preview is ({@code PREVIEW_*}; the file's {@code preview} section). */
     public record Preview(Optional<String> urlTemplate, boolean onVercel, List<String> vercelHosts) {}
 
-    /** Which deployments start a run by themselves, and what that run is asked ({@code AUTO_RUN_*}; the file's {@code autoRun}). */
-    public record AutoRun(List<String> environments, String message, boolean forks) {
+    /**
+     * Which deployments start a run by themselves, and what that run is asked, or the test plan it runs instead of a
+     * conversation ({@code AUTO_RUN_*}; the file's {@code autoRun}).
+     */
+    public record AutoRun(List<String> environments, String message, boolean forks, Optional<String> testPlan) {
 
         /** True when a deployment to {@code environment} starts an automatic run. */
         public boolean runs(String environment) {
@@ -68,8 +77,11 @@ public record Settings(
         }
     }
 
-    /** The commit status's context (check run's name) and what it says without a verdict ({@code QA_STATUS_*}; the file's {@code status}). */
-    public record Status(String context, NoVerdict onNoVerdict) {}
+    /**
+     * The commit status's context (check run's name), what it says without a verdict, and when a test plan's failures are
+     * all the agent's misses ({@code QA_STATUS_*}; the file's {@code status}).
+     */
+    public record Status(String context, NoVerdict onNoVerdict, AgentMiss onAgentMiss) {}
 
     /** The command word, and what a command does beside another run ({@code QA_COMMAND}, {@code QA_CONCURRENCY}, {@code QA_CANCEL_ON_PUSH}). */
     public record Commands(String word, Concurrency concurrency, boolean cancelOnPush) {}
@@ -91,7 +103,8 @@ public record Settings(
         // Read in this order so that, of several bad values, the same one is reported first as always.
         Qatech qatech = new Qatech(stripSlash(env.get("QATECH_API_URL", "https://api.qa.tech")),
                 env.find("QATECH_PROJECT_ID"),
-                env.find("QATECH_APPLICATION_ID"));
+                env.find("QATECH_APPLICATION_ID"),
+                env.find("QATECH_TEST_PLAN"));
         CodeHosts codeHosts = new CodeHosts(stripSlash(env.get("GITHUB_API_URL", "https://api.github.com")),
                 env.find("GITHUB_BOT_LOGIN"),
                 stripSlash(env.get("GITLAB_API_URL", "https://gitlab.com/api/v4")));
@@ -111,8 +124,10 @@ public record Settings(
                 ? String.valueOf(env.values().get("AUTO_RUN_ENVIRONMENTS")) : DEFAULT_AUTO_RUN_ENVIRONMENTS);
         String autoRunMessage = env.get("AUTO_RUN_MESSAGE", DEFAULT_AUTO_RUN_MESSAGE);
         Preview preview = new Preview(urlTemplate, false, Globs.parse(env.get("PREVIEW_VERCEL_HOSTS", "")));
-        AutoRun autoRun = new AutoRun(autoRunEnvironments, autoRunMessage, env.get("AUTO_RUN_FORKS", "false").equalsIgnoreCase("true"));
-        Status status = new Status(env.get("QA_STATUS_CONTEXT", "qa-bridge"), noVerdict(env.get("QA_STATUS_ON_NO_VERDICT", "error")));
+        AutoRun autoRun = new AutoRun(autoRunEnvironments, autoRunMessage, env.get("AUTO_RUN_FORKS", "false").equalsIgnoreCase("true"),
+                env.find("AUTO_RUN_TEST_PLAN"));
+        Status status = new Status(env.get("QA_STATUS_CONTEXT", "qa-bridge"), noVerdict(env.get("QA_STATUS_ON_NO_VERDICT", "error")),
+                agentMiss("QA_STATUS_ON_AGENT_MISS", env.get("QA_STATUS_ON_AGENT_MISS", "error")));
         Commands commands = new Commands(command, concurrency("QA_CONCURRENCY", env.get("QA_CONCURRENCY", "reject")),
                 env.get("QA_CANCEL_ON_PUSH", "false").equalsIgnoreCase("true"));
         Settings s = new Settings(qatech, codeHosts, preview, autoRun, status, commands, trusted, polling,
@@ -139,6 +154,15 @@ public record Settings(
         };
     }
 
+    /** {@code error} or {@code failure}; {@code setting} names where the value came from. */
+    public static AgentMiss agentMiss(String setting, String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "error" -> AgentMiss.ERROR;
+            case "failure" -> AgentMiss.FAILURE;
+            default -> throw new IllegalStateException(setting + " must be error or failure, got '" + value + "'");
+        };
+    }
+
     private void validate() {
         if (status.context().isBlank() || status.context().length() > 100) {
             throw new IllegalStateException("QA_STATUS_CONTEXT must be 1 to 100 characters (the commit status's context / the check's name)");
@@ -151,6 +175,11 @@ public record Settings(
             throw new IllegalStateException("QATECH_APPLICATION_ID '" + id + "' is not a QA.tech application short id ("
                     + QaTechIds.APPLICATION_FORM + ")");
         });
+        for (var plan : List.of(java.util.Map.entry("QATECH_TEST_PLAN", qatech.testPlan()), java.util.Map.entry("AUTO_RUN_TEST_PLAN", autoRun.testPlan()))) {
+            plan.getValue().filter(id -> !QaTechIds.isTestPlan(id)).ifPresent(id -> {
+                throw new IllegalStateException(plan.getKey() + " '" + id + "' is not a QA.tech test plan short id (" + QaTechIds.TEST_PLAN_FORM + ")");
+            });
+        }
         if (!COMMAND.matcher(commands.word()).matches()) {
             throw new IllegalStateException("QA_COMMAND must be one word without spaces, got '" + commands.word() + "'");
         }
@@ -182,13 +211,14 @@ public record Settings(
      */
     public Settings with(RepoSettings repo) {
         return new Settings(
-                new Qatech(qatech.apiUrl(), repo.projectId().or(qatech::projectId), repo.applicationId().or(qatech::applicationId)),
+                new Qatech(qatech.apiUrl(), repo.projectId().or(qatech::projectId), repo.applicationId().or(qatech::applicationId),
+                        repo.testPlan().or(qatech::testPlan)),
                 codeHosts,
                 new Preview(repo.urlTemplate().or(preview::urlTemplate), repo.vercel().orElse(preview.onVercel()),
                         repo.vercelHosts().orElse(preview.vercelHosts())),
                 new AutoRun(repo.autoRunEnvironments().orElse(autoRun.environments()), repo.autoRunMessage().orElse(autoRun.message()),
-                        repo.forks().orElse(autoRun.forks())),
-                new Status(status.context(), repo.onNoVerdict().orElse(status.onNoVerdict())),
+                        repo.forks().orElse(autoRun.forks()), repo.autoRunTestPlan().or(autoRun::testPlan)),
+                new Status(status.context(), repo.onNoVerdict().orElse(status.onNoVerdict()), repo.onAgentMiss().orElse(status.onAgentMiss())),
                 new Commands(commands.word(), repo.concurrency().orElse(commands.concurrency()),
                         repo.cancelOnPush().orElse(commands.cancelOnPush())),
                 new Trusted(repo.associations().orElse(trusted.associations()), repo.minAccessLevel().orElse(trusted.gitlabMinAccessLevel())),

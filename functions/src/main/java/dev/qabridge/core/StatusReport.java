@@ -8,7 +8,16 @@ package dev.qabridge.core;
  * {@code title}, {@code summary}, {@code text} the check run's output (ignored by commit statuses).
  */
 public record StatusReport(State state, String context, String description, String targetUrl, String externalId, String title,
-                           String summary, String text) {
+                           String summary, String text, boolean offersRerunFailed) {
+
+    /** The identifier of a check run's "Re-run failed tests" button (GitHub: at most 20 characters). */
+    public static final String RERUN_FAILED = "rerun-failed";
+
+    /** A report without buttons of its own. */
+    public StatusReport(State state, String context, String description, String targetUrl, String externalId, String title,
+                        String summary, String text) {
+        this(state, context, description, targetUrl, externalId, title, summary, text, false);
+    }
 
     /**
      * The run's state as a gate sees it. A commit status has fewer words: NEUTRAL becomes error (or

@@ -46,6 +46,9 @@ public final class Texts {
                 + "'s preview deployment |\n"
                 + "| `" + w + " <what to test> --url https://…` | tests that URL instead |\n"
                 + "| `" + w + " followup <text>` (or `" + w + " ask <text>`) | continues the latest conversation: \"now try it logged out\" |\n"
+                + "| `" + w + " plan [pln_…]` | runs a QA.tech test plan on the preview (" + s.qatech().testPlan()
+                        .map(p -> "without an id: `" + p + "`").orElse("name one, or set `qatech.testPlan`") + "): QA.tech's own verdict, per test |\n"
+                + "| `" + w + " rerun-failed` | re-runs the failed tests of the latest test plan run |\n"
                 + "| `" + w + " status` | lists this " + (gitlab ? "MR" : "PR") + "'s runs |\n"
                 + "| `" + w + " cancel` | stops the runs still going (QA.tech's agent may still finish in QA.tech) |\n"
                 + "| `" + w + " help` | shows this message |\n\n"
@@ -243,7 +246,7 @@ public final class Texts {
         if (runs.isEmpty()) {
             return Redaction.apply(b.append("No runs yet.\n").toString());
         }
-        b.append("| asked by | when | commit | outcome | conversation |\n|---|---|---|---|---|\n");
+        b.append("| asked by | when | commit | outcome | QA.tech |\n|---|---|---|---|---|\n");
         for (Ledger.Entry r : runs) {
             String outcome = switch (r.state()) {
                 case Ledger.WAITING, Ledger.STARTING, Ledger.RUNNING ->
@@ -256,7 +259,8 @@ public final class Texts {
             };
             b.append("| ").append(who(r.requester())).append(" | ").append(java.time.Instant.ofEpochMilli(r.at()).toString().substring(0, 16).replace('T', ' '))
                     .append(" UTC | `").append(Strings.shortSha(r.sha())).append("` | ").append(outcome.replace("|", "\\|")).append(" | ")
-                    .append(r.chatUrl().isEmpty() ? "—" : link("open", r.chatUrl())).append(" |\n");
+                    .append(r.chatUrl().isEmpty() ? "—" : link(r.work() == WorkKind.PLAN ? "test plan run" : "conversation", r.chatUrl()))
+                    .append(" |\n");
         }
         return Redaction.apply(b.toString());
     }

@@ -53,7 +53,7 @@ final class AnswerSteps extends StepKit {
                 .map(p -> "settings#" + in.origin().platform().wireName() + "#" + in.origin().repoKey() + "#" + in.origin().number() + "#"
                         + loaded.fileHash());
         Log.info("run.acknowledged", in.ask().deliveryId(), null, "run", in.runId(), "command", in.command());
-        return new StepResult.Acknowledged(Ledger.summary(in.runId(), in.command(), in.ask(), in.ask().receivedAtMillis()).toString(),
+        return new StepResult.Acknowledged(Ledger.summary(in.runId(), in.command(), in.input().work(), in.ask(), in.ask().receivedAtMillis()).toString(),
                 loaded.settings().commands().concurrency().name().toLowerCase(java.util.Locale.ROOT), claim);
     }
 

@@ -15,10 +15,10 @@ import dev.qabridge.core.RunInput;
 import dev.qabridge.core.RunStateJson;
 import dev.qabridge.core.Settings;
 import dev.qabridge.core.Strings;
+import dev.qabridge.core.WorkKind;
 import dev.qabridge.core.Workflow;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -86,7 +86,31 @@ public final class Decider {
                     accepted(runId, start(runId, RunInput.FOLLOWUP, c.where(), ask(c, f.text(), ""), "", loaded, request), "followup");
             case Command.Run r -> accepted(runId,
                     start(runId, RunInput.RUN, c.where(), ask(c, r.instructions(), r.url().orElse("")), "", loaded, request), "run");
+            case Command.Plan p -> plan(runId, c, p, loaded, request);
+            case Command.RerunFailed x -> accepted(runId, start(new RunInput(runId, RunInput.FOLLOWUP, c.where(),
+                    ask(c, RERUN_FAILED, ""), "", loaded.file(), deadline(loaded), loaded.settings().polling().seconds(), request, "",
+                    WorkKind.PLAN, "")), "rerun-failed");
         };
+    }
+
+    /** What a re-run of the failed tests asks, as statuses and {@code /qa status} show it. */
+    static final String RERUN_FAILED = "Re-run the failed tests";
+
+    /**
+     * {@code /qa plan [<pln_…>]}: the plan given, else the repository's ({@code qatech.testPlan}, {@code QATECH_TEST_PLAN});
+     * with none, one comment saying how to name one.
+     */
+    private Answer plan(String runId, Inbound.Comment c, Command.Plan p, RepoConfig.Loaded loaded, String request) {
+        Optional<String> plan = p.plan().or(() -> loaded.settings().qatech().testPlan());
+        if (plan.isEmpty()) {
+            String word = loaded.settings().commands().word();
+            return accepted(runId, start(runId, RunInput.INVALID, c.where(), ask(c, "", ""), "no test plan to run: name one (`" + word
+                    + " plan pln_…`, from the plan's page in QA.tech), or set `qatech.testPlan` in " + c.where().platform().settingsPath()
+                    + " (QATECH_TEST_PLAN for every repository)", loaded, request), "invalid");
+        }
+        return accepted(runId, start(new RunInput(runId, RunInput.RUN, c.where(), ask(c, "Run the test plan " + plan.get(),
+                p.url().orElse("")), "", loaded.file(), deadline(loaded), loaded.settings().polling().seconds(), request, "", WorkKind.PLAN,
+                plan.get())), "plan");
     }
 
     private Answer deployment(Inbound.Deployment d, CodeHost host, String request) {
@@ -128,9 +152,12 @@ public final class Decider {
             Origin where = new Origin(d.repository().platform(), d.repository().repo(), d.repository().projectId(), number, "",
                     d.repository().installationId());
             String runId = runId(host.platform(), "d" + d.deploymentId() + "-" + number);
-            Ask ask = new Ask("the " + d.environment() + " deployment", loaded.settings().autoRun().message(), d.url(), "",
+            Optional<String> plan = loaded.settings().autoRun().testPlan();
+            Ask ask = new Ask("the " + d.environment() + " deployment", plan.map(id -> "Run the test plan " + id)
+                    .orElse(loaded.settings().autoRun().message()), d.url(), "",
                     d.deliveryId(), clock.millis(), d.sha(), d.environment().isEmpty() ? "deployment" : d.environment());
-            if (start(runId, RunInput.AUTO, where, ask, "", loaded, request)) {
+            if (start(new RunInput(runId, RunInput.AUTO, where, ask, "", loaded.file(), deadline(loaded), loaded.settings().polling().seconds(),
+                    request, "", plan.isPresent() ? WorkKind.PLAN : WorkKind.CHAT, plan.orElse("")))) {
                 started.add(runId);
             } else {
                 Log.info(host.platform().wireName() + ".autorun_duplicate", d.deliveryId(), null, "run", runId);
@@ -173,12 +200,14 @@ public final class Decider {
         }
         String runId = runId(host.platform(), "r" + r.checkRunId() + "-" + (r.deliveryId().isEmpty() ? clock.millis() : r.deliveryId()));
         Ask ask = new Ask(r.clicker().login(), "", "", "", r.deliveryId(), clock.millis(), "", "");
-        Instant now = clock.instant();
-        RunInput input = new RunInput(runId, RunInput.RERUN, r.where(), ask, "", loaded.file(),
-                now.plus(loaded.settings().polling().timeout()).getEpochSecond(), loaded.settings().polling().seconds(), request, r.recall());
-        boolean started = workflow.start(runId, RunStateJson.write(input));
-        Log.info(started ? "run.started" : "run.duplicate", r.deliveryId(), null, "run", runId, "command", RunInput.RERUN);
-        return accepted(runId, started, RunInput.RERUN);
+        if (r.failedOnly()) {
+            // the clicked check run's test plan run, re-run for its failed tests: a follow-up of that run
+            Ask failed = new Ask(r.clicker().login(), RERUN_FAILED, "", "", r.deliveryId(), clock.millis(), "", "");
+            return accepted(runId, start(new RunInput(runId, RunInput.FOLLOWUP, r.where(), failed, "", loaded.file(), deadline(loaded),
+                    loaded.settings().polling().seconds(), request, r.recall(), WorkKind.PLAN, "")), "rerun-failed");
+        }
+        return accepted(runId, start(new RunInput(runId, RunInput.RERUN, r.where(), ask, "", loaded.file(), deadline(loaded),
+                loaded.settings().polling().seconds(), request, r.recall())), RunInput.RERUN);
     }
 
     /**
@@ -203,12 +232,20 @@ public final class Decider {
     }
 
     private boolean start(String runId, String command, Origin where, Ask ask, String problem, RepoConfig.Loaded loaded, String request) {
-        Instant now = clock.instant();
-        RunInput input = new RunInput(runId, command, where, ask, problem, loaded.file(),
-                now.plus(loaded.settings().polling().timeout()).getEpochSecond(), loaded.settings().polling().seconds(), request, "");
-        boolean started = workflow.start(runId, RunStateJson.write(input));
-        Log.info(started ? "run.started" : "run.duplicate", ask.deliveryId(), null, "run", runId, "command", command);
+        return start(new RunInput(runId, command, where, ask, problem, loaded.file(), deadline(loaded), loaded.settings().polling().seconds(),
+                request, ""));
+    }
+
+    private boolean start(RunInput input) {
+        boolean started = workflow.start(input.runId(), RunStateJson.write(input));
+        Log.info(started ? "run.started" : "run.duplicate", input.ask().deliveryId(), null, "run", input.runId(), "command", input.command(),
+                "work", input.work().wireName());
         return started;
+    }
+
+    /** A run's deadline: its timeout from now. */
+    private long deadline(RepoConfig.Loaded loaded) {
+        return clock.instant().plus(loaded.settings().polling().timeout()).getEpochSecond();
     }
 
     private static Answer accepted(String runId, boolean started, String command) {

@@ -18,6 +18,7 @@ import dev.qabridge.core.Texts;
 import dev.qabridge.core.TransientApiError;
 import dev.qabridge.core.VercelBypass;
 import dev.qabridge.core.Verdict;
+import dev.qabridge.core.WorkKind;
 import dev.qabridge.qatech.QaTechClient;
 import dev.qabridge.qatech.QaTechErrors;
 
@@ -111,7 +112,7 @@ final class StartSteps extends StepKit {
         });
         Log.info("qatech.started", run.ask().deliveryId(), chat.shortId(), "run", run.runId());
         Metrics.count(Metrics.RUNS_STARTED, run.origin().platform().wireName(), Map.of());
-        return new RunState.Work(RunState.Work.CHAT, chat.shortId(), chat.url(), sentAt.toString(), "");
+        return new RunState.Work(WorkKind.CHAT, chat.shortId(), chat.url(), sentAt.toString(), "");
     }
 
     /** A follow-up: {@code POST /v1/chat/{id}} in the PR's latest conversation, remembered by when and what was sent. */
@@ -125,7 +126,7 @@ final class StartSteps extends StepKit {
         });
         Log.info("qatech.followed_up", run.ask().deliveryId(), followUp.chatId(), "run", run.runId());
         Metrics.count(Metrics.RUNS_STARTED, run.origin().platform().wireName(), Map.of());
-        return new RunState.Work(RunState.Work.CHAT, followUp.chatId(), followUp.chatUrl(), sentAt.toString(), message);
+        return new RunState.Work(WorkKind.CHAT, followUp.chatId(), followUp.chatUrl(), sentAt.toString(), message);
     }
 
     /** Sends a request that creates something in QA.tech, and says what its failure means for sending it again. */

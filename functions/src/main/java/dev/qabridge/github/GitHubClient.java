@@ -211,6 +211,11 @@ public final class GitHubClient implements CodeHost {
             output.put("text", clipUtf8(Redaction.apply(report.text()), CHECK_OUTPUT_BYTES));
         }
         body.put("output", output);
+        if (report.offersRerunFailed()) {
+            // label ≤ 20, description ≤ 40, identifier ≤ 20 characters; a click is a check_run requested_action delivery
+            body.put("actions", List.of(Map.of("label", "Re-run failed tests", "description", "Run only the failed tests again",
+                    "identifier", StatusReport.RERUN_FAILED)));
+        }
         if (checkRunId.isEmpty()) {
             body.put("head_sha", sha);
             return call(where, "POST", repo(where) + "/check-runs", body, "Checks: write").path("id").asText();

@@ -184,10 +184,23 @@ public final class GitHubEvents {
         return new Inbound.Push(where, sha, delivery, Payload.optionalText(p, "repository.default_branch", 255).orElse(""));
     }
 
-    /** {@code rerequested}: someone clicked Re-run on one of the bridge's check runs (its external id is the run id). */
+    /** The identifier of the check run's "Re-run failed tests" button ({@code StatusReport.RERUN_FAILED}). */
+    private static final String RERUN_FAILED = dev.qabridge.core.StatusReport.RERUN_FAILED;
+
+    /**
+     * {@code rerequested}: someone clicked Re-run on one of the bridge's check runs (its external id is the run id);
+     * {@code requested_action} {@code rerun-failed}: its "Re-run failed tests" button.
+     */
     private Inbound checkRun(String delivery, String action, JsonNode p) {
-        if (!action.equals("rerequested")) {
-            return new Inbound.Ignored("check run " + clip(action) + ": only Re-run (rerequested) starts anything");
+        boolean failedOnly = action.equals("requested_action");
+        if (failedOnly) {
+            String identifier = Payload.optionalText(p, "requested_action.identifier", 40).orElse("");
+            if (!identifier.equals(RERUN_FAILED)) {
+                return new Inbound.Ignored("check run action '" + clip(identifier) + "': only " + RERUN_FAILED + " is qa-bridge's");
+            }
+        } else if (!action.equals("rerequested")) {
+            return new Inbound.Ignored("check run " + clip(action) + ": only Re-run (rerequested) and Re-run failed tests "
+                    + "(requested_action " + RERUN_FAILED + ") start anything");
         }
         String recall = Payload.optionalText(p, "check_run.external_id", 100).orElse("");
         if (!RUN_ID.matcher(recall).matches()) {
@@ -210,7 +223,7 @@ public final class GitHubEvents {
         long userId = Payload.at(p, "sender.id").canConvertToLong() ? Math.max(0, Payload.at(p, "sender.id").asLong()) : 0;
         return new Inbound.Rerun(where, new Person(login, userId, ""), recall,
                 String.valueOf(Payload.positive(p, "check_run.id", Payload.MAX_ID)), delivery,
-                Payload.optionalText(p, "repository.default_branch", 255).orElse(""));
+                Payload.optionalText(p, "repository.default_branch", 255).orElse(""), failedOnly);
     }
 
     /**

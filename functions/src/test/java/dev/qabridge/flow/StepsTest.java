@@ -426,7 +426,7 @@ class StepsTest {
         for (int i = 0; i < 50; i++) {
             String runId = "github-r" + "9".repeat(20) + "-" + "f".repeat(36) + i;
             Ask ask = new Ask("x".repeat(300), huge, url, "1", "d", 1_795_687_200_000L, "f".repeat(40), "preview");
-            ObjectNode doc = dev.qabridge.core.Ledger.summary(runId, "followup", ask, 1_795_687_200_000L);
+            ObjectNode doc = dev.qabridge.core.Ledger.summary(runId, "followup", dev.qabridge.core.WorkKind.CHAT, ask, 1_795_687_200_000L);
             dev.qabridge.core.Ledger.withWork(doc, "f".repeat(40), url, "chat_" + "z".repeat(200), url, "1".repeat(100), "2".repeat(100))
                     .put("outcome", "TIMED_OUT").put("verdict", "NONE").put("endedAt", 1_795_687_200_000L);
             bytes += ("st_" + runId).length() + "superseded".length() + ("doc_" + runId).length()

@@ -91,8 +91,11 @@ public record RunState(RunInput input, Target target, Work work, Written written
         }
     }
 
-    /** The reply's outcome and verdict, as the final status reads them. */
-    public record Replied(Outcome outcome, Verdict.Kind verdict) {}
+    /**
+     * The reply's outcome and verdict, as the final status reads them, and for a kind of work with its own words (a test
+     * plan) the status's heading and line ("" otherwise) and whether its failed tests can be re-run.
+     */
+    public record Replied(Outcome outcome, Verdict.Kind verdict, String heading, String line, boolean rerunnable) {}
 
     /** The conversation a follow-up continues, from the PR's ledger ({@code $.followup}). */
     public record FollowUp(String chatId, String chatUrl, String previewUrl, String sha) {}

@@ -133,7 +133,8 @@ public final class RunStateJson {
         JsonNode reply = s.path("reply");
         Optional<RunState.Replied> replied = reply.path("outcome").isTextual()
                 ? Optional.of(new RunState.Replied(Outcome.valueOf(reply.path("outcome").asText()),
-                        Verdict.Kind.valueOf(reply.path("verdict").asText("NONE"))))
+                        Verdict.Kind.valueOf(reply.path("verdict").asText("NONE")), reply.path("heading").asText(""), reply.path("line").asText(""),
+                        reply.path("rerunnable").asBoolean(false)))
                 : Optional.empty();
         return new RunState.Ending(Map.copyOf(failed), s.path("turn").path("expired").asBoolean(false), s.has("stopped"), replied);
     }
@@ -237,8 +238,14 @@ public final class RunStateJson {
             }
             case StepResult.Ended e -> o.put("state", e.state());
             case StepResult.Busy b -> o.put("entry", b.summary());
-            case StepResult.ReplyWritten r -> o.put("replied", true).put("outcome", r.outcome().name()).put("verdict", r.verdict().name())
-                    .put("edited", r.edited()).put("polls", r.polls()).put("entry", r.summary());
+            case StepResult.ReplyWritten r -> {
+                o.put("replied", true).put("outcome", r.outcome().name()).put("verdict", r.verdict().name())
+                        .put("edited", r.edited()).put("polls", r.polls()).put("entry", r.summary());
+                if (!r.heading().isEmpty()) {
+                    o.put("heading", r.heading()).put("line", r.line()).put("rerunnable", r.rerunnable());
+                }
+                yield o;
+            }
             case StepResult.LostReply l -> o.put("lost", true);
         };
     }

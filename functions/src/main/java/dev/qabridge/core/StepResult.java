@@ -58,7 +58,8 @@ public sealed interface StepResult permits RunState.Target, RunState.Work, RunSt
     record Busy(String summary) implements StepResult {}
 
     /** The final word written, with the outcome and verdict the final status reads, and the run's last summary. */
-    record ReplyWritten(Outcome outcome, Verdict.Kind verdict, boolean edited, int polls, String summary) implements StepResult {}
+    record ReplyWritten(Outcome outcome, Verdict.Kind verdict, boolean edited, int polls, String summary, String heading, String line,
+                        boolean rerunnable) implements StepResult {}
 
     /** Nothing could be written on the PR (counted for the alarm). */
     record LostReply() implements StepResult {}

@@ -29,7 +29,7 @@ public final class Texts {
         return "<!-- qa-bridge run=" + runId + " " + role + " -->";
     }
 
-    private static String head(String runId, String role) {
+    static String head(String runId, String role) {
         return MARKER + "\n" + runMarker(runId, role) + "\n";
     }
 
@@ -94,13 +94,18 @@ public final class Texts {
      * {@code leftOut}: why the PR's title and description were not given to the agent (empty when they were).
      */
     public static String started(RunRecord run, Preview.Source source, Optional<String> leftOut) {
+        return started(run, source, leftOut, WorkKind.CHAT);
+    }
+
+    /** The status comment of a run whose QA.tech work is of {@code kind} (its link says which). */
+    public static String started(RunRecord run, Preview.Source source, Optional<String> leftOut, WorkKind kind) {
         Platform p = run.origin().platform();
         return Redaction.apply(head(run.runId(), "status")
                 + "### ⏳ QA.tech is testing this preview\n\n"
                 + quote(run.ask().instructions(), p) + "\n\n"
                 + "- 🌐 Preview: " + host(run.previewUrl()) + " (" + source.words() + ") · " + link("open it", run.previewUrl()) + "\n"
                 + "- 🧪 Commit: `" + Strings.shortSha(run.headSha()) + "`\n"
-                + "- 🔗 " + link("Conversation in QA.tech", run.conversation().url()) + "\n"
+                + "- 🔗 " + link(kind == WorkKind.PLAN ? "Test plan run in QA.tech" : "Conversation in QA.tech", run.conversation().url()) + "\n"
                 + "- 🙋 Asked by " + who(run.ask().requester()) + "\n"
                 + leftOut.map(why -> "- 📝 The " + run.origin().noun() + "'s title and description were not given to the agent: "
                         + Untrusted.markdown(why, p) + "\n").orElse("")
@@ -229,6 +234,14 @@ public final class Texts {
         return Redaction.apply(head(runId, "answer") + "### 🤖 qa-bridge: nothing to follow up on\n\n"
                 + "This " + origin.noun() + " has no QA.tech conversation yet. Start one with `" + command
                 + " <what to test>`, then follow up with `" + command + " followup <text>`.\n");
+    }
+
+    /** A re-run of failed tests with no test plan run to re-run ({@code clicked}: the check run's button named one the ledger lost). */
+    public static String noPlanRun(String runId, Origin origin, String command, boolean clicked) {
+        return Redaction.apply(head(runId, "answer") + "### 🤖 qa-bridge: no test plan run to re-run\n\n"
+                + (clicked ? "The bridge no longer knows the test plan run of that check run (it keeps a " + origin.noun() + "'s newest "
+                        + Ledger.MAX_RUNS + " runs). " : "This " + origin.noun() + " has no QA.tech test plan run yet. ")
+                + "Run the plan with `" + command + " plan`, then re-run its failed tests with `" + command + " rerun-failed`.\n");
     }
 
     /** A {@code /qa} while another run of the PR is going (and the rule is to refuse it). */

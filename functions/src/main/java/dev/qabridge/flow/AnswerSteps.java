@@ -17,6 +17,7 @@ import dev.qabridge.core.StatusReport;
 import dev.qabridge.core.StepResult;
 import dev.qabridge.core.Strings;
 import dev.qabridge.core.Texts;
+import dev.qabridge.core.WorkKind;
 import dev.qabridge.core.Workflow;
 
 import java.util.List;
@@ -100,9 +101,15 @@ final class AnswerSteps extends StepKit {
      * and the run ends; otherwise it hands the conversation to {@link #continueConversation}.
      */
     StepResult.FollowUpPlan planFollowUp(RunState in, int retry) {
-        Optional<Ledger.Entry> latest = in.read().ledger().latestConversation();
+        WorkKind kind = in.input().work();
+        String recall = in.input().recall();
+        // a check run's "Re-run failed tests" names its run; a comment means the PR's latest work of the kind
+        Optional<Ledger.Entry> latest = recall.isEmpty() ? in.read().ledger().latest(kind)
+                : in.read().ledger().entry(recall).filter(e -> e.work() == kind && !e.chatId().isEmpty());
         if (latest.isEmpty()) {
-            posted(in, Texts.noConversation(in.runId(), in.origin(), settings(in).commands().word()), retry);
+            String word = settings(in).commands().word();
+            posted(in, kind == WorkKind.PLAN ? Texts.noPlanRun(in.runId(), in.origin(), word, !recall.isEmpty())
+                    : Texts.noConversation(in.runId(), in.origin(), word), retry);
             return new StepResult.FollowUpPlan(Optional.empty(), "");
         }
         Ledger.Entry e = latest.get();

@@ -20,6 +20,7 @@ import dev.qabridge.core.Texts;
 import dev.qabridge.core.TransientApiError;
 import dev.qabridge.core.Untrusted;
 import dev.qabridge.core.Verdict;
+import dev.qabridge.core.WorkKind;
 import dev.qabridge.qatech.QaTechClient;
 
 import java.time.Duration;
@@ -48,13 +49,14 @@ final class FinalSteps extends StepKit {
         String chatId = in.work().id();
         Settings settings = settings(in);
         Texts.Facts facts = in.facts(Duration.ofMillis(clock.millis() - in.ask().receivedAtMillis()), settings.commands().word());
-        Ending ending = ending(in);
-        Verdict.Parsed verdict = ending.agentText().map(Verdict::parse).orElse(new Verdict.Parsed(Verdict.Kind.NONE, ""));
-        // A verdict counts only from an agent that finished: "Verdict: PASS" at the end of a failure passes nothing
-        Verdict.Kind counted = ending.outcome() == Outcome.COMPLETED ? verdict.kind() : Verdict.Kind.NONE;
-        Optional<String> shown = ending.agentText().map(t -> verdict.text());
-        Optional<String> problem = ending.problem().or(() -> movedOn(in, host));
-        String body = Texts.reply(ending.outcome(), counted, facts, shown, problem, thread.maxCommentLength());
+        // a run cut short says why, the same for every kind of work; work that ended by itself is read by its kind
+        Work.Said said = cutShort(in).map(e -> new Work.Said(e.outcome(), Verdict.Kind.NONE,
+                        Texts.reply(e.outcome(), Verdict.Kind.NONE, facts, Optional.empty(), e.problem().or(() -> movedOn(in, host)),
+                                thread.maxCommentLength()), "", "", false))
+                .orElseGet(() -> Work.of(in.input().work()).finish(new Work.Finish(in, settings, facts, thread.maxCommentLength(), qatech.get(),
+                        clock.instant().getEpochSecond(), () -> movedOn(in, host))));
+        Verdict.Kind counted = said.verdict();
+        String body = said.body();
         String statusComment = in.written().statusCommentId();
         boolean edited = false;
         if (!statusComment.isEmpty() && !newComment) {
@@ -72,11 +74,12 @@ final class FinalSteps extends StepKit {
             thread.react(in.ask().commentId(), passed ? ReviewThread.Reaction.ROCKET : ReviewThread.Reaction.CONFUSED);
         }
         Log.info("reply.posted", in.ask().deliveryId(), chatId.isEmpty() ? null : chatId, "run", in.runId(),
-                "outcome", ending.outcome(), "verdict", counted, "edited", edited, "chars", body.length());
-        measureReply(in, ending.outcome(), counted);
+                "outcome", said.outcome(), "verdict", counted, "edited", edited, "chars", body.length());
+        measureReply(in, said.outcome(), counted);
         ObjectNode done = in.summary();
-        done.put("outcome", ending.outcome().name()).put("verdict", counted.name()).put("endedAt", clock.millis());
-        return new StepResult.ReplyWritten(ending.outcome(), counted, edited, in.poll().polls(), done.toString());
+        done.put("outcome", said.outcome().name()).put("verdict", counted.name()).put("endedAt", clock.millis());
+        return new StepResult.ReplyWritten(said.outcome(), counted, edited, in.poll().polls(), done.toString(), said.heading(), said.line(),
+                said.rerunnable());
     }
 
     /**
@@ -125,70 +128,53 @@ final class FinalSteps extends StepKit {
         return new StepResult.LostReply();
     }
 
-    private record Ending(Outcome outcome, Optional<String> agentText, Optional<String> problem) {}
+    private record Ending(Outcome outcome, Optional<String> problem) {}
 
-    /** How the run ended, read from its state: which step failed (if one did), else how the conversation ended. */
-    private Ending ending(RunState in) {
+    /** How a run that was cut short ended, read from its state: which step failed, a turn too late, a timeout; empty when its work ended by itself. */
+    private Optional<Ending> cutShort(RunState in) {
         RunState.Ending end = in.ending();
         if (end.turnExpired()) {
-            return new Ending(Outcome.NOT_STARTED, Optional.empty(), Optional.of("This run waited for the " + in.origin().noun()
-                    + "'s running run to end until its own deadline passed. Run it again when that one has replied."));
+            return Optional.of(new Ending(Outcome.NOT_STARTED, Optional.of("This run waited for the " + in.origin().noun()
+                    + "'s running run to end until its own deadline passed. Run it again when that one has replied.")));
         }
         Optional<RunState.Failure> resolve = end.failure("resolve");
         if (resolve.isPresent()) {
-            return new Ending(Outcome.ERROR, Optional.empty(), Optional.of("The bridge could not look up this " + in.origin().noun()
-                    + " or its preview: " + resolve.get().message() + ". No QA.tech conversation was started."));
+            return Optional.of(new Ending(Outcome.ERROR, Optional.of("The bridge could not look up this " + in.origin().noun()
+                    + " or its preview: " + resolve.get().message() + ". No QA.tech conversation was started.")));
         }
         RunState.Target target = in.target();
         if (target.url().isEmpty()) {
             PullRequest pr = new PullRequest(in.origin().repo(), in.origin().number(), target.title(), target.sha(), target.branch(),
                     target.webUrl());
-            return new Ending(Outcome.NO_PREVIEW, Optional.empty(), Optional.of(Texts.noPreview(settings(in), pr, in.origin().platform())));
+            return Optional.of(new Ending(Outcome.NO_PREVIEW, Optional.of(Texts.noPreview(settings(in), pr, in.origin().platform()))));
         }
         Optional<RunState.Failure> start = end.failure("start");
         if (start.isPresent()) {
             String type = start.get().error();
             if (type.endsWith("ConversationMayHaveStarted")) {
-                return new Ending(Outcome.NOT_STARTED, Optional.empty(), Optional.of(start.get().message()
+                return Optional.of(new Ending(Outcome.NOT_STARTED, Optional.of(start.get().message()
                         + ". QA.tech may have started the conversation anyway; the bridge does not send it twice. "
-                        + "Look for it in QA.tech (app.qa.tech → Chat), or run the command again."));
+                        + "Look for it in QA.tech (app.qa.tech → Chat), or run the command again.")));
             }
             if (type.endsWith("TransientApiError")) {
-                return new Ending(Outcome.NOT_STARTED, Optional.empty(), Optional.of("QA.tech could not be reached ("
-                        + start.get().message() + "). Try again in a few minutes."));
+                return Optional.of(new Ending(Outcome.NOT_STARTED, Optional.of("QA.tech could not be reached ("
+                        + start.get().message() + "). Try again in a few minutes.")));
             }
-            return new Ending(Outcome.NOT_STARTED, Optional.empty(), Optional.of(start.get().message()));
+            return Optional.of(new Ending(Outcome.NOT_STARTED, Optional.of(start.get().message())));
         }
         Optional<RunState.Failure> poll = end.failure("poll");
         if (poll.isPresent()) {
-            return new Ending(Outcome.ERROR, Optional.empty(), Optional.of("The bridge stopped following the conversation: "
-                    + poll.get().message() + ". The agent may still answer in QA.tech: follow the conversation link."));
+            return Optional.of(new Ending(Outcome.ERROR, Optional.of("The bridge stopped following the conversation: "
+                    + poll.get().message() + ". The agent may still answer in QA.tech: follow the conversation link.")));
         }
         RunState.Poll looked = in.poll();
         if (looked.timedOut()) {
-            return new Ending(Outcome.TIMED_OUT, Optional.empty(), looked.outage() > 0
+            return Optional.of(new Ending(Outcome.TIMED_OUT, looked.outage() > 0
                     ? Optional.of("QA.tech did not answer the bridge's last " + looked.outage() + " looks (it may be down) "
                             + "until this run's deadline passed. The agent may still finish: follow the conversation link.")
-                    : Optional.empty());
+                    : Optional.empty()));
         }
-        Outcome outcome = switch (looked.status()) {
-            case "COMPLETED" -> Outcome.COMPLETED;
-            case "CANCELLED" -> Outcome.CANCELLED;
-            default -> Outcome.FAILED;
-        };
-        if (looked.answer().isPresent()) {
-            return new Ending(outcome, looked.answer(), Optional.empty());
-        }
-        try {
-            return new Ending(outcome, answer(in.work()), Optional.empty());
-        } catch (ApiException | TransientApiError e) {
-            boolean passes = e instanceof TransientApiError || ((ApiException) e).isTransient();
-            if (passes && clock.instant().getEpochSecond() < answerDeadline(in.poll())) {
-                throw new AnswerUnavailable("QA.tech could not hand over the agent's answer (" + e.getMessage() + "); asking again shortly");
-            }
-            return new Ending(outcome, Optional.empty(), Optional.of("The agent finished, but its answer could not be fetched ("
-                    + e.getMessage() + "). Read it in QA.tech: follow the conversation link."));
-        }
+        return Optional.empty();
     }
 
     /** How long the reply waits for QA.tech to hand over a finished answer: the run's deadline, and at least ten minutes after the agent finished. */
@@ -197,48 +183,38 @@ final class FinalSteps extends StepKit {
         return Math.max(poll.deadline(), doneAt + 600);
     }
 
-    /** The agent's answer for a check run's text: the one the poller read, else QA.tech's, else none (never a failure). */
-    private Optional<String> answerIfAny(RunState in) {
-        if (in.poll().answer().isPresent()) {
-            return in.poll().answer();
-        }
-        try {
-            return answer(in.work());
-        } catch (RuntimeException e) {
-            Log.warn("run.answer_unavailable", in.ask().deliveryId(), in.work().idIfAny().orElse(null), "error", e.getMessage());
-            return Optional.empty();
-        }
-    }
-
-    /** The agent's answer in the conversation: the newest finished assistant message after the bridge's own message. */
-    private Optional<String> answer(RunState.Work work) {
-        Poller poller = new Poller(qatech.get(), Duration.ofSeconds(1), Duration.ofSeconds(1), clock, d -> { });
-        return poller.progress(work.id(), Poller.anchor(work)).answer().map(QaTechClient.Message::text);
-    }
-
     /** The final commit status (or check run), from the reply's outcome and the agent's verdict. */
     StepResult.Ended reportResult(RunState in) {
-        if (in.written().pendingSha().isEmpty() || in.ending().stopped()) {
+        // a test plan QA.tech would not start (402: usage limit, 404: no such plan) still gets its error status on the commit
+        boolean refusedPlan = in.input().work() == WorkKind.PLAN && in.written().pendingSha().isEmpty() && in.ending().failure("start").isPresent()
+                && !in.target().sha().isEmpty();
+        if ((in.written().pendingSha().isEmpty() && !refusedPlan) || in.ending().stopped()) {
             // nothing said "running", or a stopped run has said how it ended itself (EndStopped): nothing to finish
             return new StepResult.Ended("none");
         }
+        String sha = in.written().pendingSha().orElse(in.target().sha());
         Settings settings = settings(in);
         boolean lost = in.ending().reply().isEmpty();
-        Outcome outcome = in.ending().reply().map(RunState.Replied::outcome).orElse(Outcome.ERROR);
-        Verdict.Kind verdict = in.ending().reply().map(RunState.Replied::verdict).orElse(Verdict.Kind.NONE);
+        Optional<RunState.Replied> reply = in.ending().reply();
+        Outcome outcome = reply.map(RunState.Replied::outcome).orElse(Outcome.ERROR);
+        Verdict.Kind verdict = reply.map(RunState.Replied::verdict).orElse(Verdict.Kind.NONE);
         StatusReport.State gate = gate(outcome, verdict, settings);
-        String heading = lost ? "⚠️ The answer could not be written on the " + in.origin().noun() : Texts.heading(outcome, verdict);
+        // a kind with its own words (a test plan: "❌ Test plan failed", "3 of 42 tests failed") says them; a conversation its request
+        String heading = lost ? "⚠️ The answer could not be written on the " + in.origin().noun()
+                : reply.map(RunState.Replied::heading).filter(h -> !h.isEmpty()).orElse(Texts.heading(outcome, verdict));
+        String what = reply.map(RunState.Replied::line).filter(l -> !l.isEmpty()).orElse(in.ask().instructions().replaceAll("\\s+", " "));
         String text = "";
         CodeHost host = hosts.apply(in.origin().platform());
         String checkRunId = in.written().checkRunId();
-        if (!checkRunId.isEmpty() && outcome == Outcome.COMPLETED && !lost) {
+        boolean endedByItself = reply.filter(r -> r.outcome() == Outcome.COMPLETED || !r.line().isEmpty()).isPresent();
+        if (!checkRunId.isEmpty() && endedByItself) {
             // a check run shows the answer itself (commit statuses only link to it); never a reason not to finish it
-            text = answerIfAny(in).map(a -> Untrusted.markdown(Verdict.parse(a).text(), Platform.GITHUB)).orElse("");
+            text = Work.of(in.work().kind()).checkText(qatech.get(), in, settings);
         }
-        StatusReport report = new StatusReport(gate, settings.status().context(), heading.replaceFirst("^\\S+ ", "") + ": "
-                + in.ask().instructions().replaceAll("\\s+", " "), in.work().url(), in.runId(),
-                heading, "Asked by " + in.ask().requester() + ": " + in.ask().instructions(), Redaction.apply(text));
-        host.report(in.origin(), in.written().pendingSha().get(), report, checkRunId);
+        StatusReport report = new StatusReport(gate, settings.status().context(), heading.replaceFirst("^\\S+ ", "") + ": " + what,
+                in.work().url(), in.runId(), heading, "Asked by " + in.ask().requester() + ": " + in.ask().instructions(), Redaction.apply(text),
+                !checkRunId.isEmpty() && reply.filter(RunState.Replied::rerunnable).isPresent());
+        host.report(in.origin(), sha, report, checkRunId);
         Log.info("run.status_final", in.ask().deliveryId(), in.work().idIfAny().orElse(null), "run", in.runId(), "state", gate);
         return new StepResult.Ended(gate.name());
     }

@@ -54,22 +54,6 @@ public final class Poller {
         this.pause = pause;
     }
 
-    /** A follow-up's message: when the bridge sent it and its text (empty for a new conversation, whose first message is ours). */
-    static Optional<Progress.Anchor> anchor(RunState.Work work) {
-        String sentAt = work.sentAt();
-        String text = work.message();
-        if (sentAt.isEmpty() || text.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(new Progress.Anchor(java.time.Instant.parse(sentAt), text));
-    }
-
-    /** Reads the conversation; when the bridge's message is not among the newest {@link #LIMIT}, reads further back. */
-    Progress progress(String chatId, Optional<Progress.Anchor> anchor) {
-        Progress p = Progress.of(qatech.get(chatId, LIMIT).messages(), anchor);
-        return p.found() ? p : Progress.of(qatech.get(chatId, WIDE_LIMIT).messages(), anchor);
-    }
-
     /** {@code state}: the run's state ({@code runId}, {@code conversation.id}, {@code poll}); returns the new {@code poll}. */
     public JsonNode poll(JsonNode state) throws InterruptedException {
         RunState run = RunStateJson.read(state);
@@ -86,11 +70,11 @@ public final class Poller {
         int polls = run.poll().polls();
         int outage = run.poll().outage();
         long windowEnd = clock.millis() + window.toMillis();
-        Optional<Progress.Anchor> anchor = anchor(run.work());
+        Work work = Work.of(run.work().kind());
         while (true) {
-            Progress progress = null;
+            Work.Look progress = null;
             try {
-                progress = progress(chatId, anchor);
+                progress = work.look(qatech, run.work());
                 outage = 0;
             } catch (ApiException e) {
                 if (!e.isTransient()) {
@@ -107,12 +91,11 @@ public final class Poller {
             boolean done = finished || timedOut;
             Duration next = outage == 0 ? interval : backoff(outage);
             if (done || clock.millis() + next.toMillis() > windowEnd) {
-                Progress.State status = progress == null ? Progress.State.RUNNING : progress.state();
+                String status = progress == null ? Progress.State.RUNNING.name() : progress.status();
                 Log.info("poll.done", delivery, chatId, "polls", polls, "status", status, "timedOut", timedOut, "outage", outage);
                 // the reply uses the answer read here: QA.tech may be down again by then
-                Optional<String> answer = finished ? progress.answer().map(QaTechClient.Message::text)
-                        .filter(t -> Strings.utf8Length(t) <= ANSWER_IN_STATE) : Optional.empty();
-                return new RunState.Poll(deadline, done || outage == 0 ? 0 : next.toSeconds(), polls, outage, status.name(), timedOut, done,
+                Optional<String> answer = finished ? progress.answer().filter(t -> Strings.utf8Length(t) <= ANSWER_IN_STATE) : Optional.empty();
+                return new RunState.Poll(deadline, done || outage == 0 ? 0 : next.toSeconds(), polls, outage, status, timedOut, done,
                         done ? Optional.of(clock.millis()) : Optional.empty(), answer);
             }
             pause.pause(next);

@@ -18,8 +18,6 @@ import dev.qabridge.core.Texts;
 import dev.qabridge.core.TransientApiError;
 import dev.qabridge.core.VercelBypass;
 import dev.qabridge.core.Verdict;
-import dev.qabridge.core.WorkKind;
-import dev.qabridge.qatech.QaTechClient;
 import dev.qabridge.qatech.QaTechErrors;
 
 import java.time.Instant;
@@ -104,29 +102,28 @@ final class StartSteps extends StepKit {
         Settings settings = settings(run);
         RunState.Target target = run.target();
         Instant sentAt = clock.instant();
-        QaTechClient.Chat chat = sending(run, () -> {
+        RunState.Work work = sending(run, () -> {
             String agentUrl = VercelBypass.forAgent(target.url(), vercelBypassSecret.get(), target.previewSource(Preview.Source.COMMAND),
                     settings.preview().onVercel(), settings.preview().vercelHosts());
-            return qatech.get().start(message(run), settings.qatech().applicationIdOrThrow(), agentUrl,
-                    run.origin().repo() + run.origin().reference() + " preview", settings.qatech().projectId());
+            return Work.of(run.input().work()).start(qatech.get(), run, settings, agentUrl, sentAt);
         });
-        Log.info("qatech.started", run.ask().deliveryId(), chat.shortId(), "run", run.runId());
+        Log.info("qatech.started", run.ask().deliveryId(), work.id(), "run", run.runId(), "work", work.kind().wireName());
         Metrics.count(Metrics.RUNS_STARTED, run.origin().platform().wireName(), Map.of());
-        return new RunState.Work(WorkKind.CHAT, chat.shortId(), chat.url(), sentAt.toString(), "");
+        return work;
     }
 
-    /** A follow-up: {@code POST /v1/chat/{id}} in the PR's latest conversation, remembered by when and what was sent. */
+    /**
+     * Continues the PR's earlier work: a follow-up ({@code POST /v1/chat/{id}} in the latest conversation, remembered by
+     * when and what was sent), or the failed tests of a test plan run again ({@code POST /v1/run/{id}}, a new run).
+     */
     RunState.Work continueConversation(RunState run) {
-        RunState.FollowUp followUp = run.read().followUp().orElseThrow(() -> new IllegalStateException("no conversation to continue"));
-        String message = run.ask().instructions() + "\n\n" + Verdict.REQUEST;
+        RunState.FollowUp followUp = run.read().followUp().orElseThrow(() -> new IllegalStateException("no earlier work to continue"));
         Instant sentAt = clock.instant();
-        sending(run, () -> {
-            qatech.get().followUp(followUp.chatId(), message);
-            return null;
-        });
-        Log.info("qatech.followed_up", run.ask().deliveryId(), followUp.chatId(), "run", run.runId());
+        RunState.Work work = sending(run, () -> Work.of(run.input().work()).proceed(qatech.get(), run, followUp, sentAt));
+        Log.info("qatech.followed_up", run.ask().deliveryId(), work.id(), "run", run.runId(), "of", followUp.chatId(), "work",
+                work.kind().wireName());
         Metrics.count(Metrics.RUNS_STARTED, run.origin().platform().wireName(), Map.of());
-        return new RunState.Work(WorkKind.CHAT, followUp.chatId(), followUp.chatUrl(), sentAt.toString(), message);
+        return work;
     }
 
     /** Sends a request that creates something in QA.tech, and says what its failure means for sending it again. */
@@ -148,7 +145,8 @@ final class StartSteps extends StepKit {
     /** The status comment ("⏳ QA.tech is testing…"), and the run's summary for the ledger. */
     StepResult.StatusPosted postStatus(RunState run, int retry) {
         String id = postOnce(hosts.apply(run.origin().platform()).thread(run.origin()),
-                Texts.started(run.record(), run.target().previewSource(Preview.Source.DEPLOYMENT), run.target().whyContextLeftOut()),
+                Texts.started(run.record(), run.target().previewSource(Preview.Source.DEPLOYMENT), run.target().whyContextLeftOut(),
+                        run.work().kind()),
                 run, "status", retry);
         Log.info("run.status_posted", run.ask().deliveryId(), run.work().idIfAny().orElse(null), "run", run.runId(), "comment", id);
         return new StepResult.StatusPosted(id, summary(run.with(run.written().withStatusComment(id))));

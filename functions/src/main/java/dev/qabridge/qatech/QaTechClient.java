@@ -3,6 +3,7 @@ package dev.qabridge.qatech;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qabridge.core.ApiException;
+import dev.qabridge.core.TestRun;
 import dev.qabridge.http.JsonHttp;
 
 import java.time.Duration;
@@ -11,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The QA.tech calls the bridge makes: start a conversation, read it back. */
+/** The QA.tech calls the bridge makes: start a conversation or a test plan run, read it back, re-run a run's failed tests. */
 public final class QaTechClient {
     static final String SERVICE = "QA.tech";
 
@@ -80,6 +81,62 @@ public final class QaTechClient {
                     m.path("text").asText(""), m.path("status").asText(""), m.path("isStreaming").asBoolean(false)));
         }
         return new Conversation(r.path("shortId").asText(chatId), r.path("url").asText(""), messages);
+    }
+
+    /**
+     * {@code POST /v1/run}: runs test plan {@code planId} with the preview as the application's environment. One attempt,
+     * like {@link #start}: a request that may have reached QA.tech is never repeated here.
+     */
+    public TestRun.Started startRun(String planId, String applicationId, String previewUrl, Optional<String> projectId,
+                                    TestRun.Trigger trigger) {
+        ObjectNode body = JsonHttp.JSON.createObjectNode();
+        body.put("testPlanShortId", planId);
+        body.putArray("applications").addObject().put("applicationShortId", applicationId).putObject("environment").put("url", previewUrl);
+        projectId.ifPresent(p -> body.put("projectShortId", p));
+        if (trigger.github()) {
+            body.put("trigger", "GITHUB").put("actor", trigger.actor()).put("branch", trigger.branch()).put("commitHash", trigger.commitHash())
+                    .put("repository", trigger.repository());
+        } else {
+            body.put("trigger", "API");
+        }
+        return started(http.call("POST", baseUrl + "/v1/run", headers(), body, startTimeout), "POST /v1/run");
+    }
+
+    /** {@code POST /v1/run/{shortId}} with {@code failedOnly}: the run's failed tests again, as a new run. One attempt. */
+    public TestRun.Started rerunFailed(String runShortId) {
+        ObjectNode body = JsonHttp.JSON.createObjectNode().put("failedOnly", true);
+        return started(http.call("POST", baseUrl + "/v1/run/" + JsonHttp.segment(runShortId), headers(), body, startTimeout),
+                "POST /v1/run/{shortId}");
+    }
+
+    private static TestRun.Started started(JsonNode r, String call) {
+        JsonNode run = r.path("run");
+        String shortId = run.path("shortId").asText("");
+        if (shortId.isEmpty()) {
+            throw new ApiException(SERVICE, 502, "the answer to " + call + " had no run.shortId");
+        }
+        return new TestRun.Started(shortId, run.path("url").asText(""), run.path("testCount").asInt(0),
+                run.path("testPlan").path("name").asText(""));
+    }
+
+    /** {@code GET /v1/run/{shortId}?testCases=all}; one attempt, the caller (the state machine) retries. */
+    public TestRun getRun(String runShortId) {
+        JsonNode r = http.call("GET", baseUrl + "/v1/run/" + JsonHttp.segment(runShortId) + "?testCases=all", headers(), null);
+        List<TestRun.Case> tests = new ArrayList<>();
+        for (JsonNode t : r.path("runTestCases")) {
+            tests.add(new TestRun.Case(t.path("shortId").asText(""), t.path("name").asText(""), t.path("status").asText(""),
+                    t.path("result").asText(""), t.path("resultTitle").asText(""), t.path("evaluationThought").asText("")));
+        }
+        return new TestRun(r.path("shortId").asText(runShortId), r.path("status").asText(""),
+                r.path("result").isTextual() ? Optional.of(r.path("result").asText()) : Optional.empty(), List.copyOf(tests));
+    }
+
+    /** {@code GET /v1/run-test-case/{shortId}}: one test's error code and evidence. */
+    public TestRun.CaseDetail getRunTestCase(String caseShortId) {
+        JsonNode r = http.call("GET", baseUrl + "/v1/run-test-case/" + JsonHttp.segment(caseShortId), headers(), null);
+        return new TestRun.CaseDetail(r.path("shortId").asText(caseShortId),
+                r.path("errorCode").isTextual() ? Optional.of(r.path("errorCode").asText()) : Optional.empty(), r.path("durationMs").asLong(0),
+                r.path("url").asText(""), r.path("screenshotUrl").asText(""), r.path("recordingUrl").asText(""));
     }
 
     private Map<String, String> headers() {

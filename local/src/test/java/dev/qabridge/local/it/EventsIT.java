@@ -56,6 +56,11 @@ class EventsIT {
                 com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(GitLabStubs.API + "/repository/commits/" + GitLabPayloads.SHA
                         + "/merge_requests"))
                 .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("[{\"iid\": 7, \"state\": \"opened\"}]")));
+        // events/github-check-run-rerun-failed.json: its clicker may write to the repository
+        fx.fakes.github.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/repos/acme/shop/collaborators/octocat/permission"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(
+                        "{\"permission\": \"write\", \"role_name\": \"write\", \"user\": {\"login\": \"octocat\", \"id\": 1}}")));
         Stubs.chatStarted(fx.fakes.qatech, "chat_example1");
         Stubs.chatPolls(fx.fakes.qatech, "chat_example1", Stubs.running("chat_example1"));
         Stubs.chatPolls(fx.fakes.qatech, "chat_example2", Stubs.passed("chat_example2", "Checkout works."));

@@ -40,7 +40,7 @@ public final class PlanReport {
         if (result.equals("FAILED")) {
             boolean allMisses = !failed.isEmpty() && failed.stream()
                     .allMatch(t -> Optional.ofNullable(details.get(t.shortId())).filter(TestRun.CaseDetail::agentMiss).isPresent());
-            String line = failed.size() + " of " + count(total) + " failed";
+            String line = String.format(Locale.ROOT, "%,d", failed.size()) + " of " + count(total) + " failed";
             if (allMisses) {
                 String miss = "the agent could not execute " + (failed.size() == 1 ? "the failed test" : "the " + failed.size() + " failed tests");
                 return onAgentMiss == Settings.AgentMiss.FAILURE
@@ -101,34 +101,36 @@ public final class PlanReport {
         List<TestRun.Case> passed = run.tests().stream().filter(t -> t.result().equals("PASSED")).toList();
         List<TestRun.Case> others = run.tests().stream().filter(t -> !t.failed() && !t.result().equals("PASSED"))
                 .sorted(Comparator.comparing(TestRun.Case::name)).toList();
-        List<String> sections = new ArrayList<>();
-        if (!failed.isEmpty() || !others.isEmpty()) {
-            List<String> rows = new ArrayList<>();
-            failed.forEach(t -> rows.add(row(t, p)));
-            others.forEach(t -> rows.add(row(t, p)));
-            sections.add(table(rows));
-        }
-        for (int i = 0; i < failed.size() && i < DETAILED_FAILURES; i++) {
-            sections.add(evidence(failed.get(i), details.get(failed.get(i).shortId()), p));
-        }
-        if (!passed.isEmpty()) {
-            List<String> rows = passed.stream().map(t -> row(t, p)).toList();
-            sections.add("<details><summary>" + count(passed.size()) + " passed</summary>\n\n" + table(rows) + "\n</details>\n");
-        }
-        int room = limit - top.length() - footer.length() - 200;
+        // what fits, in this order: the failed (and skipped) tests' rows, their evidence, then the passed tests, folded
+        int room = limit - top.length() - footer.length() - 300;
         StringBuilder body = new StringBuilder();
-        int shown = 0;
-        for (String section : sections) {
-            String safe = Redaction.apply(section);
-            if (body.length() + safe.length() > room) {
+        List<TestRun.Case> listed = new ArrayList<>(failed);
+        listed.addAll(others);
+        if (!listed.isEmpty()) {
+            body.append(table(listed, p, room));
+        }
+        int shownEvidence = 0;
+        for (int i = 0; i < failed.size() && i < DETAILED_FAILURES; i++) {
+            String section = Redaction.apply(evidence(failed.get(i), details.get(failed.get(i).shortId()), p)) + "\n";
+            if (body.length() + section.length() > room) {
                 break;
             }
-            body.append(safe).append("\n");
-            shown++;
+            body.append(section);
+            shownEvidence++;
         }
-        if (shown < sections.size()) {
-            body.append("_… ").append(sections.size() - shown).append(" more section").append(sections.size() - shown == 1 ? "" : "s")
-                    .append(" not shown (the comment limit): see the run in QA.tech._\n");
+        if (shownEvidence < Math.min(failed.size(), DETAILED_FAILURES)) {
+            body.append("_… the evidence of ").append(Math.min(failed.size(), DETAILED_FAILURES) - shownEvidence)
+                    .append(" more failed tests is not shown (the comment limit): see the run in QA.tech._\n\n");
+        }
+        if (!passed.isEmpty()) {
+            String open = "<details><summary>" + count(passed.size()) + " passed</summary>\n\n";
+            String close = "\n</details>\n";
+            int left = room - body.length() - open.length() - close.length();
+            if (left > 200) {
+                body.append(open).append(table(passed, p, left)).append(close);
+            } else {
+                body.append("_… ").append(count(passed.size())).append(" passed, not listed (the comment limit): see the run in QA.tech._\n");
+            }
         }
         return Redaction.apply(top + body.toString() + footer);
     }
@@ -160,8 +162,22 @@ public final class PlanReport {
                 + " | " + cell(t.resultTitle(), p) + " |";
     }
 
-    private static String table(List<String> rows) {
-        return "| test | result | QA.tech says |\n|---|---|---|\n" + String.join("\n", rows) + "\n";
+    /** A table of {@code tests} within {@code room} characters; the rows that do not fit are counted in a last row. */
+    private static String table(List<TestRun.Case> tests, Platform p, int room) {
+        StringBuilder b = new StringBuilder("| test | result | QA.tech says |\n|---|---|---|\n");
+        int shown = 0;
+        for (TestRun.Case t : tests) {
+            String row = Redaction.apply(row(t, p)) + "\n";
+            if (b.length() + row.length() > room - 120) {
+                break;
+            }
+            b.append(row);
+            shown++;
+        }
+        if (shown < tests.size()) {
+            b.append("| … | ").append(String.format(Locale.ROOT, "%,d", tests.size() - shown)).append(" more | not shown (the comment limit): see the run in QA.tech |\n");
+        }
+        return b.toString();
     }
 
     /** One line of untrusted text for a table cell: sanitized, pipes escaped, at most 200 characters. */

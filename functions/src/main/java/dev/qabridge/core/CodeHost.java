@@ -16,6 +16,15 @@ public interface CodeHost {
     /** The PR/MR as it stands now. */
     PullRequest pullRequest(Origin where);
 
+    /** Most bytes of a PR's diff ever read (a larger diff is cut by {@link DiffCut} anyway). */
+    int MAX_DIFF_READ = 8 * 1024 * 1024;
+
+    /**
+     * The PR/MR's unified diff ({@code diff --git} sections), read up to {@link #MAX_DIFF_READ} bytes; a platform that will
+     * not give the whole diff (GitHub's 406 for a very large one) gives what it can, file by file.
+     */
+    String diff(Origin where);
+
     /** The URL of the newest successful deployment of the PR/MR's head; empty when there is none. */
     Optional<String> deployedUrl(Origin where, PullRequest pr);
 

@@ -17,6 +17,9 @@ public sealed interface Command {
     /** {@code /qa plan [<pln_…>] [--url <preview>]}: run a QA.tech test plan (the given one, else the repository's) on the preview. */
     record Plan(Optional<String> plan, Optional<String> url) implements Command {}
 
+    /** {@code /qa review [<focus>]}: a change review of the PR on its preview; the focus, if any, goes into its context. */
+    record Review(Optional<String> focus) implements Command {}
+
     /** {@code /qa rerun-failed}: re-run the failed tests of the PR's latest test plan run. */
     record RerunFailed() implements Command {}
 

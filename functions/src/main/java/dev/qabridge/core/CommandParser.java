@@ -14,6 +14,8 @@ public final class CommandParser {
     /** {@code followup <text>} or {@code ask <text>}: the rest (first line and the lines after) is the follow-up. */
     private static final Pattern FOLLOW_UP = Pattern.compile("(?is)^(followup|follow-up|ask)(?:\\s+(.*)|)$");
     /** {@code plan}, then optionally a plan id (and {@code --url}): a test plan run. */
+    /** {@code review}, then optionally what to focus on. */
+    private static final Pattern REVIEW = Pattern.compile("(?is)^review(?:\\s+(.*)|)$");
     private static final Pattern PLAN = Pattern.compile("(?is)^plan(?:\\s+(.*)|)$");
     private static final Pattern URL_FLAG = Pattern.compile("(?:^|(?<=[\\s(\\[]))--url(?:=|\\s+)(\\S+)");
 
@@ -70,6 +72,10 @@ public final class CommandParser {
                     ? new Command.Invalid("`" + word + " " + followUp.group(1).toLowerCase(Locale.ROOT)
                             + "` needs a question or an instruction for the agent, e.g. `" + word + " followup now try it logged out`")
                     : new Command.FollowUp(question));
+        }
+        Matcher review = REVIEW.matcher(args);
+        if (review.matches()) {
+            return Optional.of(new Command.Review(Optional.ofNullable(review.group(1)).map(String::strip).filter(f -> !f.isEmpty())));
         }
         Matcher plan = PLAN.matcher(args);
         if (plan.matches()) {

@@ -135,7 +135,7 @@ public record Ledger(List<Entry> entries, Optional<String> holder, long holderUn
 
     /** The newest run that started a conversation: what a follow-up continues. */
     public Optional<Entry> latestConversation() {
-        return latest(WorkKind.CHAT);
+        return entries.stream().filter(e -> !e.chatId().isEmpty() && e.work().conversation()).findFirst();
     }
 
     /** The newest run whose QA.tech work of {@code kind} started (a conversation, a test plan run). */

@@ -38,12 +38,15 @@ public record RepoSettings(
         Optional<MergeQueue.Mode> mergeQueue,
         Optional<String> testPlan,
         Optional<String> autoRunTestPlan,
-        Optional<Settings.AgentMiss> onAgentMiss) {
+        Optional<Settings.AgentMiss> onAgentMiss,
+        Optional<Settings.AutoRunMode> autoRunMode,
+        Optional<Settings.ReviewMode> reviewMode) {
 
     /** No file, or an empty one: the bridge's settings as they are. */
     public static final RepoSettings NONE = new RepoSettings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+            Optional.empty());
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> ASSOCIATIONS = Set.of("OWNER", "MEMBER", "COLLABORATOR", "CONTRIBUTOR", "FIRST_TIMER",
@@ -52,7 +55,8 @@ public record RepoSettings(
     private static final Map<String, Set<String>> KEYS = Map.of(
             "qatech", Set.of("applicationId", "projectId", "testPlan"),
             "preview", Set.of("urlTemplate", "vercel", "vercelHosts"),
-            "autoRun", Set.of("environments", "message", "forks", "testPlan"),
+            "autoRun", Set.of("environments", "message", "forks", "testPlan", "mode"),
+            "review", Set.of("mode"),
             "trusted", Set.of("associations", "minAccessLevel"),
             "status", Set.of("onNoVerdict", "onAgentMiss"),
             "commands", Set.of("concurrency", "cancelOnPush"),
@@ -93,7 +97,7 @@ public record RepoSettings(
 
     private static RepoSettings read(JsonNode root, String text) {
         if (!root.isObject()) {
-            throw new Invalid("the file must be a mapping of sections (qatech, preview, autoRun, trusted, status, commands, mergeQueue), "
+            throw new Invalid("the file must be a mapping of sections (qatech, preview, autoRun, review, trusted, status, commands, mergeQueue), "
                     + "not a " + kind(root));
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
@@ -130,6 +134,20 @@ public record RepoSettings(
                 return Settings.agentMiss("status.onAgentMiss", v);
             } catch (IllegalStateException e) {
                 throw new Invalid("`status.onAgentMiss`" + at(text, "status", "onAgentMiss") + " must be error or failure, got '" + v + "'");
+            }
+        });
+        Optional<Settings.AutoRunMode> autoRunMode = string(root, text, "autoRun", "mode").map(v -> {
+            try {
+                return Settings.autoRunMode("autoRun.mode", v);
+            } catch (IllegalStateException e) {
+                throw new Invalid("`autoRun.mode`" + at(text, "autoRun", "mode") + " must be chat or review, got '" + v + "'");
+            }
+        });
+        Optional<Settings.ReviewMode> reviewMode = string(root, text, "review", "mode").map(v -> {
+            try {
+                return Settings.reviewMode("review.mode", v);
+            } catch (IllegalStateException e) {
+                throw new Invalid("`review.mode`" + at(text, "review", "mode") + " must be rawChanges or pr, got '" + v + "'");
             }
         });
         Optional<String> template = string(root, text, "preview", "urlTemplate");
@@ -202,7 +220,8 @@ public record RepoSettings(
             }
         });
         return new RepoSettings(applicationId, projectId, template, vercel, environments, message, associations, minAccessLevel, forks,
-                onNoVerdict, concurrency, cancelOnPush, vercelHosts, mergeQueue, testPlan, autoRunTestPlan, onAgentMiss);
+                onNoVerdict, concurrency, cancelOnPush, vercelHosts, mergeQueue, testPlan, autoRunTestPlan, onAgentMiss,
+                autoRunMode, reviewMode);
     }
 
     private static Optional<String> testPlan(JsonNode root, String text, String section) {

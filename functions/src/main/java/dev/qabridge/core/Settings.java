@@ -26,7 +26,38 @@ public record Settings(
         Trusted trusted,
         Polling polling,
         MergeQueue.Mode mergeQueue,
+        Review review,
         Optional<String> stateMachineArn) {
+
+    /**
+     * How a change review sends the PR: its title, description and unified diff ({@code RAW_CHANGES}, cut at
+     * {@code maxDiffKb}), or its URL for QA.tech to read itself ({@code PR}) ({@code QA_REVIEW_*}; the file's {@code review}).
+     */
+    public record Review(ReviewMode mode, int maxDiffKb) {}
+
+    /** {@code rawChanges} or {@code pr}. */
+    public enum ReviewMode { RAW_CHANGES, PR }
+
+    /** What an automatic run does: a conversation or a change review ({@code AUTO_RUN_MODE}; the file's {@code autoRun.mode}). */
+    public enum AutoRunMode { CHAT, REVIEW }
+
+    /** {@code rawChanges} or {@code pr}; {@code setting} names where the value came from. */
+    public static ReviewMode reviewMode(String setting, String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "rawchanges" -> ReviewMode.RAW_CHANGES;
+            case "pr" -> ReviewMode.PR;
+            default -> throw new IllegalStateException(setting + " must be rawChanges or pr, got '" + value + "'");
+        };
+    }
+
+    /** {@code chat} or {@code review}; {@code setting} names where the value came from. */
+    public static AutoRunMode autoRunMode(String setting, String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "chat" -> AutoRunMode.CHAT;
+            case "review" -> AutoRunMode.REVIEW;
+            default -> throw new IllegalStateException(setting + " must be chat or review, got '" + value + "'");
+        };
+    }
 
     /** What a {@code /qa} does while another run of the same PR is going ({@code QA_CONCURRENCY}). */
     public enum Concurrency { REJECT, QUEUE, PARALLEL }
@@ -57,7 +88,7 @@ public record Settings(
      * Which deployments start a run by themselves, and what that run is asked, or the test plan it runs instead of a
      * conversation ({@code AUTO_RUN_*}; the file's {@code autoRun}).
      */
-    public record AutoRun(List<String> environments, String message, boolean forks, Optional<String> testPlan) {
+    public record AutoRun(List<String> environments, String message, boolean forks, Optional<String> testPlan, AutoRunMode mode) {
 
         /** True when a deployment to {@code environment} starts an automatic run. */
         public boolean runs(String environment) {
@@ -125,13 +156,15 @@ public record Settings(
         String autoRunMessage = env.get("AUTO_RUN_MESSAGE", DEFAULT_AUTO_RUN_MESSAGE);
         Preview preview = new Preview(urlTemplate, false, Globs.parse(env.get("PREVIEW_VERCEL_HOSTS", "")));
         AutoRun autoRun = new AutoRun(autoRunEnvironments, autoRunMessage, env.get("AUTO_RUN_FORKS", "false").equalsIgnoreCase("true"),
-                env.find("AUTO_RUN_TEST_PLAN"));
+                env.find("AUTO_RUN_TEST_PLAN"), autoRunMode("AUTO_RUN_MODE", env.get("AUTO_RUN_MODE", "chat")));
         Status status = new Status(env.get("QA_STATUS_CONTEXT", "qa-bridge"), noVerdict(env.get("QA_STATUS_ON_NO_VERDICT", "error")),
                 agentMiss("QA_STATUS_ON_AGENT_MISS", env.get("QA_STATUS_ON_AGENT_MISS", "error")));
         Commands commands = new Commands(command, concurrency("QA_CONCURRENCY", env.get("QA_CONCURRENCY", "reject")),
                 env.get("QA_CANCEL_ON_PUSH", "false").equalsIgnoreCase("true"));
         Settings s = new Settings(qatech, codeHosts, preview, autoRun, status, commands, trusted, polling,
-                MergeQueue.mode("QA_MERGE_QUEUE", env.get("QA_MERGE_QUEUE", "mirror")), stateMachineArn);
+                MergeQueue.mode("QA_MERGE_QUEUE", env.get("QA_MERGE_QUEUE", "mirror")),
+                new Review(reviewMode("QA_REVIEW_MODE", env.get("QA_REVIEW_MODE", "rawChanges")), env.integer("QA_REVIEW_MAX_DIFF_KB", 200)),
+                stateMachineArn);
         s.validate();
         return s;
     }
@@ -180,6 +213,9 @@ public record Settings(
                 throw new IllegalStateException(plan.getKey() + " '" + id + "' is not a QA.tech test plan short id (" + QaTechIds.TEST_PLAN_FORM + ")");
             });
         }
+        if (review.maxDiffKb() < 1 || review.maxDiffKb() > 2_000) {
+            throw new IllegalStateException("QA_REVIEW_MAX_DIFF_KB must be between 1 and 2000 (KB of diff a change review sends)");
+        }
         if (!COMMAND.matcher(commands.word()).matches()) {
             throw new IllegalStateException("QA_COMMAND must be one word without spaces, got '" + commands.word() + "'");
         }
@@ -217,13 +253,15 @@ public record Settings(
                 new Preview(repo.urlTemplate().or(preview::urlTemplate), repo.vercel().orElse(preview.onVercel()),
                         repo.vercelHosts().orElse(preview.vercelHosts())),
                 new AutoRun(repo.autoRunEnvironments().orElse(autoRun.environments()), repo.autoRunMessage().orElse(autoRun.message()),
-                        repo.forks().orElse(autoRun.forks()), repo.autoRunTestPlan().or(autoRun::testPlan)),
+                        repo.forks().orElse(autoRun.forks()), repo.autoRunTestPlan().or(autoRun::testPlan),
+                        repo.autoRunMode().orElse(autoRun.mode())),
                 new Status(status.context(), repo.onNoVerdict().orElse(status.onNoVerdict()), repo.onAgentMiss().orElse(status.onAgentMiss())),
                 new Commands(commands.word(), repo.concurrency().orElse(commands.concurrency()),
                         repo.cancelOnPush().orElse(commands.cancelOnPush())),
                 new Trusted(repo.associations().orElse(trusted.associations()), repo.minAccessLevel().orElse(trusted.gitlabMinAccessLevel())),
                 polling,
                 repo.mergeQueue().orElse(mergeQueue),
+                new Review(repo.reviewMode().orElse(review.mode()), review.maxDiffKb()),
                 stateMachineArn);
     }
 

@@ -48,6 +48,7 @@ public final class Texts {
                 + "| `" + w + " followup <text>` (or `" + w + " ask <text>`) | continues the latest conversation: \"now try it logged out\" |\n"
                 + "| `" + w + " plan [pln_…]` | runs a QA.tech test plan on the preview (" + s.qatech().testPlan()
                         .map(p -> "without an id: `" + p + "`").orElse("name one, or set `qatech.testPlan`") + "): QA.tech's own verdict, per test |\n"
+                + "| `" + w + " review [<focus>]` | a change review: the agent gets this " + (gitlab ? "MR" : "PR") + "'s diff and tests what it touches |\n"
                 + "| `" + w + " rerun-failed` | re-runs the failed tests of the latest test plan run |\n"
                 + "| `" + w + " status` | lists this " + (gitlab ? "MR" : "PR") + "'s runs |\n"
                 + "| `" + w + " cancel` | stops the runs still going (QA.tech's agent may still finish in QA.tech) |\n"
@@ -259,7 +260,7 @@ public final class Texts {
         if (runs.isEmpty()) {
             return Redaction.apply(b.append("No runs yet.\n").toString());
         }
-        b.append("| asked by | when | commit | outcome | QA.tech |\n|---|---|---|---|---|\n");
+        b.append("| asked by | when | commit | outcome | conversation |\n|---|---|---|---|---|\n");
         for (Ledger.Entry r : runs) {
             String outcome = switch (r.state()) {
                 case Ledger.WAITING, Ledger.STARTING, Ledger.RUNNING ->
@@ -272,7 +273,7 @@ public final class Texts {
             };
             b.append("| ").append(who(r.requester())).append(" | ").append(java.time.Instant.ofEpochMilli(r.at()).toString().substring(0, 16).replace('T', ' '))
                     .append(" UTC | `").append(Strings.shortSha(r.sha())).append("` | ").append(outcome.replace("|", "\\|")).append(" | ")
-                    .append(r.chatUrl().isEmpty() ? "—" : link(r.work() == WorkKind.PLAN ? "test plan run" : "conversation", r.chatUrl()))
+                    .append(r.chatUrl().isEmpty() ? "—" : link(r.work().noun(), r.chatUrl()))
                     .append(" |\n");
         }
         return Redaction.apply(b.toString());

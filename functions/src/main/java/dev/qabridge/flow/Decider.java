@@ -87,11 +87,18 @@ public final class Decider {
             case Command.Run r -> accepted(runId,
                     start(runId, RunInput.RUN, c.where(), ask(c, r.instructions(), r.url().orElse("")), "", loaded, request), "run");
             case Command.Plan p -> plan(runId, c, p, loaded, request);
+            case Command.Review r -> accepted(runId, start(new RunInput(runId, RunInput.RUN, c.where(),
+                    ask(c, r.focus().orElse(REVIEW), ""), "", loaded.file(), deadline(loaded), loaded.settings().polling().seconds(), request,
+                    "", WorkKind.REVIEW, "")), "review");
             case Command.RerunFailed x -> accepted(runId, start(new RunInput(runId, RunInput.FOLLOWUP, c.where(),
                     ask(c, RERUN_FAILED, ""), "", loaded.file(), deadline(loaded), loaded.settings().polling().seconds(), request, "",
                     WorkKind.PLAN, "")), "rerun-failed");
         };
     }
+
+    /** What a change review asks when the command names no focus (and an automatic review always). */
+    static final String REVIEW = "Review what this change does on its preview: exercise the flows the diff touches like a user "
+            + "would, and report anything broken or unexpected.";
 
     /** What a re-run of the failed tests asks, as statuses and {@code /qa status} show it. */
     static final String RERUN_FAILED = "Re-run the failed tests";
@@ -153,11 +160,12 @@ public final class Decider {
                     d.repository().installationId());
             String runId = runId(host.platform(), "d" + d.deploymentId() + "-" + number);
             Optional<String> plan = loaded.settings().autoRun().testPlan();
+            boolean review = plan.isEmpty() && loaded.settings().autoRun().mode() == Settings.AutoRunMode.REVIEW;
             Ask ask = new Ask("the " + d.environment() + " deployment", plan.map(id -> "Run the test plan " + id)
                     .orElse(loaded.settings().autoRun().message()), d.url(), "",
                     d.deliveryId(), clock.millis(), d.sha(), d.environment().isEmpty() ? "deployment" : d.environment());
             if (start(new RunInput(runId, RunInput.AUTO, where, ask, "", loaded.file(), deadline(loaded), loaded.settings().polling().seconds(),
-                    request, "", plan.isPresent() ? WorkKind.PLAN : WorkKind.CHAT, plan.orElse("")))) {
+                    request, "", plan.isPresent() ? WorkKind.PLAN : review ? WorkKind.REVIEW : WorkKind.CHAT, plan.orElse("")))) {
                 started.add(runId);
             } else {
                 Log.info(host.platform().wireName() + ".autorun_duplicate", d.deliveryId(), null, "run", runId);

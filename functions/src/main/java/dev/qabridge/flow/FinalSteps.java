@@ -133,6 +133,7 @@ final class FinalSteps extends StepKit {
     /** How a run that was cut short ended, read from its state: which step failed, a turn too late, a timeout; empty when its work ended by itself. */
     private Optional<Ending> cutShort(RunState in) {
         RunState.Ending end = in.ending();
+        String work = in.input().work().noun();
         if (end.turnExpired()) {
             return Optional.of(new Ending(Outcome.NOT_STARTED, Optional.of("This run waited for the " + in.origin().noun()
                     + "'s running run to end until its own deadline passed. Run it again when that one has replied.")));
@@ -140,7 +141,7 @@ final class FinalSteps extends StepKit {
         Optional<RunState.Failure> resolve = end.failure("resolve");
         if (resolve.isPresent()) {
             return Optional.of(new Ending(Outcome.ERROR, Optional.of("The bridge could not look up this " + in.origin().noun()
-                    + " or its preview: " + resolve.get().message() + ". No QA.tech conversation was started.")));
+                    + " or its preview: " + resolve.get().message() + ". No QA.tech " + work + " was started.")));
         }
         RunState.Target target = in.target();
         if (target.url().isEmpty()) {
@@ -153,7 +154,7 @@ final class FinalSteps extends StepKit {
             String type = start.get().error();
             if (type.endsWith("ConversationMayHaveStarted")) {
                 return Optional.of(new Ending(Outcome.NOT_STARTED, Optional.of(start.get().message()
-                        + ". QA.tech may have started the conversation anyway; the bridge does not send it twice. "
+                        + ". QA.tech may have started the " + work + " anyway; the bridge does not send it twice. "
                         + "Look for it in QA.tech (app.qa.tech → Chat), or run the command again.")));
             }
             if (type.endsWith("TransientApiError")) {
@@ -164,14 +165,14 @@ final class FinalSteps extends StepKit {
         }
         Optional<RunState.Failure> poll = end.failure("poll");
         if (poll.isPresent()) {
-            return Optional.of(new Ending(Outcome.ERROR, Optional.of("The bridge stopped following the conversation: "
-                    + poll.get().message() + ". The agent may still answer in QA.tech: follow the conversation link.")));
+            return Optional.of(new Ending(Outcome.ERROR, Optional.of("The bridge stopped following the " + work + ": "
+                    + poll.get().message() + ". The agent may still answer in QA.tech: follow the " + work + " link.")));
         }
         RunState.Poll looked = in.poll();
         if (looked.timedOut()) {
             return Optional.of(new Ending(Outcome.TIMED_OUT, looked.outage() > 0
                     ? Optional.of("QA.tech did not answer the bridge's last " + looked.outage() + " looks (it may be down) "
-                            + "until this run's deadline passed. The agent may still finish: follow the conversation link.")
+                            + "until this run's deadline passed. The agent may still finish: follow the " + work + " link.")
                     : Optional.empty()));
         }
         return Optional.empty();

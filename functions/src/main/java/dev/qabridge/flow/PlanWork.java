@@ -1,5 +1,6 @@
 package dev.qabridge.flow;
 
+import dev.qabridge.core.CodeHost;
 import dev.qabridge.core.Log;
 import dev.qabridge.core.PlanReport;
 import dev.qabridge.core.Platform;
@@ -22,7 +23,7 @@ import java.util.Optional;
 final class PlanWork implements Work {
 
     @Override
-    public RunState.Work start(QaTechClient qa, RunState run, Settings settings, String agentUrl, Instant now) {
+    public RunState.Work start(QaTechClient qa, CodeHost host, RunState run, Settings settings, String agentUrl, Instant now) {
         TestRun.Trigger trigger = new TestRun.Trigger(run.origin().platform() == Platform.GITHUB,
                 run.ask().automatic() ? "" : run.ask().requester(), run.target().branch(), run.testedSha(), run.origin().repo());
         TestRun.Started started = qa.startRun(run.input().plan(), settings.qatech().applicationIdOrThrow(), agentUrl,

@@ -1,6 +1,7 @@
 package dev.qabridge.flow;
 
 import dev.qabridge.core.ApiException;
+import dev.qabridge.core.CodeHost;
 import dev.qabridge.core.Outcome;
 import dev.qabridge.core.RunState;
 import dev.qabridge.core.Settings;
@@ -19,16 +20,21 @@ import java.util.function.Supplier;
  * The kinds of QA.tech work a run follows, each with the operations that differ between them: how it starts (and
  * continues earlier work), how one look reads its progress, and how its end becomes a verdict, a reply and a check
  * run's text. Everything else about a run (its turn, status comment, cancel, supersede, final word, statuses, metrics)
- * is the same for every kind. {@link PlanWork} is a test plan run; {@link Chat} a conversation.
+ * is the same for every kind. {@link Chat} is a conversation, {@link ReviewWork} a change review (a conversation that
+ * starts from the PR's changes), {@link PlanWork} a test plan run.
  */
 sealed interface Work permits Work.Chat, PlanWork {
 
     static Work of(WorkKind kind) {
-        return kind == WorkKind.PLAN ? new PlanWork() : new Chat();
+        return switch (kind) {
+            case PLAN -> new PlanWork();
+            case REVIEW -> new ReviewWork();
+            case CHAT -> new Chat();
+        };
     }
 
     /** Starts it on {@code agentUrl} (the preview, with Vercel's bypass when it applies). One attempt: never sent twice. */
-    RunState.Work start(QaTechClient qa, RunState run, Settings settings, String agentUrl, Instant now);
+    RunState.Work start(QaTechClient qa, CodeHost host, RunState run, Settings settings, String agentUrl, Instant now);
 
     /** Continues {@code earlier} work: a follow-up in the conversation, or the failed tests of the run again. One attempt. */
     RunState.Work proceed(QaTechClient qa, RunState run, RunState.FollowUp earlier, Instant now);
@@ -56,9 +62,9 @@ sealed interface Work permits Work.Chat, PlanWork {
     String checkText(QaTechClient qa, RunState run, Settings settings);
 
     /** A conversation: {@code POST /v1/chat}, its follow-ups, the agent's answer and the verdict it was asked to end with. */
-    final class Chat implements Work {
+    sealed class Chat implements Work permits ReviewWork {
         @Override
-        public RunState.Work start(QaTechClient qa, RunState run, Settings settings, String agentUrl, Instant now) {
+        public RunState.Work start(QaTechClient qa, CodeHost host, RunState run, Settings settings, String agentUrl, Instant now) {
             QaTechClient.Chat chat = qa.start(StartSteps.message(run), settings.qatech().applicationIdOrThrow(), agentUrl,
                     run.origin().repo() + run.origin().reference() + " preview", settings.qatech().projectId());
             return new RunState.Work(WorkKind.CHAT, chat.shortId(), chat.url(), now.toString(), "");

@@ -64,7 +64,7 @@ public final class JsonHttp {
     public Response send(String method, String url, Map<String, String> headers, Object body, Duration callTimeout) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(callTimeout);
         headers.forEach(b::header);
-        try {
+        return exchange(() -> {
             if (body == null) {
                 b.method(method, HttpRequest.BodyPublishers.noBody());
             } else {
@@ -73,6 +73,17 @@ public final class JsonHttp {
             }
             HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             return new Response(r.statusCode(), parse(r.body()), r.headers());
+        });
+    }
+
+    private interface Exchange<T> {
+        T run() throws IOException, InterruptedException;
+    }
+
+    /** One request and its answer; a connection, timeout or I/O failure is an {@link ApiException} (counted). */
+    private <T> T exchange(Exchange<T> call) {
+        try {
+            return call.run();
         } catch (HttpConnectTimeoutException | ConnectException e) {
             counted("connect");
             throw new ApiException(service, 0, "could not connect (" + e.getClass().getSimpleName() + ")", Optional.empty(), true);
@@ -101,6 +112,34 @@ public final class JsonHttp {
     public Optional<JsonNode> find(String url, Map<String, String> headers) {
         Response r = send("GET", url, headers, null);
         return r.status() == 404 ? Optional.empty() : Optional.of(check(r));
+    }
+
+    /** A text answer (a diff), read up to {@code maxBytes}; {@code truncated} when there was more. */
+    public record Text(String body, boolean truncated) {}
+
+    /**
+     * {@code GET} of a text resource (a PR's unified diff), reading at most {@code maxBytes}: a 50 MB diff never sits in
+     * memory whole. A non-2xx answer throws as {@link #call} does.
+     */
+    public Text text(String url, Map<String, String> headers, int maxBytes) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET();
+        headers.forEach(b::header);
+        return exchange(() -> {
+            HttpResponse<java.io.InputStream> r = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream in = r.body()) {
+                byte[] bytes = in.readNBytes(maxBytes);
+                boolean more = in.read() >= 0;
+                if (r.statusCode() < 200 || r.statusCode() >= 300) {
+                    check(new Response(r.statusCode(), parse(bytes), r.headers()));
+                }
+                // cut between characters: a cut UTF-8 sequence at the end is dropped
+                String text = new String(bytes, StandardCharsets.UTF_8);
+                if (more && !text.isEmpty() && text.charAt(text.length() - 1) == '\uFFFD') {
+                    text = text.substring(0, text.length() - 1);
+                }
+                return new Text(text, more);
+            }
+        });
     }
 
     /** {@code ApiErrors}: one failed call, by service and status (a number, or connect/timeout/io). */

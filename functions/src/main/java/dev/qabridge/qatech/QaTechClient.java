@@ -119,6 +119,40 @@ public final class QaTechClient {
                 run.path("testPlan").path("name").asText(""));
     }
 
+    /** What a change review sends: the PR's own words and diff ({@code rawChanges}), or its URL ({@code pr}). */
+    public sealed interface Changes permits RawChanges, PrChanges {}
+
+    /** {@code mode: rawChanges}: {@code changes.changeDescription} and {@code changes.diff}. */
+    public record RawChanges(String description, String diff) implements Changes {}
+
+    /** {@code mode: pr}: {@code prUrl} and {@code vcsProviderId} ({@code github}, {@code gitlab}). */
+    public record PrChanges(String prUrl, String vcsProviderId) implements Changes {}
+
+    /**
+     * {@code POST /v1/chat/change-review}: a conversation about the PR's changes, with the preview as the application's
+     * environment and {@code context} (what to focus on, and the verdict the bridge asks for). Answered like
+     * {@code POST /v1/chat} (202, the conversation's short id and link); one attempt, like {@link #start}.
+     */
+    public Chat changeReview(Changes changes, String context, String applicationId, String previewUrl, String environmentName,
+                             Optional<String> projectId) {
+        ObjectNode body = JsonHttp.JSON.createObjectNode();
+        switch (changes) {
+            case RawChanges raw -> body.put("mode", "rawChanges").putObject("changes").put("changeDescription", raw.description())
+                    .put("diff", raw.diff());
+            case PrChanges pr -> body.put("mode", "pr").put("prUrl", pr.prUrl()).put("vcsProviderId", pr.vcsProviderId());
+        }
+        ObjectNode env = body.putArray("applicationOverrides").addObject().put("applicationShortId", applicationId).putObject("environment");
+        env.put("url", previewUrl).put("name", environmentName);
+        body.put("context", context);
+        projectId.ifPresent(p -> body.put("projectShortId", p));
+        JsonNode r = http.call("POST", baseUrl + "/v1/chat/change-review", headers(), body, startTimeout);
+        String shortId = r.path("shortId").asText("");
+        if (shortId.isEmpty()) {
+            throw new ApiException(SERVICE, 502, "the answer to POST /v1/chat/change-review had no shortId");
+        }
+        return new Chat(shortId, r.path("url").asText(""));
+    }
+
     /** {@code GET /v1/run/{shortId}?testCases=all}; one attempt, the caller (the state machine) retries. */
     public TestRun getRun(String runShortId) {
         JsonNode r = http.call("GET", baseUrl + "/v1/run/" + JsonHttp.segment(runShortId) + "?testCases=all", headers(), null);

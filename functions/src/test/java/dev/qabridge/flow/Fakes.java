@@ -53,6 +53,13 @@ final class Fakes {
         /** The PR's head commit; {@link #failPullRequest} makes reading the PR fail instead. */
         String headSha = "6dcb09b5b57875f334f61aebed695e2e4193db5e";
         RuntimeException failPullRequest;
+        /** The diff a change review reads ("" unless a test sets one). */
+        volatile String diff = "";
+
+        @Override public String diff(Origin where) {
+            return diff;
+        }
+
         @Override public PullRequest pullRequest(Origin where) {
             if (failPullRequest != null) {
                 throw failPullRequest;

@@ -246,6 +246,24 @@ abstract class TestPlanContract {
     abstract String errorState();
 
     @org.junit.jupiter.api.Test
+    void aRunQaTechCannotFindLaterEndsWithOneReplyAndOneFinalStatusAndStatusNamesItsKind() throws Exception {
+        String id = "run_gone" + n;
+        PlanStubs.started(fx().fakes.qatech, "pln_checkout", id, 3);
+        fx().fakes.qatech.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo("/v1/run/" + id))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(404)
+                        .withHeader("Content-Type", "application/json").withBody("{\"message\": \"Run not found\"}")));
+
+        JsonNode out = json(end(run("/qa plan pln_checkout")).output());
+
+        assertThat(out.at("/reply/outcome").asText()).isEqualTo("ERROR");
+        assertThat(edits()).singleElement().asString().contains("stopped following the test plan run", "404");
+        assertThat(statuses()).extracting(CommitStatuses.Sent::state).containsExactly(runningState(), errorState());
+
+        end(run("/qa status"));
+        assertThat(posted().getLast()).contains("runs on this", "[test plan run](" + PlanStubs.runUrl(id) + ")");
+    }
+
+    @org.junit.jupiter.api.Test
     void aBadPlanIdOrNoPlanAtAllIsOneCommentAndNothingAtQaTech() throws Exception {
         end(run("/qa plan checkout-tests"));
         end(run("/qa plan"));

@@ -81,35 +81,36 @@ public final class CommandParser {
         if (plan.matches()) {
             return Optional.of(plan(plan.group(1) == null ? "" : plan.group(1).strip()));
         }
-        Optional<String> url = Optional.empty();
-        Matcher m = URL_FLAG.matcher(args);
-        if (m.find()) {
-            String candidate = urlIn(m);
-            Optional<String> problem = urlProblem(candidate);
-            if (problem.isPresent()) {
-                return Optional.of(new Command.Invalid(problem.get()));
-            }
-            url = Optional.of(candidate);
-            args = (args.substring(0, m.start()) + " " + args.substring(m.end()))
-                    .replaceAll("[(\\[]\\s*[)\\]]", "").replaceAll("[ \t]{2,}", " ").strip();
+        WithUrl given = withUrl(args);
+        if (given.problem().isPresent()) {
+            return Optional.of(new Command.Invalid(given.problem().get()));
         }
-        return Optional.of(new Command.Run(args.isEmpty() ? DEFAULT_INSTRUCTIONS : args, url));
+        return Optional.of(new Command.Run(given.rest().isEmpty() ? DEFAULT_INSTRUCTIONS : given.rest(), given.url()));
+    }
+
+    /** The text with its {@code --url} taken out, the URL, or why it cannot be the agent's target. */
+    private record WithUrl(String rest, Optional<String> url, Optional<String> problem) {}
+
+    private static WithUrl withUrl(String args) {
+        Matcher m = URL_FLAG.matcher(args);
+        if (!m.find()) {
+            return new WithUrl(args, Optional.empty(), Optional.empty());
+        }
+        String candidate = urlIn(m);
+        Optional<String> problem = urlProblem(candidate);
+        String rest = (args.substring(0, m.start()) + " " + args.substring(m.end()))
+                .replaceAll("[(\\[]\\s*[)\\]]", "").replaceAll("[ \t]{2,}", " ").strip();
+        return new WithUrl(rest, problem.isPresent() ? Optional.empty() : Optional.of(candidate), problem);
     }
 
     /** {@code plan [<pln_…>] [--url <preview>]}: at most one plan id beside the URL. */
     private Command plan(String args) {
-        Optional<String> url = Optional.empty();
-        Matcher m = URL_FLAG.matcher(args);
-        if (m.find()) {
-            String candidate = urlIn(m);
-            Optional<String> problem = urlProblem(candidate);
-            if (problem.isPresent()) {
-                return new Command.Invalid(problem.get());
-            }
-            url = Optional.of(candidate);
-            args = (args.substring(0, m.start()) + " " + args.substring(m.end())).strip();
+        WithUrl given = withUrl(args);
+        if (given.problem().isPresent()) {
+            return new Command.Invalid(given.problem().get());
         }
-        String[] words = args.isEmpty() ? new String[0] : args.split("\\s+");
+        Optional<String> url = given.url();
+        String[] words = given.rest().isEmpty() ? new String[0] : given.rest().split("\\s+");
         if (words.length > 1) {
             return new Command.Invalid("`" + word + " plan` takes one test plan id (`" + word + " plan pln_…`), got " + words.length
                     + " words. To ask the agent something, use `" + word + " <what to test>`");

@@ -48,16 +48,23 @@ public final class QaTechClient {
     public Chat start(String message, String applicationId, String previewUrl, String environmentName, Optional<String> projectId) {
         ObjectNode body = JsonHttp.JSON.createObjectNode();
         body.put("message", message);
-        ObjectNode override = body.putArray("applicationOverrides").addObject();
-        override.put("applicationShortId", applicationId);
-        ObjectNode env = override.putObject("environment");
-        env.put("url", previewUrl);
-        env.put("name", environmentName);
+        preview(body, applicationId, previewUrl, environmentName);
         projectId.ifPresent(p -> body.put("projectShortId", p));
-        JsonNode r = http.call("POST", baseUrl + "/v1/chat", headers(), body, startTimeout);
+        return chatStarted("/v1/chat", body);
+    }
+
+    /** {@code applicationOverrides}: the application's environment is the preview. */
+    private static void preview(ObjectNode body, String applicationId, String previewUrl, String environmentName) {
+        body.putArray("applicationOverrides").addObject().put("applicationShortId", applicationId).putObject("environment")
+                .put("url", previewUrl).put("name", environmentName);
+    }
+
+    /** POSTs a request that starts a conversation, once, and reads the conversation's short id and link from the answer. */
+    private Chat chatStarted(String path, ObjectNode body) {
+        JsonNode r = http.call("POST", baseUrl + path, headers(), body, startTimeout);
         String shortId = r.path("shortId").asText("");
         if (shortId.isEmpty()) {
-            throw new ApiException(SERVICE, 502, "the answer to POST /v1/chat had no shortId");
+            throw new ApiException(SERVICE, 502, "the answer to POST " + path + " had no shortId");
         }
         return new Chat(shortId, r.path("url").asText(""));
     }
@@ -141,16 +148,10 @@ public final class QaTechClient {
                     .put("diff", raw.diff());
             case PrChanges pr -> body.put("mode", "pr").put("prUrl", pr.prUrl()).put("vcsProviderId", pr.vcsProviderId());
         }
-        ObjectNode env = body.putArray("applicationOverrides").addObject().put("applicationShortId", applicationId).putObject("environment");
-        env.put("url", previewUrl).put("name", environmentName);
+        preview(body, applicationId, previewUrl, environmentName);
         body.put("context", context);
         projectId.ifPresent(p -> body.put("projectShortId", p));
-        JsonNode r = http.call("POST", baseUrl + "/v1/chat/change-review", headers(), body, startTimeout);
-        String shortId = r.path("shortId").asText("");
-        if (shortId.isEmpty()) {
-            throw new ApiException(SERVICE, 502, "the answer to POST /v1/chat/change-review had no shortId");
-        }
-        return new Chat(shortId, r.path("url").asText(""));
+        return chatStarted("/v1/chat/change-review", body);
     }
 
     /** {@code GET /v1/run/{shortId}?testCases=all}; one attempt, the caller (the state machine) retries. */

@@ -25,6 +25,26 @@ public interface CodeHost {
      */
     String diff(Origin where);
 
+    /** Most changed files read of a PR/MR (GitHub lists no more than 3,000). */
+    int MAX_CHANGED_FILES = 3_000;
+
+    /** A PR's changed files (renamed files under both names); {@code complete} is false when it has more than were listed. */
+    record ChangedFiles(List<String> paths, boolean complete) {}
+
+    /** The PR/MR's changed files, at most {@link #MAX_CHANGED_FILES}. */
+    ChangedFiles changedFiles(Origin where);
+
+    /** A successful deployment: its id (as its webhook names it), environment and URL. */
+    record Deployed(String id, String environment, String url) {}
+
+    /** The newest successful deployment of {@code sha} to an environment {@code environments} accepts; empty when there is none. */
+    Optional<Deployed> deploymentOf(Origin where, String sha, java.util.function.Predicate<String> environments);
+
+    /** True when a bot account opened the PR/MR (GitHub says so in the PR; GitLab is asked about its author). */
+    default boolean openedByBot(Origin where, PullRequest pr) {
+        return pr.traits().authorBot();
+    }
+
     /** The URL of the newest successful deployment of the PR/MR's head; empty when there is none. */
     Optional<String> deployedUrl(Origin where, PullRequest pr);
 

@@ -9,7 +9,7 @@ import java.util.Locale;
  */
 public enum IgnoredBecause {
     EVENT, EDITED, BOT, OWN, NOT_A_COMMAND, UNTRUSTED, ENVIRONMENT, FORK, NO_PULL_REQUEST, DUPLICATE, PUSH, REFUSED, TOO_LARGE, NOT_HEAD,
-    MERGE_QUEUE;
+    MERGE_QUEUE, NOT_DEPLOYED;
 
     /** The metric's dimension value: {@code not-a-command}, {@code edited}, … */
     public String metric() {

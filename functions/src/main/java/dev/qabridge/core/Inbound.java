@@ -46,6 +46,12 @@ public sealed interface Inbound {
     record MergeQueue(Origin where, String sha, String runKey, String problem, String deliveryId, String defaultBranch)
             implements Inbound {}
 
+    /**
+     * A draft PR/MR marked ready for review (GitHub {@code pull_request} {@code ready_for_review}; a GitLab MR update whose
+     * {@code draft} changed to false), its head now {@code sha}: the automatic run its deployment skipped may start now.
+     */
+    record Ready(Origin where, String sha, String deliveryId, String defaultBranch) implements Inbound {}
+
     /** A successful deployment of {@code sha} to {@code environment}, reachable at {@code url}. */
     record Deployment(Origin repository, String deploymentId, String sha, String environment, String url, String deliveryId,
                       String defaultBranch) implements Inbound {}

@@ -35,6 +35,8 @@ public record Ledger(List<Entry> entries, Optional<String> holder, long holderUn
     public static final String CANCELLED = "cancelled";
     public static final String SUPERSEDED = "superseded";
     public static final String REJECTED = "rejected";
+    /** An automatic run its skip rules left out: it wrote nothing but its status ({@code status.onSkip}). */
+    public static final String SKIPPED = "skipped";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -102,6 +104,16 @@ public record Ledger(List<Entry> entries, Optional<String> holder, long holderUn
             return doc.path("verdict").asText("");
         }
 
+        /** Why its skip rules left an automatic run out, naming the rule ("" for a run that ran). */
+        public String skipped() {
+            return doc.path("skipped").asText("");
+        }
+
+        /** The rule that skipped it ({@code skipDrafts}, {@code paths}, …; "" for a run that ran). */
+        public String skipRule() {
+            return doc.path("skipRule").asText("");
+        }
+
         /** Still going: registered, starting or running, with nobody's final word yet. */
         public boolean going() {
             return state.equals(WAITING) || state.equals(STARTING) || state.equals(RUNNING);
@@ -154,6 +166,14 @@ public record Ledger(List<Entry> entries, Optional<String> holder, long holderUn
                 .put("instructions", Strings.clipBytes(ask.instructions(), INSTRUCTIONS_BYTES)).put("at", atMillis)
                 .put("sha", Strings.clipBytes(ask.sha(), ID_BYTES));
         return d;
+    }
+
+    /** Most bytes of a skip's reason a summary keeps. */
+    static final int REASON_BYTES = 200;
+
+    /** Sets why the run was skipped, and by which rule, on a summary. */
+    public static ObjectNode withSkip(ObjectNode summary, String rule, String reason) {
+        return summary.put("skipRule", Strings.clipBytes(rule, NAME_BYTES)).put("skipped", Strings.clipBytes(reason, REASON_BYTES));
     }
 
     /** Sets what the run wrote (its target, conversation, status comment, check run) on a summary, each text capped. */

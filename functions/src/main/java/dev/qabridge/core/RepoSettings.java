@@ -40,13 +40,27 @@ public record RepoSettings(
         Optional<String> autoRunTestPlan,
         Optional<Settings.AgentMiss> onAgentMiss,
         Optional<Settings.AutoRunMode> autoRunMode,
-        Optional<Settings.ReviewMode> reviewMode) {
+        Optional<Settings.ReviewMode> reviewMode,
+        Skips skips,
+        Optional<Settings.OnSkip> onSkip) {
+
+    /** The file's skip rules for automatic runs ({@code autoRun.skipDrafts}, …), each laid over the bridge's when set. */
+    public record Skips(Optional<Boolean> drafts, Optional<Boolean> bots, Optional<List<String>> labels, Optional<List<String>> paths,
+                        Optional<List<String>> ignorePaths, Optional<List<String>> branches) {
+        public static final Skips NONE = new Skips(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
+
+        public Settings.Skip over(Settings.Skip base) {
+            return new Settings.Skip(drafts.orElse(base.drafts()), bots.orElse(base.bots()), labels.orElse(base.labels()),
+                    paths.orElse(base.paths()), ignorePaths.orElse(base.ignorePaths()), branches.orElse(base.branches()));
+        }
+    }
 
     /** No file, or an empty one: the bridge's settings as they are. */
     public static final RepoSettings NONE = new RepoSettings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty());
+            Optional.empty(), Skips.NONE, Optional.empty());
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> ASSOCIATIONS = Set.of("OWNER", "MEMBER", "COLLABORATOR", "CONTRIBUTOR", "FIRST_TIMER",
@@ -55,10 +69,11 @@ public record RepoSettings(
     private static final Map<String, Set<String>> KEYS = Map.of(
             "qatech", Set.of("applicationId", "projectId", "testPlan"),
             "preview", Set.of("urlTemplate", "vercel", "vercelHosts"),
-            "autoRun", Set.of("environments", "message", "forks", "testPlan", "mode"),
+            "autoRun", Set.of("environments", "message", "forks", "testPlan", "mode", "skipDrafts", "skipBots", "skipLabels", "paths",
+                    "ignorePaths", "branches"),
             "review", Set.of("mode"),
             "trusted", Set.of("associations", "minAccessLevel"),
-            "status", Set.of("onNoVerdict", "onAgentMiss"),
+            "status", Set.of("onNoVerdict", "onAgentMiss", "onSkip"),
             "commands", Set.of("concurrency", "cancelOnPush"),
             "mergeQueue", Set.of("mode"));
 
@@ -219,9 +234,29 @@ public record RepoSettings(
                         + "'");
             }
         });
+        Skips skips = new Skips(bool(root, text, "autoRun", "skipDrafts"), bool(root, text, "autoRun", "skipBots"),
+                skipList(root, text, "skipLabels"), skipList(root, text, "paths"), skipList(root, text, "ignorePaths"),
+                skipList(root, text, "branches"));
+        Optional<Settings.OnSkip> onSkip = string(root, text, "status", "onSkip").map(v -> {
+            try {
+                return Settings.onSkip("status.onSkip", v);
+            } catch (IllegalStateException e) {
+                throw new Invalid("`status.onSkip`" + at(text, "status", "onSkip") + " must be success or none, got '" + v + "'");
+            }
+        });
         return new RepoSettings(applicationId, projectId, template, vercel, environments, message, associations, minAccessLevel, forks,
                 onNoVerdict, concurrency, cancelOnPush, vercelHosts, mergeQueue, testPlan, autoRunTestPlan, onAgentMiss,
-                autoRunMode, reviewMode);
+                autoRunMode, reviewMode, skips, onSkip);
+    }
+
+    /** One of {@code autoRun}'s skip lists: at most {@link Settings#MAX_SKIP_PATTERNS} entries of at most {@link PathGlob#MAX_PATTERN} characters. */
+    private static Optional<List<String>> skipList(JsonNode root, String text, String key) {
+        Optional<List<String>> list = strings(root, text, "autoRun", key);
+        list.filter(l -> l.size() > Settings.MAX_SKIP_PATTERNS || l.stream().anyMatch(g -> g.length() > PathGlob.MAX_PATTERN)).ifPresent(l -> {
+            throw new Invalid("`autoRun." + key + "`" + at(text, "autoRun", key) + " takes at most " + Settings.MAX_SKIP_PATTERNS
+                    + " entries of at most " + PathGlob.MAX_PATTERN + " characters (it has " + l.size() + ")");
+        });
+        return list;
     }
 
     private static Optional<String> testPlan(JsonNode root, String text, String section) {

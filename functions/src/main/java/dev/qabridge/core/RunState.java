@@ -21,7 +21,16 @@ import java.util.Optional;
  *   <li>{@link #read}: what the state machine read from the run table for it ({@code $.pr}, {@code $.own}, …).</li>
  * </ul>
  */
-public record RunState(RunInput input, Target target, Work work, Written written, Poll poll, Ending ending, Read read) {
+public record RunState(RunInput input, Target target, Work work, Written written, Poll poll, Ending ending, Read read,
+                       Optional<Skip> skip) {
+
+    /** Why an automatic run does not run: the skip rule ({@code skipDrafts}, {@code paths}, …) and the reason it gives ({@code $.skip}). */
+    public record Skip(String rule, String reason) {}
+
+    public RunState(RunInput input, Target target, Work work, Written written, Poll poll, Ending ending, Read read) {
+        this(input, target, work, written, poll, ending, read, Optional.empty());
+    }
+
 
     /** The preview under test and the PR as the run resolved it; {@code source} is a {@link Preview.Source} name ("" before). */
     public record Target(String url, String source, String sha, String headSha, String branch, String webUrl, String title,
@@ -152,15 +161,16 @@ public record RunState(RunInput input, Target target, Work work, Written written
 
     /** The run's summary as the PR's ledger keeps it, from everything known so far. */
     public com.fasterxml.jackson.databind.node.ObjectNode summary() {
-        return Ledger.withWork(Ledger.summary(runId(), command(), input.work(), ask(), ask().receivedAtMillis()), testedSha(), target.url(), work.id(),
-                work.url(), written.statusCommentId(), written.checkRunId());
+        var summary = Ledger.withWork(Ledger.summary(runId(), command(), input.work(), ask(), ask().receivedAtMillis()), testedSha(), target.url(),
+                work.id(), work.url(), written.statusCommentId(), written.checkRunId());
+        return skip.map(s -> Ledger.withSkip(summary, s.rule(), s.reason())).orElse(summary);
     }
 
     public RunState with(Target t) {
-        return new RunState(input, t, work, written, poll, ending, read);
+        return new RunState(input, t, work, written, poll, ending, read, skip);
     }
 
     public RunState with(Written w) {
-        return new RunState(input, target, work, w, poll, ending, read);
+        return new RunState(input, target, work, w, poll, ending, read, skip);
     }
 }

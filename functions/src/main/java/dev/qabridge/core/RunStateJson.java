@@ -92,8 +92,10 @@ public final class RunStateJson {
             s = s.path("parent");
         }
         RunInput in = input(s);
+        JsonNode skip = s.path("skip");
         return new RunState(in, target(s.path("target")), work(s.path("conversation")), written(s), poll(s.path("poll")), ending(s),
-                read(s, in.runId()));
+                read(s, in.runId()), skip.path("rule").isTextual()
+                        ? Optional.of(new RunState.Skip(skip.path("rule").asText(), skip.path("reason").asText(""))) : Optional.empty());
     }
 
     private static RunState.Target target(JsonNode t) {
@@ -247,6 +249,8 @@ public final class RunStateJson {
                 yield o;
             }
             case StepResult.LostReply l -> o.put("lost", true);
+            case StepResult.SkipDecision d -> d.skip().map(k -> o.put("rule", k.rule()).put("reason", k.reason()))
+                    .orElseGet(() -> o.put("runs", true).put("note", d.note()));
         };
     }
 

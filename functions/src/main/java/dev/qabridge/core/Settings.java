@@ -88,7 +88,8 @@ public record Settings(
      * Which deployments start a run by themselves, and what that run is asked, or the test plan it runs instead of a
      * conversation ({@code AUTO_RUN_*}; the file's {@code autoRun}).
      */
-    public record AutoRun(List<String> environments, String message, boolean forks, Optional<String> testPlan, AutoRunMode mode) {
+    public record AutoRun(List<String> environments, String message, boolean forks, Optional<String> testPlan, AutoRunMode mode,
+                          Skip skip) {
 
         /** True when a deployment to {@code environment} starts an automatic run. */
         public boolean runs(String environment) {
@@ -109,10 +110,41 @@ public record Settings(
     }
 
     /**
-     * The commit status's context (check run's name), what it says without a verdict, and when a test plan's failures are
-     * all the agent's misses ({@code QA_STATUS_*}; the file's {@code status}).
+     * When a deployment's automatic run is skipped ({@code AUTO_RUN_SKIP_*}, {@code AUTO_RUN_PATHS}, {@code AUTO_RUN_IGNORE_PATHS},
+     * {@code AUTO_RUN_BRANCHES}; the file's {@code autoRun.skipDrafts}, … ): a draft, a PR opened by a bot, one with one of
+     * {@code labels}, one none of whose changed files matches {@code paths} (when set), one all of whose changed files match
+     * {@code ignorePaths} (when set), one whose target branch matches none of {@code branches} (when set). Paths and branches
+     * are {@link PathGlob}s.
      */
-    public record Status(String context, NoVerdict onNoVerdict, AgentMiss onAgentMiss) {}
+    public record Skip(boolean drafts, boolean bots, List<String> labels, List<String> paths, List<String> ignorePaths,
+                       List<String> branches) {
+
+        /** True when a rule needs the PR's changed files. */
+        public boolean readsFiles() {
+            return !paths.isEmpty() || !ignorePaths.isEmpty();
+        }
+    }
+
+    /** Most patterns (or labels) one skip rule takes: what a run matches stays bounded however the file is written. */
+    public static final int MAX_SKIP_PATTERNS = 100;
+
+    /** What a skipped automatic run reports: success "Skipped: …" (a check run concluded skipped), or nothing ({@code QA_STATUS_ON_SKIP}). */
+    public enum OnSkip { SUCCESS, NONE }
+
+    /** {@code success} or {@code none}; {@code setting} names where the value came from. */
+    public static OnSkip onSkip(String setting, String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "success" -> OnSkip.SUCCESS;
+            case "none" -> OnSkip.NONE;
+            default -> throw new IllegalStateException(setting + " must be success or none, got '" + value + "'");
+        };
+    }
+
+    /**
+     * The commit status's context (check run's name), what it says without a verdict, when a test plan's failures are
+     * all the agent's misses, and when an automatic run was skipped ({@code QA_STATUS_*}; the file's {@code status}).
+     */
+    public record Status(String context, NoVerdict onNoVerdict, AgentMiss onAgentMiss, OnSkip onSkip) {}
 
     /** The command word, and what a command does beside another run ({@code QA_COMMAND}, {@code QA_CONCURRENCY}, {@code QA_CANCEL_ON_PUSH}). */
     public record Commands(String word, Concurrency concurrency, boolean cancelOnPush) {}
@@ -156,9 +188,13 @@ public record Settings(
         String autoRunMessage = env.get("AUTO_RUN_MESSAGE", DEFAULT_AUTO_RUN_MESSAGE);
         Preview preview = new Preview(urlTemplate, false, Globs.parse(env.get("PREVIEW_VERCEL_HOSTS", "")));
         AutoRun autoRun = new AutoRun(autoRunEnvironments, autoRunMessage, env.get("AUTO_RUN_FORKS", "false").equalsIgnoreCase("true"),
-                env.find("AUTO_RUN_TEST_PLAN"), autoRunMode("AUTO_RUN_MODE", env.get("AUTO_RUN_MODE", "chat")));
+                env.find("AUTO_RUN_TEST_PLAN"), autoRunMode("AUTO_RUN_MODE", env.get("AUTO_RUN_MODE", "chat")),
+                new Skip(bool(env, "AUTO_RUN_SKIP_DRAFTS", true), bool(env, "AUTO_RUN_SKIP_BOTS", false),
+                        Globs.parse(env.get("AUTO_RUN_SKIP_LABELS", "")), Globs.parse(env.get("AUTO_RUN_PATHS", "")),
+                        Globs.parse(env.get("AUTO_RUN_IGNORE_PATHS", "")), Globs.parse(env.get("AUTO_RUN_BRANCHES", ""))));
         Status status = new Status(env.get("QA_STATUS_CONTEXT", "qa-bridge"), noVerdict(env.get("QA_STATUS_ON_NO_VERDICT", "error")),
-                agentMiss("QA_STATUS_ON_AGENT_MISS", env.get("QA_STATUS_ON_AGENT_MISS", "error")));
+                agentMiss("QA_STATUS_ON_AGENT_MISS", env.get("QA_STATUS_ON_AGENT_MISS", "error")),
+                onSkip("QA_STATUS_ON_SKIP", env.get("QA_STATUS_ON_SKIP", "success")));
         Commands commands = new Commands(command, concurrency("QA_CONCURRENCY", env.get("QA_CONCURRENCY", "reject")),
                 env.get("QA_CANCEL_ON_PUSH", "false").equalsIgnoreCase("true"));
         Settings s = new Settings(qatech, codeHosts, preview, autoRun, status, commands, trusted, polling,
@@ -167,6 +203,16 @@ public record Settings(
                 stateMachineArn);
         s.validate();
         return s;
+    }
+
+    /** {@code true} or {@code false} (any case); unset is {@code otherwise}. */
+    private static boolean bool(Env env, String name, boolean otherwise) {
+        String v = env.get(name, String.valueOf(otherwise)).trim().toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalStateException(name + " must be true or false, got '" + v + "'");
+        };
     }
 
     /** {@code reject}, {@code queue} or {@code parallel}; {@code setting} names where the value came from. */
@@ -231,6 +277,14 @@ public record Settings(
         if (polling.startTimeout().toSeconds() < 5 || polling.startTimeout().toSeconds() > 120) {
             throw new IllegalStateException("QATECH_START_TIMEOUT_SECONDS must be between 5 and 120 (the actions function's timeout is 150 s)");
         }
+        Skip skip = autoRun.skip();
+        for (var rule : List.of(java.util.Map.entry("AUTO_RUN_SKIP_LABELS", skip.labels()), java.util.Map.entry("AUTO_RUN_PATHS", skip.paths()),
+                java.util.Map.entry("AUTO_RUN_IGNORE_PATHS", skip.ignorePaths()), java.util.Map.entry("AUTO_RUN_BRANCHES", skip.branches()))) {
+            if (rule.getValue().size() > MAX_SKIP_PATTERNS || rule.getValue().stream().anyMatch(g -> g.length() > PathGlob.MAX_PATTERN)) {
+                throw new IllegalStateException(rule.getKey() + " takes at most " + MAX_SKIP_PATTERNS + " entries of at most "
+                        + PathGlob.MAX_PATTERN + " characters");
+            }
+        }
         if (autoRun.message().isBlank()) {
             throw new IllegalStateException("AUTO_RUN_MESSAGE must not be blank");
         }
@@ -254,8 +308,9 @@ public record Settings(
                         repo.vercelHosts().orElse(preview.vercelHosts())),
                 new AutoRun(repo.autoRunEnvironments().orElse(autoRun.environments()), repo.autoRunMessage().orElse(autoRun.message()),
                         repo.forks().orElse(autoRun.forks()), repo.autoRunTestPlan().or(autoRun::testPlan),
-                        repo.autoRunMode().orElse(autoRun.mode())),
-                new Status(status.context(), repo.onNoVerdict().orElse(status.onNoVerdict()), repo.onAgentMiss().orElse(status.onAgentMiss())),
+                        repo.autoRunMode().orElse(autoRun.mode()), repo.skips().over(autoRun.skip())),
+                new Status(status.context(), repo.onNoVerdict().orElse(status.onNoVerdict()), repo.onAgentMiss().orElse(status.onAgentMiss()),
+                        repo.onSkip().orElse(status.onSkip())),
                 new Commands(commands.word(), repo.concurrency().orElse(commands.concurrency()),
                         repo.cancelOnPush().orElse(commands.cancelOnPush())),
                 new Trusted(repo.associations().orElse(trusted.associations()), repo.minAccessLevel().orElse(trusted.gitlabMinAccessLevel())),

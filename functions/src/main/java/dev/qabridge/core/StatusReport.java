@@ -22,9 +22,10 @@ public record StatusReport(State state, String context, String description, Stri
     /**
      * The run's state as a gate sees it. A commit status has fewer words: NEUTRAL becomes error (or
      * success when {@code QA_STATUS_ON_NO_VERDICT=success}), TIMED_OUT and CANCELLED become error
-     * (GitHub) or failed / canceled (GitLab).
+     * (GitHub) or failed / canceled (GitLab). SKIPPED (an automatic run its skip rules left out) is a check run concluded
+     * {@code skipped}, which a required check counts as passing, and a commit status {@code success}.
      */
-    public enum State { RUNNING, SUCCESS, FAILURE, NEUTRAL, ERROR, TIMED_OUT, CANCELLED }
+    public enum State { RUNNING, SUCCESS, FAILURE, NEUTRAL, ERROR, TIMED_OUT, CANCELLED, SKIPPED }
 
     /** True for the first report of a run; every other state ends it. */
     public boolean running() {

@@ -13,7 +13,7 @@ import java.util.Optional;
 public sealed interface StepResult permits RunState.Target, RunState.Work, RunState.Poll, StepResult.Nothing, StepResult.Acknowledged,
         StepResult.Posted, StepResult.FollowUpPlan, StepResult.Recalled, StepResult.MergeQueueReported, StepResult.Registration,
         StepResult.TurnClock, StepResult.StatusPosted, StepResult.RunningReported, StepResult.StopPlan, StepResult.Ended,
-        StepResult.Busy, StepResult.ReplyWritten, StepResult.LostReply {
+        StepResult.Busy, StepResult.ReplyWritten, StepResult.LostReply, StepResult.SkipDecision {
 
     /** Nothing to keep ({@code null} in the state). */
     record Nothing() implements StepResult {}
@@ -60,6 +60,9 @@ public sealed interface StepResult permits RunState.Target, RunState.Work, RunSt
     /** The final word written, with the outcome and verdict the final status reads, and the run's last summary. */
     record ReplyWritten(Outcome outcome, Verdict.Kind verdict, boolean edited, int polls, String summary, String heading, String line,
                         boolean rerunnable) implements StepResult {}
+
+    /** Whether an automatic run runs: skipped by a rule, or it runs ({@code note}: what could not be checked, "" when all could). */
+    record SkipDecision(Optional<RunState.Skip> skip, String note) implements StepResult {}
 
     /** Nothing could be written on the PR (counted for the alarm). */
     record LostReply() implements StepResult {}

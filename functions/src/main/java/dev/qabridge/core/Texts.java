@@ -268,6 +268,7 @@ public final class Texts {
                 case Ledger.CANCELLED -> "⏹️ cancelled";
                 case Ledger.SUPERSEDED -> "⏹️ superseded";
                 case Ledger.REJECTED -> "refused: another run was going";
+                case Ledger.SKIPPED -> "⏭️ skipped: " + r.skipped();
                 default -> r.outcome().equals("COMPLETED") ? heading(Outcome.COMPLETED, verdict(r.verdict()))
                         : r.outcome().isEmpty() ? "—" : heading(outcomeOf(r.outcome()), Verdict.Kind.NONE);
             };

@@ -58,6 +58,7 @@ public final class Decider {
             case Inbound.Push p -> push(p, host, request);
             case Inbound.Rerun r -> rerun(r, host, request);
             case Inbound.MergeQueue q -> mergeQueue(q, host, request);
+            case Inbound.Ready r -> ready(r, host, request);
         };
     }
 
@@ -154,11 +155,46 @@ public final class Decider {
             return Answer.ignored(IgnoredBecause.NO_PULL_REQUEST, d.repository().gitlab() ? "no opened merge request contains " + d.sha()
                     : "no open pull request has " + d.sha());
         }
+        return autoRuns(d, numbers, "", loaded, host, request);
+    }
+
+    /**
+     * A draft marked ready: the automatic run its head's newest successful deployment (in an auto-run environment) would have
+     * started, named {@code d<deployment>-<number>-ready}. Once per deployment: the run's claim of the PR's automatic run
+     * lets it through only when that deployment's own run was skipped (or there was none).
+     */
+    private Answer ready(Inbound.Ready r, CodeHost host, String request) {
+        Future<PullRequest> reading = beside(() -> host.pullRequest(r.where()));
+        RepoConfig.Loaded loaded = repoConfig.load(host, r.where(), r.defaultBranch(), r.deliveryId());
+        Settings.AutoRun auto = loaded.settings().autoRun();
+        if (auto.environments().isEmpty()) {
+            reading.cancel(true);
+            return Answer.ignored(IgnoredBecause.ENVIRONMENT, "marked ready: automatic runs are disabled (AUTO_RUN_ENVIRONMENTS is empty)");
+        }
+        PullRequest pr = join(reading);
+        if (pr.fork() && !auto.forks()) {
+            return Answer.ignored(IgnoredBecause.FORK, "marked ready, but the " + r.where().noun() + " comes from a fork; automatic runs "
+                    + "for forks are off (autoRun.forks in the repository's settings file)");
+        }
+        String sha = pr.headSha().isEmpty() ? r.sha() : pr.headSha();
+        Optional<CodeHost.Deployed> deployed = host.deploymentOf(r.where(), sha, auto::runs);
+        if (deployed.isEmpty()) {
+            return Answer.ignored(IgnoredBecause.NOT_DEPLOYED, "marked ready: " + Strings.shortSha(sha) + " has no successful deployment in "
+                    + "an auto-run environment (" + String.join(",", auto.environments()) + ") yet; its next one starts the automatic run");
+        }
+        CodeHost.Deployed d = deployed.get();
+        Origin repository = new Origin(r.where().platform(), r.where().repo(), r.where().projectId(), 0, "", r.where().installationId());
+        return autoRuns(new Inbound.Deployment(repository, d.id(), sha, d.environment(), d.url(), r.deliveryId(), r.defaultBranch()),
+                List.of(r.where().number()), "-ready", loaded, host, request);
+    }
+
+    /** One automatic run per PR number of deployment {@code d}, each named {@code d<deployment>-<number><suffix>}. */
+    private Answer autoRuns(Inbound.Deployment d, List<Long> numbers, String suffix, RepoConfig.Loaded loaded, CodeHost host, String request) {
         List<String> started = new ArrayList<>();
         for (long number : numbers) {
             Origin where = new Origin(d.repository().platform(), d.repository().repo(), d.repository().projectId(), number, "",
                     d.repository().installationId());
-            String runId = runId(host.platform(), "d" + d.deploymentId() + "-" + number);
+            String runId = runId(host.platform(), "d" + d.deploymentId() + "-" + number + suffix);
             Optional<String> plan = loaded.settings().autoRun().testPlan();
             boolean review = plan.isEmpty() && loaded.settings().autoRun().mode() == Settings.AutoRunMode.REVIEW;
             Ask ask = new Ask("the " + d.environment() + " deployment", plan.map(id -> "Run the test plan " + id)
@@ -172,7 +208,8 @@ public final class Decider {
             }
         }
         if (started.isEmpty()) {
-            return Answer.ignored(IgnoredBecause.DUPLICATE, "deployment " + d.deploymentId() + " was already tested");
+            return Answer.ignored(IgnoredBecause.DUPLICATE, "deployment " + d.deploymentId() + " was already tested"
+                    + (suffix.isEmpty() ? "" : " since it was marked ready"));
         }
         Answer answer = Answer.of(202, "run", started.get(0)).with("command", RunInput.AUTO);
         if (started.size() > 1) {

@@ -75,6 +75,10 @@ final class MergeQueueReport {
         Optional<Ledger.Entry> latest = onHead.stream().filter(MergeQueueReport::ended).findFirst();
         if (latest.isPresent()) {
             Ledger.Entry e = latest.get();
+            if (e.state().equals(Ledger.SKIPPED) && settings.status().onSkip() == Settings.OnSkip.SUCCESS) {
+                // the head's own status said success "Skipped: …": the queue hears the same
+                return new Decision(StatusReport.State.SUCCESS, "QA skipped on " + sha + " of " + ref + ": " + e.skipped(), "");
+            }
             if (passed(e, settings)) {
                 return new Decision(StatusReport.State.SUCCESS, "QA passed on " + sha + " of " + ref, e.chatUrl());
             }
@@ -100,7 +104,7 @@ final class MergeQueueReport {
     private static boolean ended(Ledger.Entry e) {
         return switch (e.state()) {
             case Ledger.REPLIED -> !e.outcome().isEmpty();
-            case Ledger.CANCELLED, Ledger.SUPERSEDED -> true;
+            case Ledger.CANCELLED, Ledger.SUPERSEDED, Ledger.SKIPPED -> true;
             default -> false;
         };
     }
@@ -116,6 +120,7 @@ final class MergeQueueReport {
         return switch (e.state()) {
             case Ledger.CANCELLED -> "cancelled";
             case Ledger.SUPERSEDED -> "superseded";
+            case Ledger.SKIPPED -> "skipped: " + e.skipped();
             default -> outcome(e).map(o -> Texts.heading(o, verdict(e)).replaceFirst("^\\S+ ", "")).orElse("no result recorded");
         };
     }

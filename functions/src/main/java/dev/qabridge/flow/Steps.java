@@ -38,6 +38,7 @@ public final class Steps {
     private final StartSteps starting;
     private final StopSteps stopping;
     private final FinalSteps finalWord;
+    private final SkipSteps skipping;
 
     public Steps(Settings base, Function<Platform, CodeHost> hosts, Supplier<QaTechClient> qatech, Workflow workflow, Clock clock,
                  Supplier<Optional<String>> vercelBypassSecret) {
@@ -46,6 +47,7 @@ public final class Steps {
         this.starting = new StartSteps(deps);
         this.stopping = new StopSteps(deps);
         this.finalWord = new FinalSteps(deps);
+        this.skipping = new SkipSteps(deps);
     }
 
     /**
@@ -86,6 +88,8 @@ public final class Steps {
             case "report-result" -> finalWord.reportResult(run);
             case "lost-reply" -> finalWord.lostReply(run);
             case "report-merge-queue" -> answers.reportMergeQueue(run);
+            case "decide-skip" -> skipping.decideSkip(run);
+            case "report-skip" -> skipping.reportSkip(run);
             default -> throw new IllegalArgumentException("no step '" + action + "'");
         };
     }

@@ -109,11 +109,70 @@ public final class GitHubClient implements CodeHost {
         JsonNode head = pr.path("head").path("repo");
         boolean fork = head.isNull()
                 || head.isObject() && !head.path("full_name").asText("").equalsIgnoreCase(pr.path("base").path("repo").path("full_name").asText(repo));
+        List<String> labels = new ArrayList<>();
+        for (JsonNode label : pr.path("labels")) {
+            if (labels.size() < PullRequest.MAX_LABELS && label.path("name").isTextual()) {
+                labels.add(label.path("name").asText());
+            }
+        }
         return new PullRequest(repo, pr.path("number").asLong(), pr.path("title").asText(""), pr.path("head").path("sha").asText(""),
                 pr.path("head").path("ref").asText(""), pr.path("html_url").asText(""), pr.path("body").asText(""),
                 new Person(pr.path("user").path("login").asText(""), pr.path("user").path("id").asLong(0),
                         pr.path("author_association").asText("NONE")),
-                fork);
+                fork, new PullRequest.Traits(pr.path("draft").asBoolean(false), List.copyOf(labels),
+                        "Bot".equals(pr.path("user").path("type").asText("")), pr.path("base").path("ref").asText("")));
+    }
+
+    /**
+     * {@code GET /pulls/{n}/files}, 100 a page, at most 30 pages (GitHub lists no more than 3,000 files); a renamed file under
+     * both its names. Incomplete when the thirtieth page is full: GitHub lists no more, so there may be more.
+     */
+    @Override
+    public ChangedFiles changedFiles(Origin where) {
+        List<String> paths = new ArrayList<>();
+        boolean more = false;
+        for (int page = 1; page <= MAX_CHANGED_FILES / 100; page++) {
+            JsonNode files = call(where, "GET", repo(where) + "/pulls/" + where.number() + "/files?per_page=100&page=" + page, null,
+                    "Pull requests: read");
+            for (JsonNode f : files) {
+                paths.add(f.path("filename").asText(""));
+                if (f.path("previous_filename").isTextual()) {
+                    paths.add(f.path("previous_filename").asText());
+                }
+            }
+            more = files.size() >= 100;
+            if (!more) {
+                break;
+            }
+        }
+        return new ChangedFiles(List.copyOf(paths), !more);
+    }
+
+    /**
+     * {@code GET /deployments?sha=} (newest first), the first whose environment {@code environments} accepts and whose
+     * statuses ({@code GET /deployments/{id}/statuses}, newest first) include a success with a URL.
+     */
+    @Override
+    public Optional<Deployed> deploymentOf(Origin where, String sha, java.util.function.Predicate<String> environments) {
+        JsonNode deployments = call(where, "GET", repo(where) + "/deployments?sha=" + query(sha) + "&per_page=30", null, "Deployments: read");
+        for (JsonNode d : deployments) {
+            String environment = d.path("environment").asText("");
+            if (!environments.test(environment)) {
+                continue;
+            }
+            JsonNode statuses = call(where, "GET", repo(where) + "/deployments/" + d.path("id").asLong() + "/statuses?per_page=20", null,
+                    "Deployments: read");
+            for (JsonNode s : statuses) {
+                if ("success".equals(s.path("state").asText())) {
+                    String url = s.path("environment_url").asText("");
+                    url = url.isBlank() ? s.path("target_url").asText("") : url;
+                    if (CommandParser.isHttpUrl(url)) {
+                        return Optional.of(new Deployed(String.valueOf(d.path("id").asLong()), environment, url));
+                    }
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     @Override
@@ -207,7 +266,7 @@ public final class GitHubClient implements CodeHost {
         if (!auth.app()) {
             String state = switch (report.state()) {
                 case RUNNING -> "pending";
-                case SUCCESS -> "success";
+                case SUCCESS, SKIPPED -> "success";
                 case FAILURE -> "failure";
                 case NEUTRAL, ERROR, TIMED_OUT, CANCELLED -> "error";
             };
@@ -236,6 +295,7 @@ public final class GitHubClient implements CodeHost {
                 case NEUTRAL -> "neutral";
                 case TIMED_OUT -> "timed_out";
                 case CANCELLED -> "cancelled";
+                case SKIPPED -> "skipped";
                 case FAILURE, ERROR, RUNNING -> "failure";
             });
         }

@@ -166,10 +166,13 @@ public final class GitHubEvents {
                 Payload.optionalText(p, "repository.default_branch", 255).orElse(""));
     }
 
-    /** {@code synchronize}: new commits on the PR (the bridge may cancel its runs on the older head). */
+    /**
+     * {@code synchronize}: new commits on the PR (the bridge may cancel its runs on the older head); {@code ready_for_review}:
+     * a draft became ready (the automatic run its deployment skipped may start).
+     */
     private Inbound pullRequest(String delivery, String action, JsonNode p) {
-        if (!action.equals("synchronize")) {
-            return new Inbound.Ignored("pull request " + clip(action) + ": only new commits (synchronize) matter to qa-bridge");
+        if (!action.equals("synchronize") && !action.equals("ready_for_review")) {
+            return new Inbound.Ignored("pull request " + clip(action) + ": only new commits (synchronize) and ready_for_review matter to qa-bridge");
         }
         Optional<Inbound> notTheApps = notTheAppsDelivery(p);
         if (notTheApps.isPresent()) {
@@ -181,7 +184,9 @@ public final class GitHubEvents {
         if (!SHA.matcher(sha).matches()) {
             throw new BadDelivery("`pull_request.head.sha` must be a 40-character commit SHA");
         }
-        return new Inbound.Push(where, sha, delivery, Payload.optionalText(p, "repository.default_branch", 255).orElse(""));
+        String defaultBranch = Payload.optionalText(p, "repository.default_branch", 255).orElse("");
+        return action.equals("ready_for_review") ? new Inbound.Ready(where, sha, delivery, defaultBranch)
+                : new Inbound.Push(where, sha, delivery, defaultBranch);
     }
 
     /** The identifier of the check run's "Re-run failed tests" button ({@code StatusReport.RERUN_FAILED}). */

@@ -100,10 +100,80 @@ public final class GitLabClient implements CodeHost {
 
     /** A merge request as the REST API returns it; one whose source project is another project comes from a fork. */
     private static PullRequest mergeRequest(String repo, JsonNode mr) {
+        List<String> labels = new ArrayList<>();
+        for (JsonNode label : mr.path("labels")) {
+            // names by default; objects with with_labels_details
+            String name = label.isTextual() ? label.asText() : label.path("name").asText("");
+            if (labels.size() < PullRequest.MAX_LABELS && !name.isEmpty()) {
+                labels.add(name);
+            }
+        }
+        String author = mr.path("author").path("username").asText("");
         return new PullRequest(repo, mr.path("iid").asLong(), mr.path("title").asText(""), mr.path("sha").asText(""),
                 mr.path("source_branch").asText(""), mr.path("web_url").asText(""), mr.path("description").asText(""),
-                new Person(mr.path("author").path("username").asText(""), mr.path("author").path("id").asLong(0), ""),
-                mr.path("source_project_id").asLong(0) != mr.path("target_project_id").asLong(0));
+                new Person(author, mr.path("author").path("id").asLong(0), ""),
+                mr.path("source_project_id").asLong(0) != mr.path("target_project_id").asLong(0),
+                new PullRequest.Traits(mr.path("draft").asBoolean(false) || mr.path("work_in_progress").asBoolean(false), List.copyOf(labels),
+                        BOT_USERNAME.matcher(author).matches(), mr.path("target_branch").asText("")));
+    }
+
+    /** The usernames GitLab gives the bot users of project and group access tokens and of service accounts. */
+    private static final java.util.regex.Pattern BOT_USERNAME =
+            java.util.regex.Pattern.compile("^(project|group)_\\d+_bot(_[0-9a-f]+)?\\d*$|^service_account_.+");
+
+    /** A bot's username, else {@code GET /users/:id}'s {@code bot} (a user GitLab will not show counts as a person). */
+    @Override
+    public boolean openedByBot(Origin where, PullRequest mr) {
+        if (mr.traits().authorBot() || mr.author().id() <= 0) {
+            return mr.traits().authorBot();
+        }
+        return find("/users/" + mr.author().id()).map(u -> u.path("bot").asBoolean(false)).orElse(false);
+    }
+
+    /**
+     * {@code GET /projects/:id/merge_requests/:iid/diffs}, 100 a page, at most 30 pages; a renamed file under both its names.
+     * Incomplete when the thirtieth page is full.
+     */
+    @Override
+    public ChangedFiles changedFiles(Origin where) {
+        List<String> paths = new ArrayList<>();
+        boolean more = false;
+        for (int page = 1; page <= MAX_CHANGED_FILES / 100; page++) {
+            JsonNode files = call("GET", project(where) + "/merge_requests/" + where.number() + "/diffs?per_page=100&page=" + page, null);
+            for (JsonNode f : files) {
+                String after = f.path("new_path").asText("");
+                paths.add(after);
+                String before = f.path("old_path").asText(after);
+                if (!before.equals(after)) {
+                    paths.add(before);
+                }
+            }
+            more = files.size() >= 100;
+            if (!more) {
+                break;
+            }
+        }
+        return new ChangedFiles(List.copyOf(paths), !more);
+    }
+
+    /**
+     * {@code GET /projects/:id/deployments?status=success&order_by=updated_at&sort=desc}: the newest of {@code sha} to an
+     * environment {@code environments} accepts, with its environment's URL.
+     */
+    @Override
+    public Optional<Deployed> deploymentOf(Origin where, String sha, java.util.function.Predicate<String> environments) {
+        JsonNode deployments = call("GET", project(where) + "/deployments?status=success&order_by=updated_at&sort=desc&per_page="
+                + DEPLOYMENTS_PAGE, null);
+        for (JsonNode d : deployments) {
+            String environment = d.path("environment").path("name").asText("");
+            if (sha.equals(d.path("sha").asText()) && environments.test(environment)) {
+                Optional<String> url = environmentUrl(where, d.path("environment")).filter(dev.qabridge.core.CommandParser::isHttpUrl);
+                if (url.isPresent()) {
+                    return Optional.of(new Deployed(String.valueOf(d.path("id").asLong()), environment, url.get()));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** The iids of the opened merge requests containing {@code sha}: {@code GET /projects/:id/repository/commits/:sha/merge_requests}. */
@@ -229,7 +299,7 @@ public final class GitLabClient implements CodeHost {
         Map<String, Object> body = new java.util.LinkedHashMap<>();
         body.put("state", switch (report.state()) {
             case RUNNING -> "running";
-            case SUCCESS -> "success";
+            case SUCCESS, SKIPPED -> "success";
             case CANCELLED -> "canceled";
             case FAILURE, NEUTRAL, ERROR, TIMED_OUT -> "failed";
         });

@@ -146,11 +146,18 @@ public final class GitLabEvents {
                 Payload.optionalText(p, "project.default_branch", 255).orElse(""));
     }
 
-    /** An MR update that brought new commits ({@code oldrev} is present): its head is {@code last_commit.id}. */
+    /**
+     * An MR update that brought new commits ({@code oldrev} is present): its head is {@code last_commit.id}. One that marked a
+     * draft ready ({@code changes.draft} from true to false, no new commits): the automatic run its deployment skipped may start.
+     */
     private Inbound mergeRequest(String delivery, JsonNode p) {
         String action = Payload.optionalText(p, "object_attributes.action", 32).orElse("");
-        if (!action.equals("update") || Payload.optionalText(p, "object_attributes.oldrev", 40).isEmpty()) {
-            return new Inbound.Ignored("merge request " + Strings.clip(action, 20) + ": only new commits matter to qa-bridge");
+        boolean commits = Payload.optionalText(p, "object_attributes.oldrev", 40).isPresent();
+        JsonNode draft = Payload.at(p, "changes.draft");
+        boolean ready = !commits && draft.path("previous").asBoolean(false) && draft.path("current").isBoolean()
+                && !draft.path("current").asBoolean();
+        if (!action.equals("update") || !commits && !ready) {
+            return new Inbound.Ignored("merge request " + Strings.clip(action, 20) + ": only new commits and a draft marked ready matter to qa-bridge");
         }
         long projectId = Payload.positive(p, "project.id", Payload.MAX_ID);
         String path = Payload.optionalText(p, "project.path_with_namespace", 255).orElse(String.valueOf(projectId));
@@ -159,8 +166,9 @@ public final class GitLabEvents {
         if (!SHA.matcher(sha).matches()) {
             throw new BadDelivery("`object_attributes.last_commit.id` must be a 40-character commit SHA");
         }
-        return new Inbound.Push(new Origin(Platform.GITLAB, path, String.valueOf(projectId), iid, "", 0), sha, delivery,
-                Payload.optionalText(p, "project.default_branch", 255).orElse(""));
+        Origin where = new Origin(Platform.GITLAB, path, String.valueOf(projectId), iid, "", 0);
+        String defaultBranch = Payload.optionalText(p, "project.default_branch", 255).orElse("");
+        return ready ? new Inbound.Ready(where, sha, delivery, defaultBranch) : new Inbound.Push(where, sha, delivery, defaultBranch);
     }
 
     /**

@@ -77,7 +77,7 @@ class MergeQueueTest {
         assertThat(RepoSettings.parse("mergeQueue:\n  mode: pass\n")).isEqualTo(new RepoSettings.Valid(new RepoSettings(Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(MergeQueue.Mode.PASS), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())));
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), RepoSettings.Skips.NONE, Optional.empty())));
         assertThat(RepoSettings.parse("mergeQueue:\n  mode: on\n")).isInstanceOfSatisfying(RepoSettings.Problem.class,
                 p -> assertThat(p.message()).contains("`mergeQueue.mode`", "mirror, pass or off"));
         assertThat(RepoSettings.parse("mergeQueue:\n  mode: always\n")).isInstanceOfSatisfying(RepoSettings.Problem.class,

@@ -60,12 +60,21 @@ final class Fakes {
             return diff;
         }
 
+        /** What the skip rules read of the PR, and its changed files. */
+        PullRequest.Traits traits = PullRequest.Traits.NONE;
+        ChangedFiles changed = new ChangedFiles(List.of("src/cart.ts"), true);
+        Optional<Deployed> deployment = Optional.empty();
+
         @Override public PullRequest pullRequest(Origin where) {
             if (failPullRequest != null) {
                 throw failPullRequest;
             }
             return new PullRequest(where.repo(), where.number(), "Cart totals", headSha, "feature/cart",
-                    "https://github.com/acme/shop/pull/" + where.number(), "Recomputes totals.", prAuthor, false);
+                    "https://github.com/acme/shop/pull/" + where.number(), "Recomputes totals.", prAuthor, false, traits);
+        }
+        @Override public ChangedFiles changedFiles(Origin where) { return changed; }
+        @Override public Optional<Deployed> deploymentOf(Origin where, String sha, java.util.function.Predicate<String> environments) {
+            return deployment.filter(d -> environments.test(d.environment()));
         }
         @Override public Optional<String> deployedUrl(Origin where, PullRequest pr) { return deployed; }
         @Override public List<PullRequest> openPullRequestsFor(Origin repository, String sha) {

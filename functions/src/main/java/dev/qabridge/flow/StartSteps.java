@@ -11,6 +11,7 @@ import dev.qabridge.core.Preview;
 import dev.qabridge.core.PullRequest;
 import dev.qabridge.core.RunInput;
 import dev.qabridge.core.RunState;
+import dev.qabridge.core.RunStateJson;
 import dev.qabridge.core.Settings;
 import dev.qabridge.core.StatusReport;
 import dev.qabridge.core.StepResult;
@@ -41,8 +42,11 @@ final class StartSteps extends StepKit {
 
     /** The write that registers the run on the PR's ledger, pruning the runs that fall out of its newest 50 ({@link Ledger#registration}). */
     StepResult.Registration planRegister(RunState run) {
-        StepResult.Registration plan = Ledger.registration(run.runId(), run.read().firstSummary(),
-                String.valueOf(run.input().ledgerExpiresAt()), run.read().recentRuns());
+        // a skipped run's summary names the rule that skipped it (it has no later summary)
+        String summary = run.skip().map(s -> Ledger.withSkip(RunStateJson.summary(run.read().firstSummary()), s.rule(), s.reason()).toString())
+                .orElse(run.read().firstSummary());
+        StepResult.Registration plan = Ledger.registration(run.runId(), summary, String.valueOf(run.input().ledgerExpiresAt()),
+                run.read().recentRuns());
         if (plan.dropped() > 0) {
             Log.info("ledger.pruned", run.ask().deliveryId(), null, "run", run.runId(), "runs", plan.dropped());
         }

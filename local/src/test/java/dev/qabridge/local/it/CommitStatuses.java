@@ -34,6 +34,16 @@ final class CommitStatuses {
         return read(github, GITHUB, "context");
     }
 
+    /** The statuses of one repository ({@code owner/name}, letters, digits, dashes). */
+    static List<Sent> github(WireMockServer github, String repo) {
+        return read(github, "/repos/" + repo + "/statuses/([0-9a-f]{40})", "context");
+    }
+
+    /** The statuses of one GitLab project. */
+    static List<Sent> gitlab(WireMockServer gitlab, long project) {
+        return read(gitlab, "/api/v4/projects/" + project + "/statuses/([0-9a-f]{40})", "name");
+    }
+
     static List<Sent> gitlab(WireMockServer gitlab) {
         return read(gitlab, GITLAB, "name");
     }

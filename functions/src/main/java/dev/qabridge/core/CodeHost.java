@@ -28,8 +28,11 @@ public interface CodeHost {
     /** Most changed files read of a PR/MR (GitHub lists no more than 3,000). */
     int MAX_CHANGED_FILES = 3_000;
 
-    /** A PR's changed files (renamed files under both names); {@code complete} is false when it has more than were listed. */
-    record ChangedFiles(List<String> paths, boolean complete) {}
+    /**
+     * A PR's changed files: their paths (a renamed file's under both its names), how many files they are, and whether that is
+     * all of them ({@code complete} is false when the PR has more than were listed).
+     */
+    record ChangedFiles(List<String> paths, int files, boolean complete) {}
 
     /** The PR/MR's changed files, at most {@link #MAX_CHANGED_FILES}. */
     ChangedFiles changedFiles(Origin where);

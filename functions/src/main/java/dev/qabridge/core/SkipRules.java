@@ -51,7 +51,7 @@ public final class SkipRules {
             return Decision.runs("");
         }
         CodeHost.ChangedFiles changed = files.get();
-        String more = "it changes more than " + changed.paths().size() + " files, more than can be listed";
+        String more = "it changes more than the " + changed.files() + " files that can be listed";
         if (!rules.paths().isEmpty()) {
             List<PathGlob> wanted = PathGlob.all(rules.paths());
             boolean any = changed.paths().stream().anyMatch(p -> PathGlob.anyMatches(wanted, p));
@@ -66,7 +66,7 @@ public final class SkipRules {
             List<PathGlob> ignored = PathGlob.all(rules.ignorePaths());
             boolean all = changed.paths().stream().allMatch(p -> PathGlob.anyMatches(ignored, p));
             if (all && changed.complete()) {
-                int n = changed.paths().size();
+                int n = changed.files();
                 return Decision.skip("ignorePaths", (n == 1 ? "its one changed file matches" : "all " + n + " changed files match")
                         + " autoRun.ignorePaths (" + listed(rules.ignorePaths()) + ")");
             }

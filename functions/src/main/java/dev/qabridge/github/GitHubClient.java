@@ -130,11 +130,13 @@ public final class GitHubClient implements CodeHost {
     @Override
     public ChangedFiles changedFiles(Origin where) {
         List<String> paths = new ArrayList<>();
+        int count = 0;
         boolean more = false;
         for (int page = 1; page <= MAX_CHANGED_FILES / 100; page++) {
             JsonNode files = call(where, "GET", repo(where) + "/pulls/" + where.number() + "/files?per_page=100&page=" + page, null,
                     "Pull requests: read");
             for (JsonNode f : files) {
+                count++;
                 paths.add(f.path("filename").asText(""));
                 if (f.path("previous_filename").isTextual()) {
                     paths.add(f.path("previous_filename").asText());
@@ -145,7 +147,7 @@ public final class GitHubClient implements CodeHost {
                 break;
             }
         }
-        return new ChangedFiles(List.copyOf(paths), !more);
+        return new ChangedFiles(List.copyOf(paths), count, !more);
     }
 
     /**

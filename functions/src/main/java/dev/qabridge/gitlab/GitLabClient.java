@@ -137,10 +137,12 @@ public final class GitLabClient implements CodeHost {
     @Override
     public ChangedFiles changedFiles(Origin where) {
         List<String> paths = new ArrayList<>();
+        int count = 0;
         boolean more = false;
         for (int page = 1; page <= MAX_CHANGED_FILES / 100; page++) {
             JsonNode files = call("GET", project(where) + "/merge_requests/" + where.number() + "/diffs?per_page=100&page=" + page, null);
             for (JsonNode f : files) {
+                count++;
                 String after = f.path("new_path").asText("");
                 paths.add(after);
                 String before = f.path("old_path").asText(after);
@@ -153,7 +155,7 @@ public final class GitLabClient implements CodeHost {
                 break;
             }
         }
-        return new ChangedFiles(List.copyOf(paths), !more);
+        return new ChangedFiles(List.copyOf(paths), count, !more);
     }
 
     /**

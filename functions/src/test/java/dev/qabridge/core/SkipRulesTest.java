@@ -22,7 +22,7 @@ class SkipRulesTest {
     private SkipRules.Decision decide(Settings.Skip rules, PullRequest pr, boolean bot, List<String> files, boolean complete) {
         return SkipRules.decide(rules, pr, () -> bot, () -> {
             fileReads.incrementAndGet();
-            return new CodeHost.ChangedFiles(files, complete);
+            return new CodeHost.ChangedFiles(files, files.size(), complete);
         });
     }
 

@@ -62,7 +62,7 @@ final class Fakes {
 
         /** What the skip rules read of the PR, and its changed files. */
         PullRequest.Traits traits = PullRequest.Traits.NONE;
-        ChangedFiles changed = new ChangedFiles(List.of("src/cart.ts"), true);
+        ChangedFiles changed = new ChangedFiles(List.of("src/cart.ts"), 1, true);
         Optional<Deployed> deployment = Optional.empty();
 
         @Override public PullRequest pullRequest(Origin where) {

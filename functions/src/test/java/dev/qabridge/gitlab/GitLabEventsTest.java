@@ -84,4 +84,33 @@ class GitLabEventsTest {
         return events.read(Map.of("x-gitlab-event", "Pipeline Hook", "x-gitlab-token", SECRET,
                 "idempotency-key", "a1b6e1a4-cc78-11e3-81ab-4c9367dc0958"), body);
     }
+
+    @ParameterizedTest(name = "draft {0} → {1}, oldrev {2}: {3}")
+    @CsvSource({"true, false, '', Ready", "true, false, 1111111111111111111111111111111111111111, Push", "false, true, '', Ignored",
+            "'', '', '', Ignored"})
+    void aDraftMarkedReadyWithoutNewCommitsIsReadyAndNewCommitsStayAPush(String previous, String current, String oldrev, String kind) {
+        ObjectNode hook = JsonHttp.JSON.createObjectNode().put("object_kind", "merge_request");
+        hook.putObject("project").put("id", 42).put("path_with_namespace", "acme/shop").put("default_branch", "main");
+        ObjectNode mr = hook.putObject("object_attributes").put("iid", 7).put("action", "update");
+        mr.putObject("last_commit").put("id", "2222222222222222222222222222222222222222");
+        if (!oldrev.isEmpty()) {
+            mr.put("oldrev", oldrev);
+        }
+        if (!previous.isEmpty()) {
+            hook.putObject("changes").putObject("draft").put("previous", Boolean.parseBoolean(previous)).put("current", Boolean.parseBoolean(current));
+        }
+        Inbound read = events.read(Map.of("x-gitlab-event", "Merge Request Hook", "x-gitlab-token", SECRET,
+                "idempotency-key", "f2b6e1a4-cc78-11e3-81ab-4c9367dc0959"), hook.toString().getBytes(StandardCharsets.UTF_8));
+
+        assertThat(read.getClass().getSimpleName()).isEqualTo(kind);
+        if (read instanceof Inbound.Ready r) {
+            assertThat(r.where().number()).isEqualTo(7);
+            assertThat(r.where().projectId()).isEqualTo("42");
+            assertThat(r.sha()).isEqualTo("2222222222222222222222222222222222222222");
+            assertThat(r.defaultBranch()).isEqualTo("main");
+        }
+        if (read instanceof Inbound.Ignored i) {
+            assertThat(i.reason()).contains("only new commits and a draft marked ready");
+        }
+    }
 }

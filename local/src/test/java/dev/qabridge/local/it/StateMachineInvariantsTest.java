@@ -184,7 +184,7 @@ class StateMachineInvariantsTest {
 
     @Test
     void aFinalStatusThatCannotBeSetRaisesTheAlarm() {
-        for (String name : List.of("ReportResult", "EndStopped")) {
+        for (String name : List.of("ReportResult", "EndStopped", "ReportSkip")) {
             JsonNode s = states.path(name);
             assertThat(s.path("Catch")).as(name).allSatisfy(c ->
                     assertThat(states.path(c.path("Next").asText()).path("Type").asText()).as(name + " catch").isEqualTo("Fail"));
@@ -203,6 +203,8 @@ class StateMachineInvariantsTest {
                 "WhatWasAsked → Done",    // an untrusted commenter: a 😕 reaction, and nothing else
                 "AfterStopping → Done",   // new commits (cancel-on-push): nobody asked, the stopped runs' comments say it
                 "ClaimAutoRun → Done",    // a deployment older than the PR's newest automatic run: nobody asked
+                "ReportSkip → Done",      // an automatic run its skip rules left out: its status "Skipped: …" is its word
+                "MarkSkipped → Done",     // … unless a cancel stopped it first: then it never reported anything
                 "ReportMergeQueue → Done");   // a merge queue asked for a status, and got it
     }
 

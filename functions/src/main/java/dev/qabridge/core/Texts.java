@@ -205,9 +205,17 @@ public final class Texts {
 
     /** The status comment of an automatic run that a newer deployment of the same PR replaced. */
     public static String superseded(Ledger.Entry old, String newChatUrl, Origin origin) {
+        return superseded(old, newChatUrl, origin, Optional.empty());
+    }
+
+    /** … or whose run its skip rules left out ({@code skippedBecause}: the reason its status gives). */
+    public static String superseded(Ledger.Entry old, String newChatUrl, Origin origin, Optional<String> skippedBecause) {
         Platform p = origin.platform();
-        return superseded("A newer deployment of this " + origin.noun() + " started a new run, so this one was stopped: "
-                + link("the new conversation", newChatUrl) + "\n\n" + quote(old.instructions(), p)
+        String what = skippedBecause.map(why -> "A newer deployment of this " + origin.noun() + " was skipped (" + why
+                        + "), so this run was stopped; its status says so.")
+                .orElseGet(() -> "A newer deployment of this " + origin.noun() + " started a new run, so this one was stopped: "
+                        + link("the new conversation", newChatUrl));
+        return superseded(what + "\n\n" + quote(old.instructions(), p)
                 + "\n\n- 🌐 " + link("Preview", old.previewUrl()) + "\n- 🔗 " + link("Conversation (stopped following)", old.chatUrl()));
     }
 

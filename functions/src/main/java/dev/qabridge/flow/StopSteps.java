@@ -88,7 +88,8 @@ final class StopSteps extends StepKit {
                 : "cancelled by @" + in.ask().requester();
         workflow.stop(Workflow.executionArn(stateMachine, runId), superseded ? "Superseded" : "Cancelled", Strings.clip(why, 200));
         if (!was.equals(Ledger.WAITING)) {
-            sayStopped(in.origin(), settings(in), entry, why, in.work().url(), in.testedSha(), !entry.chatId().isEmpty());
+            sayStopped(in.origin(), settings(in), entry, why, in.work().url(), in.testedSha(), !entry.chatId().isEmpty(),
+                    in.skip().map(RunState.Skip::reason));
         }
         Log.info(superseded ? "autorun.superseded" : "run.cancelled", in.ask().deliveryId(), entry.chatId().isEmpty() ? null : entry.chatId(),
                 "run", runId, "by", in.runId(), "was", was);
@@ -106,7 +107,7 @@ final class StopSteps extends StepKit {
         Ledger.Entry entry = new Ledger.Entry(in.runId(), as, in.summary());
         String why = as.equals(Ledger.SUPERSEDED) ? "a newer deployment of this " + in.origin().noun() + " started a new run"
                 : "it was cancelled (`" + settings(in).commands().word() + " cancel`, or new commits with QA_CANCEL_ON_PUSH) while it was starting";
-        sayStopped(in.origin(), settings(in), entry, why, "", in.read().newestAutoSha(), in.written().pendingSha().isPresent());
+        sayStopped(in.origin(), settings(in), entry, why, "", in.read().newestAutoSha(), in.written().pendingSha().isPresent(), Optional.empty());
         Log.info("run.stopped_itself", in.ask().deliveryId(), in.work().idIfAny().orElse(null), "run", in.runId(), "as", as);
         return new StepResult.Ended(as);
     }
@@ -117,12 +118,12 @@ final class StopSteps extends StepKit {
      * its own is completed (a commit status would replace the newer run's).
      */
     private void sayStopped(Origin origin, Settings settings, Ledger.Entry run, String why, String newChatUrl, String newerSha,
-                            boolean reportedRunning) {
+                            boolean reportedRunning, Optional<String> skippedBecause) {
         CodeHost host = hosts.apply(origin.platform());
         boolean superseded = run.state().equals(Ledger.SUPERSEDED);
         if (!run.statusCommentId().isEmpty()) {
             host.thread(origin.withoutThread()).edit(run.statusCommentId(), superseded
-                    ? Texts.superseded(run, newChatUrl, origin) : Texts.cancelled(run, why, origin));
+                    ? Texts.superseded(run, newChatUrl, origin, skippedBecause) : Texts.cancelled(run, why, origin));
         }
         if (run.sha().isEmpty() || !reportedRunning) {
             return;

@@ -255,4 +255,58 @@ class SkipRulesIT {
         assertThat(json(answers.get(0).getBodyAsString()).path("body").asText())
                 .contains("⏭️ skipped: labelled no-qa (autoRun.skipLabels)", "`6dcb09b`");
     }
+
+    @Test
+    void aSkippedRedeployOfTheSameCommitSupersedesTheRunStillGoingAndItsSkipStands() throws Exception {
+        String repo = "acme/relabel-shop";
+        stubPull(repo, pull(repo, false, "User", "main"));
+        Stubs.settingsFile(github(), repo, "autoRun:\n  skipLabels: [no-qa]\n");
+        chatsStartInTurn(fx.fakes.qatech, "chat_relabel1");
+        Stubs.chatPolls(fx.fakes.qatech, "chat_relabel1", Stubs.running("chat_relabel1"));   // never finishes
+        assertThat(deploy(repo, 7501).statusCode()).isEqualTo(202);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                !fx.fakes.qatech.findAll(getRequestedFor(urlPathEqualTo("/v1/chat/chat_relabel1"))).isEmpty());
+
+        // labelled no-qa, then the same commit is deployed again: skipped, and the first run is stopped
+        stubPull(repo, pull(repo, false, "User", "main", "no-qa"));
+        Stubs.settingsFile(github(), repo, "autoRun:\n  skipLabels: [no-qa]\n");
+        assertThat(deploy(repo, 7502).statusCode()).isEqualTo(202);
+        assertThat(fx.awaitEnd("github-d7502-7").status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(fx.awaitEnd("github-d7501-7").status()).isEqualTo(ExecutionStatus.ABORTED);
+
+        // pending from the first run, then the skip: nothing replaces it on this commit
+        List<CommitStatuses.Sent> statuses = statusesOf(repo);
+        assertThat(statuses).extracting(CommitStatuses.Sent::state).containsExactly("pending", "success");
+        assertThat(statuses.get(1).description()).isEqualTo("Skipped: labelled no-qa (autoRun.skipLabels)");
+        List<LoggedRequest> edits = github().findAll(com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor(
+                urlPathEqualTo("/repos/" + repo + "/issues/comments/9001")));
+        assertThat(edits).hasSize(1);
+        assertThat(json(edits.get(0).getBodyAsString()).path("body").asText()).contains("Superseded",
+                "was skipped (labelled no-qa (autoRun.skipLabels)), so this run was stopped").doesNotContain("the new conversation");
+        fx.fakes.qatech.verify(1, postRequestedFor(urlPathEqualTo("/v1/chat")));
+    }
+
+    @Test
+    void aDraftMarkedReadyWhileItsDeploymentIsBeingSkippedRunsExactlyOnce() throws Exception {
+        String repo = "acme/race-shop";
+        stubPull(repo, pull(repo, true, "User", "main"));
+        github().stubFor(get(urlPathEqualTo("/repos/" + repo + "/deployments")).willReturn(okJson(
+                "[{\"id\": 7601, \"sha\": \"" + SHA + "\", \"ref\": \"feature/cart-totals\", \"environment\": \"Preview\"}]")));
+        github().stubFor(get(urlPathEqualTo("/repos/" + repo + "/deployments/7601/statuses")).willReturn(okJson(
+                "[{\"id\": 76011, \"state\": \"success\", \"environment_url\": \"" + PREVIEW + "\"}]")));
+        chatsStartInTurn(fx.fakes.qatech, "chat_race1", "chat_race2");
+        Stubs.chatPolls(fx.fakes.qatech, "chat_race1", Stubs.passed("chat_race1", "Fine."));
+        Stubs.chatPolls(fx.fakes.qatech, "chat_race2", Stubs.passed("chat_race2", "Fine."));
+
+        assertThat(deploy(repo, 7601).statusCode()).isEqualTo(202);
+        stubPull(repo, pull(repo, false, "User", "main"));   // marked ready at once, whatever the deployment's run has read
+        assertThat(ready(repo).statusCode()).isEqualTo(202);
+
+        assertThat(fx.awaitEnd("github-d7601-7").status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(fx.awaitEnd("github-d7601-7-ready").status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        fx.fakes.qatech.verify(1, postRequestedFor(urlPathEqualTo("/v1/chat")));
+        List<CommitStatuses.Sent> statuses = statusesOf(repo);
+        assertThat(statuses.get(statuses.size() - 1).state()).isEqualTo("success");
+        assertThat(statuses).extracting(CommitStatuses.Sent::state).doesNotContain("failure", "error");
+    }
 }

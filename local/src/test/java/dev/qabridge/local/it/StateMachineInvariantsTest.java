@@ -38,8 +38,20 @@ class StateMachineInvariantsTest {
     static final Set<String> COMMANDS = Set.of("run", "auto", "followup", "rerun", "help", "invalid", "status", "cancel", "push", "refuse",
             "mergequeue");
 
-    /** A step of the walk: a state, and the commands a run can still carry there. */
-    private record At(String state, Set<String> commands) {}
+    /**
+     * A step of the walk: a state, the commands a run can still carry there, and whether it is an automatic run its skip
+     * rules left out ({@code $.skip.rule}: true, false, or null while not yet known).
+     */
+    private record At(String state, Set<String> commands, Boolean skipped) {
+        At(String state, Set<String> commands) {
+            this(state, commands, null);
+        }
+    }
+
+    /** A rule that asks whether the run was skipped ({@code $.skip.rule} is present). */
+    private static boolean isSkipRule(JsonNode rule) {
+        return rule.path("Variable").asText().equals("$.skip.rule") && rule.path("IsPresent").asBoolean(false);
+    }
 
     /**
      * The states a state can go to next, by any edge, with the commands that can take each edge: a
@@ -51,20 +63,32 @@ class StateMachineInvariantsTest {
         JsonNode s = states.path(at.state());
         List<At> out = new ArrayList<>();
         if (s.hasNonNull("Next")) {
-            out.add(new At(s.path("Next").asText(), at.commands()));
+            out.add(new At(s.path("Next").asText(), at.commands(), at.skipped()));
         }
         Set<String> rest = new HashSet<>(at.commands());
+        Boolean skipped = at.skipped();
         for (JsonNode c : s.path("Choices")) {
+            if (isSkipRule(c)) {
+                // a skipped run takes it (and no later rule); one that goes on past it was not skipped
+                if (!Boolean.FALSE.equals(skipped) && !rest.isEmpty()) {
+                    out.add(new At(c.path("Next").asText(), Set.copyOf(rest), true));
+                }
+                if (Boolean.TRUE.equals(skipped)) {
+                    rest.clear();
+                }
+                skipped = false;
+                continue;
+            }
             Set<String> taking = matchable(c, rest);
             if (!taking.isEmpty()) {
-                out.add(new At(c.path("Next").asText(), Set.copyOf(taking)));
+                out.add(new At(c.path("Next").asText(), Set.copyOf(taking), skipped));
             }
             commandOf(c).ifPresent(rest::remove);   // the first rule that matches wins: the later ones never see it
         }
         if (s.hasNonNull("Default") && !rest.isEmpty()) {
-            out.add(new At(s.path("Default").asText(), Set.copyOf(rest)));
+            out.add(new At(s.path("Default").asText(), Set.copyOf(rest), skipped));
         }
-        s.path("Catch").forEach(c -> out.add(new At(c.path("Next").asText(), at.commands())));
+        s.path("Catch").forEach(c -> out.add(new At(c.path("Next").asText(), at.commands(), at.skipped())));
         return out;
     }
 
@@ -111,9 +135,13 @@ class StateMachineInvariantsTest {
      * a state {@code stop} accepts, reaches an end.
      */
     private static Set<String> endsReached(String start, Set<String> commands, Predicate<String> stop) {
+        return endsReached(new At(start, commands), stop);
+    }
+
+    private static Set<String> endsReached(At start, Predicate<String> stop) {
         Set<At> seen = new HashSet<>();
         Set<String> reached = new LinkedHashSet<>();
-        Deque<At> todo = new ArrayDeque<>(List.of(new At(start, commands)));
+        Deque<At> todo = new ArrayDeque<>(List.of(start));
         while (!todo.isEmpty()) {
             At at = todo.pop();
             if (!seen.add(at)) {
@@ -146,7 +174,8 @@ class StateMachineInvariantsTest {
         assertThat(running).containsExactly("ReportRunning");
 
         // the commands whose runs report "running": everything that starts the agent
-        Set<String> unreported = endsReached("ReportRunning", Set.of("run", "auto", "followup", "rerun"), n -> finals.contains(action(n)));
+        Set<String> unreported = endsReached(new At("ReportRunning", Set.of("run", "auto", "followup", "rerun"), false),
+                n -> finals.contains(action(n)));
 
         assertThat(unreported).as("ends a run can reach after 'running' without a final status").isEmpty();
     }
@@ -156,7 +185,7 @@ class StateMachineInvariantsTest {
         // an error a state does not catch ends the execution there, past every edge the walk above follows
         Set<String> finals = Set.of("report-result", "end-stopped");
         Set<String> reached = new LinkedHashSet<>();
-        Deque<At> todo = new ArrayDeque<>(List.of(new At("ReportRunning", Set.of("run", "auto", "followup", "rerun"))));
+        Deque<At> todo = new ArrayDeque<>(List.of(new At("ReportRunning", Set.of("run", "auto", "followup", "rerun"), false)));
         Set<At> seen = new HashSet<>();
         while (!todo.isEmpty()) {
             At at = todo.pop();
@@ -203,8 +232,9 @@ class StateMachineInvariantsTest {
                 "WhatWasAsked → Done",    // an untrusted commenter: a 😕 reaction, and nothing else
                 "AfterStopping → Done",   // new commits (cancel-on-push): nobody asked, the stopped runs' comments say it
                 "ClaimAutoRun → Done",    // a deployment older than the PR's newest automatic run: nobody asked
-                "ReportSkip → Done",      // an automatic run its skip rules left out: its status "Skipped: …" is its word
+                "SupersedesARun → Done",  // an automatic run its skip rules left out: its status "Skipped: …" is its word
                 "MarkSkipped → Done",     // … unless a cancel stopped it first: then it never reported anything
+                "ClaimReadyRun → Done",   // a draft marked ready whose deployment's run was not skipped: it had its run
                 "ReportMergeQueue → Done");   // a merge queue asked for a status, and got it
     }
 

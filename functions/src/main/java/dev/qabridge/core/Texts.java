@@ -67,7 +67,42 @@ public final class Texts {
                 } + "\n"
                 + "- new commits " + (s.commands().cancelOnPush() ? "cancel" : "leave alone") + " the runs still going on older commits\n"
                 + "- looks at the conversation every " + s.polling().seconds() + " s, gives up after " + minutes(s) + " min\n"
+                + "- automatic runs: " + autoRuns(s.autoRun()) + "\n"
                 + "- this repository can change these in `" + platform.settingsPath() + "` on its default branch\n");
+    }
+
+    /** Which deployments start a run, and which PRs their skip rules leave out, for {@code help}. */
+    static String autoRuns(Settings.AutoRun auto) {
+        if (auto.environments().isEmpty()) {
+            return "off";
+        }
+        Settings.Skip k = auto.skip();
+        java.util.List<String> skips = new java.util.ArrayList<>();
+        if (k.drafts()) {
+            skips.add("drafts (until marked ready)");
+        }
+        if (k.bots()) {
+            skips.add("bot authors");
+        }
+        if (!k.labels().isEmpty()) {
+            skips.add("labels " + codes(k.labels()));
+        }
+        if (!k.branches().isEmpty()) {
+            skips.add("target branches other than " + codes(k.branches()));
+        }
+        if (!k.paths().isEmpty()) {
+            skips.add("changes outside " + codes(k.paths()));
+        }
+        if (!k.ignorePaths().isEmpty()) {
+            skips.add("changes only to " + codes(k.ignorePaths()));
+        }
+        return "successful deployments to " + codes(auto.environments())
+                + (skips.isEmpty() ? "" : "; skipped (status \"Skipped: …\", never blocking): " + String.join(", ", skips));
+    }
+
+    private static String codes(java.util.List<String> entries) {
+        java.util.List<String> shown = entries.subList(0, Math.min(5, entries.size())).stream().map(Untrusted::inlineCode).toList();
+        return String.join(", ", shown) + (entries.size() > 5 ? " and " + (entries.size() - 5) + " more" : "");
     }
 
     /** What was wrong with a command; {@code problem} is the bridge's own wording. */

@@ -170,7 +170,16 @@ class TextsTest {
     void helpListsCommandUrlFlagTrustedAssociationsTimeoutAndTheStatus() {
         String help = Texts.help("run-1", DEFAULTS, Platform.GITHUB);
         assertThat(help).contains("`/qa <what to test>`", "`/qa help`", "--url", "OWNER", "MEMBER", "COLLABORATOR",
-                "gives up after 60 min", "every 3 s", "commit status `qa-bridge`");
+                "gives up after 60 min", "every 3 s", "commit status `qa-bridge`",
+                "automatic runs: successful deployments to `*preview*`, `review/*`; skipped (status \"Skipped: …\", never blocking): "
+                        + "drafts (until marked ready)\n");
+        Settings rules = Settings.from(new Env(Map.of("AUTO_RUN_SKIP_BOTS", "true", "AUTO_RUN_SKIP_LABELS", "no-qa",
+                "AUTO_RUN_IGNORE_PATHS", "docs/**,**/*.md", "AUTO_RUN_SKIP_DRAFTS", "false")));
+        assertThat(Texts.help("run-1", rules, Platform.GITHUB)).contains(
+                "skipped (status \"Skipped: …\", never blocking): bot authors, labels `no-qa`, changes only to `docs/**`, `**/*.md`\n")
+                .doesNotContain("drafts");
+        assertThat(Texts.help("run-1", Settings.from(new Env(Map.of("AUTO_RUN_ENVIRONMENTS", ""))), Platform.GITHUB))
+                .contains("- automatic runs: off\n");
     }
 
     @Test

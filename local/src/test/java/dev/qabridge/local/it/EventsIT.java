@@ -56,6 +56,15 @@ class EventsIT {
                 com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(GitLabStubs.API + "/repository/commits/" + GitLabPayloads.SHA
                         + "/merge_requests"))
                 .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("[{\"iid\": 7, \"state\": \"opened\"}]")));
+        // events/github-pull-request-ready.json: PR 7's head has deployment 1001 (the one events/github-deployment-preview.json reports)
+        fx.fakes.github.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/repos/acme/shop/deployments"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(
+                        "[{\"id\": 1001, \"sha\": \"" + GitHubPayloads.SHA + "\", \"environment\": \"Preview\"}]")));
+        fx.fakes.github.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/repos/acme/shop/deployments/1001/statuses"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(
+                        "[{\"id\": 10011, \"state\": \"success\", \"environment_url\": \"https://shop-git-feature-cart-totals-acme.vercel.app\"}]")));
         // events/github-check-run-rerun-failed.json: its clicker may write to the repository
         fx.fakes.github.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
                 com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/repos/acme/shop/collaborators/octocat/permission"))

@@ -43,7 +43,7 @@ class EventSchemasIT {
 
     /**
      * The keys of GitLab's documented payload examples ("Webhook events" in GitLab's docs: "Comment on a
-     * merge request", "Deployment events"). GitLab publishes no schema; its real deliveries carry at least these.
+     * merge request", "Merge request events", "Deployment events"). GitLab publishes no schema; its real deliveries carry at least these.
      */
     private static final Map<String, List<String>> GITLAB_DOCUMENTED = Map.of(
             "Note Hook", List.of("object_kind", "event_type", "user", "project_id", "project", "repository", "object_attributes", "merge_request"),
@@ -52,6 +52,11 @@ class EventSchemasIT {
                     "labels", "source", "target", "last_commit", "work_in_progress", "draft", "detailed_merge_status"),
             "Note Hook object_attributes", List.of("id", "note", "noteable_type", "author_id", "created_at", "updated_at", "project_id",
                     "attachment", "line_code", "commit_id", "noteable_id", "system", "st_diff", "action", "url"),
+            "Merge Request Hook", List.of("object_kind", "event_type", "user", "project", "object_attributes", "labels", "changes", "repository"),
+            "Merge Request Hook object_attributes", List.of("id", "iid", "target_branch", "source_branch", "source_project_id", "author_id",
+                    "assignee_id", "title", "created_at", "updated_at", "milestone_id", "state", "merge_status", "target_project_id",
+                    "description", "url", "source", "target", "last_commit", "work_in_progress", "draft", "action", "labels",
+                    "detailed_merge_status"),
             "Deployment Hook", List.of("object_kind", "status", "status_changed_at", "deployment_id", "deployable_id", "deployable_url",
                     "environment", "environment_tier", "environment_slug", "environment_external_url", "project", "short_sha", "user",
                     "user_url", "commit_url", "commit_title"),
@@ -80,6 +85,9 @@ class EventSchemasIT {
             if (hook.equals("Note Hook")) {
                 assertKeys(p, "merge_request", body.path("merge_request"), GITLAB_DOCUMENTED.get("Note Hook merge_request"));
                 assertKeys(p, "object_attributes", body.path("object_attributes"), GITLAB_DOCUMENTED.get("Note Hook object_attributes"));
+            }
+            if (hook.equals("Merge Request Hook")) {
+                assertKeys(p, "object_attributes", body.path("object_attributes"), GITLAB_DOCUMENTED.get("Merge Request Hook object_attributes"));
             }
         }));
     }

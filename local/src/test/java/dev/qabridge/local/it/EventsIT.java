@@ -65,6 +65,14 @@ class EventsIT {
                 com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/repos/acme/shop/deployments/1001/statuses"))
                 .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(
                         "[{\"id\": 10011, \"state\": \"success\", \"environment_url\": \"https://shop-git-feature-cart-totals-acme.vercel.app\"}]")));
+        // events/gitlab-mr-ready.json: MR !7's head has review-app deployment 1001 (the one events/gitlab-deployment-review.json reports)
+        fx.fakes.gitlab.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(GitLabStubs.API + "/deployments"))
+                .withQueryParam("status", com.github.tomakehurst.wiremock.client.WireMock.equalTo("success"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(
+                        "[{\"id\": 1001, \"iid\": 3, \"ref\": \"" + GitLabPayloads.BRANCH + "\", \"sha\": \"" + GitLabPayloads.SHA
+                                + "\", \"status\": \"success\", \"environment\": {\"id\": 9, \"name\": \"review/feature-cart-totals\","
+                                + " \"external_url\": \"https://cart-totals.review.example.com\"}}]")));
         // events/github-check-run-rerun-failed.json: its clicker may write to the repository
         fx.fakes.github.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
                 com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/repos/acme/shop/collaborators/octocat/permission"))
